@@ -1,0 +1,29 @@
+"""Bring a database to a usable state: migrate, then seed the demo or create the first admin."""
+from __future__ import annotations
+
+from sqlalchemy.engine import Engine
+
+from core import db
+from core.config import ConfigError, Settings
+from core.demo import seed_demo
+from core.services.settings import DEFAULT_SETTINGS, put_setting
+from core.services.users import count_users, create_user
+
+
+def initialise(engine: Engine, settings: Settings) -> str:
+    """Upgrade the schema, then fill an empty database. Returns what was done (for the CLI)."""
+    db.upgrade(engine)
+    with db.session_scope(engine) as session:
+        if count_users(session):
+            return "ready"
+        if settings.demo:
+            seed_demo(session, rounds=settings.bcrypt_rounds)
+            return "demo_seeded"
+        if not settings.admin_password:
+            raise ConfigError("config.admin_password_missing")
+        create_user(session, username="admin", display_name="系统管理员", role="admin",
+                    password=settings.admin_password, must_change_password=True,
+                    rounds=settings.bcrypt_rounds)
+        for key, value in DEFAULT_SETTINGS.items():
+            put_setting(session, key, value)
+        return "admin_created"

@@ -1,0 +1,416 @@
+"""The reproducible demo group (fixed seed), written in one transaction.
+
+Everything is drawn from one `random.Random(seed)`, so the same seed gives the same group.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+
+from sqlmodel import Session
+
+from core import audit, credit_code, demo_data as D
+from core.auth import hash_password
+from core.models import (
+    Attachment, CouncilSeat, CouncilTerm, Indicator, IndicatorTarget, IndicatorValue,
+    LedgerEntry, LedgerKind, MemberStatus, MemberStatusChange, MemberType, MemberUnit, Message,
+    Milestone, MilestoneHistory, MilestoneStatus, Plan, PlanArea, PlanTask, Post, ReadReceipt,
+    ReportingWindow, Role, Setting, StaffMember, Submission, Topic, User, ValueStatus,
+)
+from core.services.settings import DEFAULT_SETTINGS
+
+DEMO_SEED = 20131018  # the group's founding day
+DEMO_PASSWORD = "demo1234"
+DEMO_ACCOUNTS = [
+    ("demo-admin", "系统管理员（演示）", Role.ADMIN),
+    ("demo-secretariat", "秘书处办公室（演示）", Role.SECRETARIAT),
+    ("demo-council", "理事长（演示）", Role.COUNCIL),
+    ("demo-member", "劳动职院联络员（演示）", Role.MEMBER),
+]
+YEARS = (2019, 2020, 2021)
+FOUNDED = date(2013, 10, 18)
+_CREDIT_PREFIX = {
+    MemberType.GOVERNMENT: "11", MemberType.ASSOCIATION: "51", MemberType.SCHOOL: "12",
+    MemberType.ENTERPRISE: "91", MemberType.RESEARCH: "12", MemberType.OTHER: "52",
+}
+
+
+def _utc(day: date, hour: int = 9) -> datetime:
+    return datetime.combine(day, time(hour), tzinfo=timezone.utc)
+
+
+@dataclass
+class _Builder:
+    session: Session
+    rng: random.Random
+    rounds: int
+    members: list[MemberUnit] = field(default_factory=list)
+    staff: dict[str, list[StaffMember]] = field(default_factory=dict)
+    users: dict[str, User] = field(default_factory=dict)
+    indicators: dict[str, Indicator] = field(default_factory=dict)
+
+    def person(self) -> str:
+        return self.rng.choice(D.SURNAMES) + self.rng.choice(D.GIVEN)
+
+    def add(self, row):
+        self.session.add(row)
+        return row
+
+    # ------------------------------------------------------------ members
+    def _credit_code(self, unit_type: str, city: str) -> str:
+        body = "".join(self.rng.choice("0123456789") for _ in range(8))
+        return credit_code.make(_CREDIT_PREFIX[unit_type], D.CITIES[city], body)
+
+    def _member(self, name, short, city, unit_type, joined, *, lead=False) -> MemberUnit:
+        contact = self.person()
+        unit = self.add(MemberUnit(
+            credit_code=self._credit_code(unit_type, city), name=name, short_name=short,
+            unit_type=unit_type, city=city, status=MemberStatus.ACTIVE, joined_on=joined,
+            contact_name=contact, contact_title=self.rng.choice(D.CONTACT_TITLES),
+            contact_phone=f"0{self.rng.randint(531, 546)}-{self.rng.randint(80000000, 89999999)}",
+            contact_email=f"contact{len(self.members) + 1:02d}@demo.example.cn",
+            address=f"{city}{self.rng.choice(['高新区', '经开区', '市中区', '历城区'])}"
+                    f"{self.rng.randint(1, 999)}号",
+            is_lead=lead, is_demo=True,
+            description="集团牵头单位、秘书处所在单位" if lead else "",
+        ))
+        self.members.append(unit)
+        return unit
+
+    def _joined(self) -> date:
+        # Most units founded the group; the rest joined over the following years.
+        if self.rng.random() < 0.55:
+            return FOUNDED
+        year = self.rng.randint(2014, 2021)
+        return date(year, self.rng.randint(1, 12), self.rng.randint(1, 28))
+
+    def members_and_history(self) -> None:
+        self._member(*D.LEAD_SCHOOL, MemberType.SCHOOL, FOUNDED, lead=True)
+        for unit_type, rows in ((MemberType.GOVERNMENT, D.GOVERNMENT),
+                                (MemberType.ASSOCIATION, D.ASSOCIATION),
+                                (MemberType.SCHOOL, D.SCHOOL), (MemberType.RESEARCH, D.RESEARCH),
+                                (MemberType.OTHER, D.OTHER)):
+            for name, short, city in rows:
+                self._member(name, short, city, unit_type, self._joined())
+        cities = [c for c, w in D.ENTERPRISE_CITY_WEIGHTS.items() for _ in range(w)]
+        used: set[str] = set()
+        for brand in D.ENTERPRISE_BRANDS:
+            trade = self.rng.choice(D.ENTERPRISE_TRADES)
+            city = self.rng.choice(cities)
+            name = f"{city.removesuffix('市')}{brand}{trade}{self.rng.choice(D.ENTERPRISE_SUFFIXES)}"
+            if name in used:
+                name = f"山东{brand}{trade}有限公司"
+            used.add(name)
+            self._member(name, f"{brand}{trade[:2]}", city, MemberType.ENTERPRISE, self._joined())
+        self.session.flush()
+        for unit in self.members:
+            self.add(MemberStatusChange(member_id=unit.id, from_status="",
+                                        to_status=MemberStatus.ACTIVE, effective_on=unit.joined_on,
+                                        reason="创始成员单位" if unit.joined_on == FOUNDED
+                                        else "申请加入，理事会审议通过"))
+        # A realistic lifecycle: two exits, one suspension, one pending application.
+        enterprises = [m for m in self.members if m.unit_type == MemberType.ENTERPRISE]
+        for unit, status, day, reason in (
+            (enterprises[-1], MemberStatus.EXITED, date(2020, 12, 15), "企业转产，申请退出集团"),
+            (enterprises[-2], MemberStatus.EXITED, date(2021, 6, 30), "连续两年未参加集团活动"),
+            (enterprises[-3], MemberStatus.SUSPENDED, date(2021, 9, 1), "未按时报送年度数据"),
+        ):
+            self.add(MemberStatusChange(member_id=unit.id, from_status=unit.status,
+                                        to_status=status, effective_on=day, reason=reason))
+            unit.status, unit.status_reason = status, reason
+            if status == MemberStatus.EXITED:
+                unit.exited_on = day
+        applicant = enterprises[-4]
+        applicant.status, applicant.joined_on = MemberStatus.APPLICANT, None
+        applicant.status_reason = "2021 年提交入会申请，待理事会审议"
+        self.session.flush()
+
+    # ------------------------------------------------------------ council and secretariat
+    def council(self) -> None:
+        first = self.add(CouncilTerm(number=1, name="第一届理事会", started_on=FOUNDED,
+                                     ended_on=date(2018, 6, 14)))
+        second = self.add(CouncilTerm(number=2, name="第二届理事会", started_on=date(2018, 6, 15)))
+        self.session.flush()
+        lead = self.members[0]
+        by_type = {t: [m for m in self.members[1:] if m.unit_type == t and m.joined_on
+                       and m.joined_on <= date(2018, 6, 15)] for t in MemberType}
+        vice = by_type[MemberType.ASSOCIATION][:2] + by_type[MemberType.SCHOOL][:2] + \
+            by_type[MemberType.ENTERPRISE][:3]
+        standing = by_type[MemberType.SCHOOL][2:6] + by_type[MemberType.ENTERPRISE][3:11] + \
+            by_type[MemberType.RESEARCH][:1]
+        directors = [m for m in self.members[1:] if m.joined_on and m.joined_on <= date(2018, 6, 15)
+                     and m not in vice and m not in standing]
+        order = 0
+        for term, scale in ((first, 0.6), (second, 1.0)):
+            seats = [(lead, "chair", "院长"), (lead, "secretary_general", "副院长")]
+            seats += [(m, "vice_chair", "副会长" if m.unit_type == MemberType.ASSOCIATION
+                       else ("副院长" if m.unit_type == MemberType.SCHOOL else "总经理"))
+                      for m in vice[: max(3, int(len(vice) * scale))]]
+            seats += [(m, "standing_director", "负责人") for m in standing[: int(len(standing) * scale)]]
+            seats += [(m, "director", "负责人") for m in directors[: int(len(directors) * scale)]]
+            for unit, role, title in seats:
+                order += 1
+                self.add(CouncilSeat(term_id=term.id, member_id=unit.id, seat_role=role,
+                                     person_name=self.person(), person_title=title, sort_order=order))
+
+    def secretariat(self) -> None:
+        for order, (position, duty, duties) in enumerate(D.SECRETARIAT_OFFICE, start=1):
+            staff = self.add(StaffMember(name=self.person(), position=position, duty_area=duty,
+                                         duties=duties, phone=f"0531-8{self.rng.randint(1000000, 9999999)}",
+                                         email=f"mishuchu{order:02d}@demo.example.cn",
+                                         sort_order=order))
+            self.staff.setdefault(duty, []).append(staff)
+        self.session.flush()
+
+    # ------------------------------------------------------------ accounts
+    def accounts(self) -> None:
+        password_hash = hash_password(DEMO_PASSWORD, rounds=self.rounds)
+        for username, name, role in DEMO_ACCOUNTS:
+            user = self.add(User(username=username, display_name=name, role=role,
+                                 member_id=self.members[0].id if role == Role.MEMBER else None,
+                                 password_hash=password_hash,
+                                 sessions_valid_after=_utc(date(2019, 1, 1))))
+            self.users[role] = user
+        self.session.flush()
+        self.staff["leadership"][0].user_id = self.users[Role.SECRETARIAT].id
+
+    # ------------------------------------------------------------ plan
+    def plan(self) -> None:
+        plan = self.add(Plan(code=D.PLAN_CODE, title=D.PLAN_TITLE, start_year=2019, end_year=2021,
+                             issued_on=date(2019, 5, 20), description=D.PLAN_GOAL, is_current=True))
+        self.session.flush()
+        quarter_starts = [date(2019 + q // 4, 1 + 3 * (q % 4), 1) for q in range(1, 12)]
+        for area_seq, (area_title, tasks) in enumerate(D.PLAN, start=1):
+            area = self.add(PlanArea(plan_id=plan.id, seq=area_seq, title=area_title))
+            self.session.flush()
+            for task_seq, (title, desc, duty, milestones) in enumerate(tasks, start=1):
+                owners = self.staff[duty]
+                task = self.add(PlanTask(area_id=area.id, seq=task_seq, title=title,
+                                         description=desc, owner_staff_id=owners[0].id))
+                self.session.flush()
+                for seq, m_title in enumerate(milestones, start=1):
+                    self._milestone(task, seq, m_title, owners, quarter_starts, len(milestones))
+
+    def _milestone(self, task, seq, title, owners, quarter_starts, count) -> None:
+        slot = min(len(quarter_starts) - 1, int((seq - 1) * len(quarter_starts) / count)
+                   + self.rng.randint(0, 1))
+        start = quarter_starts[slot]
+        due = min(start + timedelta(days=self.rng.choice([90, 120, 180, 270])), date(2021, 12, 31))
+        roll = self.rng.random()
+        if roll < 0.68:
+            status, percent = MilestoneStatus.DONE, 100
+            done = due + timedelta(days=self.rng.randint(-40, 35))
+        elif roll < 0.84:
+            status, percent, done = MilestoneStatus.IN_PROGRESS, self.rng.choice([40, 60, 75, 90]), None
+        elif roll < 0.92:
+            status, percent, done = MilestoneStatus.NOT_STARTED, 0, None
+        elif roll < 0.97:
+            status, percent, done = MilestoneStatus.BLOCKED, self.rng.choice([20, 30, 50]), None
+        else:
+            status, percent, done = MilestoneStatus.CANCELLED, 0, None
+        milestone = self.add(Milestone(task_id=task.id, seq=seq, title=title,
+                                       owner_staff_id=self.rng.choice(owners).id,
+                                       planned_start=start, planned_due=due, actual_done_on=done,
+                                       status=status, percent=percent,
+                                       evidence="会议纪要、照片与文件已归档" if done else "",
+                                       updated_at=_utc(done or min(due, date(2021, 12, 20)))))
+        self.session.flush()
+        if status != MilestoneStatus.NOT_STARTED:
+            self.add(MilestoneHistory(
+                milestone_id=milestone.id, actor_user_id=self.users[Role.SECRETARIAT].id,
+                at=milestone.updated_at, comment="进度更新",
+                changes={"status": [MilestoneStatus.NOT_STARTED, status], "percent": [0, percent]}))
+
+    # ------------------------------------------------------------ indicators
+    def indicator_catalogue(self) -> None:
+        for order, row in enumerate(D.INDICATORS, start=1):
+            code, zh, en, unit_zh, unit_en, reporters, category, lo, hi, decimals, _, formula = row
+            self.indicators[code] = self.add(Indicator(
+                code=code, name_zh=zh, name_en=en, unit_zh=unit_zh, unit_en=unit_en,
+                category=category, reporter_types=reporters, min_value=lo, max_value=hi,
+                decimals=decimals, formula=formula,
+                aggregation="latest" if code == "G01" else ("average" if formula else "sum"),
+                sort_order=order))
+        for year in YEARS:
+            self.add(ReportingWindow(year=year, opens_on=date(year + 1, 1, 5),
+                                     deadline=date(year + 1, 3, 31)))
+        self.session.flush()
+
+    def _active_in(self, unit: MemberUnit, year: int) -> bool:
+        return bool(unit.joined_on and unit.joined_on.year <= year
+                    and (unit.exited_on is None or unit.exited_on.year > year))
+
+    def _unit_values(self, unit: MemberUnit, year: int, size: float) -> dict[str, float]:
+        growth = 1 + 0.12 * (year - 2019) + self.rng.uniform(-0.08, 0.08)
+        values: dict[str, float] = {}
+        for row in D.INDICATORS:
+            code, reporters, decimals, base = row[0], row[5], row[9], row[10]
+            if unit.unit_type not in reporters or not base:
+                continue
+            raw = base * size * growth * self.rng.uniform(0.7, 1.3)
+            values[code] = round(raw, decimals) if decimals else float(round(raw))
+        if "S03" in values:
+            values["S04"] = float(round(values["S03"] * self.rng.uniform(0.35, 0.7)))
+            values["S06"] = float(round(values["S05"] * self.rng.uniform(0.2, 0.45)))
+        if "E01" in values:
+            values["E02"] = float(round(values["E01"] * self.rng.uniform(0.5, 0.95)))
+            values["E06"] = float(round(values["E03"] * self.rng.uniform(0.3, 0.8)))
+        return values
+
+    def indicator_values(self) -> None:
+        sizes = {m.id: (3.0 if m.is_lead else self.rng.uniform(0.4, 1.6)) for m in self.members}
+        reviewer = self.users[Role.SECRETARIAT].id
+        totals: dict[tuple[str, int], float] = {}
+        for year in YEARS:
+            deadline = date(year + 1, 3, 31)
+            active = [m for m in self.members if self._active_in(m, year)]
+            for unit in active:
+                values = self._unit_values(unit, year, sizes[unit.id])
+                if unit.is_lead:
+                    values["G01"] = float(len(active))
+                if not values:
+                    continue
+                status = self._submission_status(year)
+                if status is None:
+                    continue
+                submitted = deadline - timedelta(days=self.rng.randint(-25, 80))
+                self.add(Submission(
+                    member_id=unit.id, year=year, status=status,
+                    submitted_at=None if status == ValueStatus.DRAFT else _utc(submitted, 10),
+                    on_time=None if status == ValueStatus.DRAFT else submitted <= deadline,
+                    reviewed_at=_utc(submitted + timedelta(days=7))
+                    if status in (ValueStatus.APPROVED, ValueStatus.REJECTED) else None,
+                    reviewed_by=reviewer if status in (ValueStatus.APPROVED, ValueStatus.REJECTED)
+                    else None,
+                    review_reason="顶岗实习人数与企业接收数差异较大，请核实后重新提交"
+                    if status == ValueStatus.REJECTED else ""))
+                for code, value in values.items():
+                    self.add(IndicatorValue(member_id=unit.id, indicator_id=self.indicators[code].id,
+                                            year=year, value=value, status=status,
+                                            updated_at=_utc(submitted, 10)))
+                    if status == ValueStatus.APPROVED:
+                        totals[code, year] = totals.get((code, year), 0) + value
+        for (code, year), total in totals.items():
+            if code == "G01":
+                continue
+            target = total * self.rng.uniform(0.9, 1.08) if year < 2021 else total * 1.05
+            self.add(IndicatorTarget(indicator_id=self.indicators[code].id, year=year,
+                                     target_value=round(target, -1) if target > 100 else round(target, 1)))
+        for year, target in zip(YEARS, (62, 66, 70)):
+            self.add(IndicatorTarget(indicator_id=self.indicators["G01"].id, year=year,
+                                     target_value=target))
+
+    def _submission_status(self, year: int) -> str | None:
+        if year < 2021:
+            return ValueStatus.APPROVED if self.rng.random() < 0.96 else None
+        roll = self.rng.random()
+        for limit, status in ((0.72, ValueStatus.APPROVED), (0.82, ValueStatus.SUBMITTED),
+                              (0.86, ValueStatus.REJECTED), (0.92, ValueStatus.DRAFT)):
+            if roll < limit:
+                return status
+        return None
+
+    # ------------------------------------------------------------ ledgers
+    def ledgers(self) -> None:
+        schools = [m for m in self.members if m.unit_type == MemberType.SCHOOL]
+        firms = [m for m in self.members if m.unit_type == MemberType.ENTERPRISE and m.joined_on]
+        for kind in LedgerKind:
+            for _ in range(self.rng.randint(5, 9)):
+                school, firm = self.rng.choice(schools), self.rng.choice(firms)
+                year = self.rng.choice(YEARS)
+                trade = self.rng.choice(D.ENTERPRISE_TRADES)
+                start = date(year, self.rng.randint(1, 10), self.rng.randint(1, 28))
+                self.add(LedgerEntry(
+                    kind=kind, title=D.LEDGER_TITLES[kind].format(trade=trade),
+                    member_id=school.id, partner_member_id=firm.id, year=year, started_on=start,
+                    ended_on=start + timedelta(days=self.rng.randint(1, 300)),
+                    quantity=float(self.rng.randint(10, 60)), quantity_unit="人",
+                    amount_yuan=float(self.rng.randint(2, 80) * 10000)
+                    if kind in (LedgerKind.TECH_SERVICE, LedgerKind.TRAINING_BASE) else None,
+                    description=f"{school.short_name}与{firm.short_name}合作",
+                    created_by=self.users[Role.SECRETARIAT].id))
+
+    # ------------------------------------------------------------ messages
+    def messages(self) -> None:
+        author = self.users[Role.SECRETARIAT].id
+        for category, title, body, day, pinned, public in D.NOTICES:
+            message = self.add(Message(category=category, title=title, body=body,
+                                       author_user_id=author, audience={"everyone": True},
+                                       pinned=pinned, is_public=public,
+                                       publish_at=_utc(date.fromisoformat(day)),
+                                       created_at=_utc(date.fromisoformat(day)),
+                                       updated_at=_utc(date.fromisoformat(day))))
+            self.session.flush()
+            if category == "document":
+                content = _tiny_pdf(title)
+                self.add(Attachment(owner_kind="message", owner_id=message.id,
+                                    filename="实施方案（2019-2021）.pdf", mime_type="application/pdf",
+                                    size_bytes=len(content), sha256=_sha256(content),
+                                    content=content, uploaded_by=author))
+            for role in (Role.COUNCIL, Role.ADMIN):
+                if self.rng.random() < 0.7:
+                    self.add(ReadReceipt(message_id=message.id, user_id=self.users[role].id,
+                                         read_at=_utc(date.fromisoformat(day) + timedelta(days=1))))
+        posters = [self.users[Role.MEMBER].id, self.users[Role.SECRETARIAT].id,
+                   self.users[Role.COUNCIL].id]
+        for index, (board, title, posts) in enumerate(D.TOPICS):
+            day = _utc(date(2021, 3 + index, 10))
+            topic = self.add(Topic(board=board, title=title, author_user_id=posters[0],
+                                   created_at=day, last_post_at=day + timedelta(days=len(posts))))
+            self.session.flush()
+            for offset, body in enumerate(posts):
+                self.add(Post(topic_id=topic.id, author_user_id=posters[offset % len(posters)],
+                              body=body, created_at=day + timedelta(days=offset)))
+
+    def settings(self) -> None:
+        values = dict(DEFAULT_SETTINGS, demo_loaded=True, reporting_year=2021)
+        for key, value in values.items():
+            self.add(Setting(key=key, value=value))
+
+
+def _sha256(content: bytes) -> str:
+    import hashlib
+    return hashlib.sha256(content).hexdigest()
+
+
+def _tiny_pdf(title: str) -> bytes:
+    """A one-page PDF standing in for the plan document (ASCII text: the demo file's body)."""
+    text = "Implementation plan 2019-2021 (demo attachment)"
+    stream = f"BT /F1 14 Tf 72 720 Td ({text}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def seed_demo(session: Session, *, seed: int = DEMO_SEED, rounds: int = 12) -> dict:
+    """Write the demo group into an empty database; returns counts for the CLI's summary."""
+    builder = _Builder(session=session, rng=random.Random(seed), rounds=rounds)
+    builder.members_and_history()
+    builder.council()
+    builder.secretariat()
+    builder.accounts()
+    builder.plan()
+    builder.indicator_catalogue()
+    builder.indicator_values()
+    builder.ledgers()
+    builder.messages()
+    builder.settings()
+    audit.record(session, action="demo_seeded", actor_name="system", detail=f"seed={seed}")
+    session.flush()
+    return {"members": len(builder.members), "users": len(builder.users),
+            "indicators": len(builder.indicators)}

@@ -1,0 +1,56 @@
+"""Platform settings kept in the database (so every replica reads the same values)."""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session, select
+
+from core.models import Setting
+
+GROUP_NAME_ZH = "山东省机械行业职业培训教育集团"
+GROUP_NAME_EN = "Shandong Machinery Industry Vocational Training and Education Group"
+
+DEFAULT_SETTINGS: dict[str, Any] = {
+    "group_name_zh": GROUP_NAME_ZH,
+    "group_name_en": GROUP_NAME_EN,
+    "group_profile_zh": (
+        "山东省机械行业职业培训教育集团成立于 2013 年 10 月，经山东省人力资源和社会保障厅批准，"
+        "由山东劳动职业技术学院牵头成立，成员单位涵盖政府、行业、学校、企业，以企业为主。"
+        "集团实行理事会制，2018 年 6 月召开第二届一次理事会会议，选举产生新一届领导机构；"
+        "2019 年被山东省教育厅认定为山东省骨干职业教育集团。"
+    ),
+    "group_profile_en": (
+        "Founded in October 2013 with the approval of the Shandong Department of Human Resources "
+        "and Social Security and led by Shandong Labor Vocational and Technical College, the group "
+        "brings together government bodies, industry associations, schools and — above all — "
+        "enterprises. It is run by a council; its second council was elected in June 2018, and in "
+        "2019 it was recognised as a key vocational education group of Shandong Province."
+    ),
+    "founded_on": "2013-10-18",
+    "lead_unit_zh": "山东劳动职业技术学院",
+    "lead_unit_en": "Shandong Labor Vocational and Technical College",
+    "reporting_year": None,
+    "change_comment_pct": 50,
+    "upload_limit_mb": 20,
+    "demo_loaded": False,
+}
+
+
+def get_setting(session: Session, key: str) -> Any:
+    row = session.get(Setting, key)
+    return DEFAULT_SETTINGS.get(key) if row is None else row.value
+
+
+def all_settings(session: Session) -> dict[str, Any]:
+    values = dict(DEFAULT_SETTINGS)
+    values.update({row.key: row.value for row in session.exec(select(Setting))})
+    return values
+
+
+def put_setting(session: Session, key: str, value: Any, *, user_id: int | None = None) -> None:
+    row = session.get(Setting, key)
+    if row is None:
+        session.add(Setting(key=key, value=value, updated_by=user_id))
+    else:
+        row.value, row.updated_by, row.version = value, user_id, row.version + 1
+        session.add(row)
