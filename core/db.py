@@ -84,7 +84,8 @@ def _configure_sqlite(engine: Engine, *, wal: bool) -> None:
 def session_scope(engine: Engine, *, write: bool = True) -> Iterator[Session]:
     """One unit of work: commit on success, roll back on any error.
 
-    Read-only scopes on SQLite begin DEFERRED so readers never wait for the write lock.
+    Read-only scopes on SQLite begin DEFERRED so readers never wait for the write lock; they
+    end with close() (not rollback, which would expire the rows handed back to the caller).
     """
     bind = engine if write else engine.execution_options(sqlite_begin="DEFERRED")
     session = Session(bind=bind, expire_on_commit=False)
@@ -92,8 +93,6 @@ def session_scope(engine: Engine, *, write: bool = True) -> Iterator[Session]:
         yield session
         if write:
             session.commit()
-        else:
-            session.rollback()
     except BaseException:
         session.rollback()
         raise

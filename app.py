@@ -1,0 +1,8 @@
+"""Entry point: page config, database ready, login resolved, navigation of the role's pages."""
+import streamlit as st
+
+from core import ui
+
+st.set_page_config(page_title=ui.t("app.title"), page_icon=ui.LOGO_ICON, layout="wide")
+user = ui.start_app()
+ui.navigation(user).run()

@@ -1,0 +1,57 @@
+"""The page registry: which screen exists, where its script is, and which roles may open it.
+
+app.py builds st.navigation from it and every page's guard checks it, so the two can never
+disagree; tests walk it to open every page as every role.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.models import Role
+
+PUBLIC = "public"
+ALL_ROLES = (Role.COUNCIL, Role.SECRETARIAT, Role.MEMBER, Role.ADMIN)
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    key: str
+    path: str
+    icon: str
+    roles: tuple[str, ...]
+    section: str = "nav.section.main"
+
+    @property
+    def title_key(self) -> str:
+        return f"page.{self.key}"
+
+    @property
+    def url_path(self) -> str:
+        return self.key
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("portal", "pages/portal.py", ":material/home:", (PUBLIC, *ALL_ROLES)),
+    PageSpec("login", "pages/login.py", ":material/login:", (PUBLIC,)),
+    PageSpec("home", "pages/home.py", ":material/dashboard:", ALL_ROLES),
+    PageSpec("account", "pages/account.py", ":material/manage_accounts:", ALL_ROLES,
+             "nav.section.personal"),
+)
+PAGES_BY_KEY = {page.key: page for page in PAGES}
+
+
+def role_of(user) -> str:
+    return PUBLIC if user is None else user.role
+
+
+def pages_for(role: str) -> list[PageSpec]:
+    return [page for page in PAGES if role in page.roles]
+
+
+def default_page(role: str) -> str:
+    return "portal" if role == PUBLIC else "home"
+
+
+def may_open(role: str, page_key: str) -> bool:
+    page = PAGES_BY_KEY.get(page_key)
+    return page is not None and role in page.roles

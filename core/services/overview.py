@@ -1,0 +1,196 @@
+"""Read models for the portal (public) and the home dashboard: plain values and DataFrames."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlmodel import Session, func, select
+
+from core.auth import CurrentUser
+from core.models import (
+    AuditLog, CouncilTerm, LedgerEntry, MemberStatus, MemberUnit, Message, Milestone,
+    MilestoneStatus, Plan, PlanArea, PlanTask, ReadReceipt, Role, Submission, User, ValueStatus,
+)
+from core.services.settings import all_settings
+from core.timeutil import utcnow
+
+
+@dataclass(frozen=True)
+class Headline:
+    active_members: int
+    members_by_type: dict[str, int]
+    council_term: str
+    cooperation_projects: int
+    founded_on: str
+
+
+def headline(session: Session) -> Headline:
+    by_type = dict(session.exec(
+        select(MemberUnit.unit_type, func.count())
+        .where(MemberUnit.status == MemberStatus.ACTIVE).group_by(MemberUnit.unit_type)).all())
+    term = session.exec(select(CouncilTerm).where(CouncilTerm.ended_on.is_(None))
+                        .order_by(CouncilTerm.number.desc())).first()
+    projects = session.exec(select(func.count()).select_from(LedgerEntry)).one()
+    return Headline(active_members=sum(by_type.values()), members_by_type=by_type,
+                    council_term=term.name if term else "", cooperation_projects=projects,
+                    founded_on=str(all_settings(session)["founded_on"]))
+
+
+def public_members(session: Session) -> pd.DataFrame:
+    """Active units for the portal's member list: name, type, city (no contacts)."""
+    rows = session.exec(
+        select(MemberUnit.name, MemberUnit.unit_type, MemberUnit.city, MemberUnit.is_lead)
+        .where(MemberUnit.status == MemberStatus.ACTIVE)).all()
+    frame = pd.DataFrame(rows, columns=["name", "unit_type", "city", "is_lead"])
+    return frame.sort_values(["is_lead", "name"], ascending=[False, True], key=_sort_key,
+                             ignore_index=True)
+
+
+def _sort_key(column: pd.Series) -> pd.Series:
+    # Chinese names sort by their GBK bytes, which follows pinyin order for common characters.
+    if column.dtype == object:
+        return column.map(lambda text: str(text).encode("gbk", errors="replace"))
+    return column
+
+
+def members_growth(session: Session) -> pd.DataFrame:
+    """Units in the group at the end of each year since it was founded."""
+    rows = session.exec(select(MemberUnit.joined_on, MemberUnit.exited_on)
+                        .where(MemberUnit.joined_on.is_not(None))).all()
+    if not rows:
+        return pd.DataFrame(columns=["year", "members"])
+    first = min(joined.year for joined, _ in rows)
+    years = range(first, max(first, utcnow().year) + 1)
+    counts = [sum(1 for joined, exited in rows
+                  if joined.year <= year and (exited is None or exited.year > year))
+              for year in years]
+    return pd.DataFrame({"year": list(years), "members": counts})
+
+
+def public_notices(session: Session, limit: int = 5) -> list[dict]:
+    now = utcnow()
+    rows = session.exec(
+        select(Message).where(Message.is_public, Message.published, Message.publish_at <= now)
+        .order_by(Message.publish_at.desc()).limit(limit)).all()
+    return [{"title": m.title, "body": m.body, "category": m.category, "at": m.publish_at}
+            for m in rows]
+
+
+# ---------------------------------------------------------------- plan progress
+def current_plan(session: Session) -> Plan | None:
+    return session.exec(select(Plan).where(Plan.is_current)).first()
+
+
+def plan_progress_by_area(session: Session, plan_id: int) -> pd.DataFrame:
+    """Weighted percent done per area (cancelled milestones do not count)."""
+    rows = session.exec(
+        select(PlanArea.seq, PlanArea.title,
+               func.sum(Milestone.weight * Milestone.percent), func.sum(Milestone.weight),
+               func.count(Milestone.id))
+        .join(PlanTask, PlanTask.area_id == PlanArea.id)
+        .join(Milestone, Milestone.task_id == PlanTask.id)
+        .where(PlanArea.plan_id == plan_id, Milestone.status != MilestoneStatus.CANCELLED)
+        .group_by(PlanArea.seq, PlanArea.title).order_by(PlanArea.seq)).all()
+    frame = pd.DataFrame(rows, columns=["seq", "area", "weighted", "weight", "milestones"])
+    frame["progress"] = (frame["weighted"] / frame["weight"]).fillna(0).round(1)
+    return frame[["seq", "area", "progress", "milestones", "weight", "weighted"]]
+
+
+def overall_progress(areas: pd.DataFrame) -> float:
+    total = areas["weight"].sum() if len(areas) else 0
+    return round(float(areas["weighted"].sum() / total), 1) if total else 0.0
+
+
+def milestone_counts(session: Session, plan_id: int) -> dict[str, int]:
+    return dict(session.exec(
+        select(Milestone.status, func.count())
+        .join(PlanTask, PlanTask.id == Milestone.task_id)
+        .join(PlanArea, PlanArea.id == PlanTask.area_id)
+        .where(PlanArea.plan_id == plan_id).group_by(Milestone.status)).all())
+
+
+# ---------------------------------------------------------------- reporting
+def latest_reporting_year(session: Session) -> int | None:
+    configured = all_settings(session).get("reporting_year")
+    if configured:
+        return int(configured)
+    return session.exec(select(func.max(Submission.year))).one()
+
+
+def reporting_status(session: Session, year: int, member_id: int | None = None) -> dict[str, int]:
+    query = select(Submission.status, func.count()).where(Submission.year == year)
+    if member_id is not None:
+        query = query.where(Submission.member_id == member_id)
+    counts = dict(session.exec(query.group_by(Submission.status)).all())
+    expected = session.exec(select(func.count()).select_from(MemberUnit)
+                            .where(MemberUnit.status == MemberStatus.ACTIVE)).one()
+    reported = sum(counts.get(s, 0) for s in (ValueStatus.SUBMITTED, ValueStatus.APPROVED))
+    return {"expected": expected if member_id is None else 1, "reported": reported,
+            "approved": counts.get(ValueStatus.APPROVED, 0),
+            "submitted": counts.get(ValueStatus.SUBMITTED, 0),
+            "rejected": counts.get(ValueStatus.REJECTED, 0),
+            "draft": counts.get(ValueStatus.DRAFT, 0)}
+
+
+def unit_submissions(session: Session, member_id: int) -> pd.DataFrame:
+    rows = session.exec(select(Submission.year, Submission.status, Submission.on_time,
+                               Submission.review_reason)
+                        .where(Submission.member_id == member_id)
+                        .order_by(Submission.year.desc())).all()
+    return pd.DataFrame(rows, columns=["year", "status", "on_time", "review_reason"])
+
+
+# ---------------------------------------------------------------- messages for the user
+def _addressed_to(audience: dict, user: CurrentUser, member_type: str | None) -> bool:
+    if audience.get("everyone"):
+        return True
+    return (user.role in audience.get("roles", [])
+            or (member_type is not None and member_type in audience.get("member_types", []))
+            or (user.member_id is not None and user.member_id in audience.get("member_ids", []))
+            or user.id in audience.get("user_ids", []))
+
+
+def notices_for(session: Session, user: CurrentUser, limit: int = 6) -> tuple[list[dict], int]:
+    """The newest notices addressed to the user, and how many of those addressed are unread."""
+    now = utcnow()
+    member_type = None
+    if user.member_id is not None:
+        unit = session.get(MemberUnit, user.member_id)
+        member_type = unit.unit_type if unit else None
+    read_ids = set(session.exec(select(ReadReceipt.message_id)
+                                .where(ReadReceipt.user_id == user.id)).all())
+    rows = session.exec(select(Message).where(Message.published, Message.publish_at <= now)
+                        .order_by(Message.pinned.desc(), Message.publish_at.desc())).all()
+    mine = [m for m in rows if _addressed_to(m.audience or {}, user, member_type)
+            and (m.expires_at is None or m.expires_at > now)]
+    unread = sum(1 for m in mine if m.id not in read_ids)
+    return ([{"title": m.title, "category": m.category, "at": m.publish_at, "pinned": m.pinned,
+              "unread": m.id not in read_ids} for m in mine[:limit]], unread)
+
+
+# ---------------------------------------------------------------- administration
+def account_summary(session: Session) -> dict[str, int]:
+    now = utcnow()
+    by_role = dict(session.exec(select(User.role, func.count()).where(User.active)
+                                .group_by(User.role)).all())
+    locked = session.exec(select(func.count()).select_from(User)
+                          .where(User.locked_until.is_not(None), User.locked_until > now)).one()
+    return {"users": sum(by_role.values()), "locked": locked,
+            "members": by_role.get(Role.MEMBER, 0)}
+
+
+def recent_audit(session: Session, limit: int = 8) -> pd.DataFrame:
+    rows = session.exec(select(AuditLog.at, AuditLog.actor_name, AuditLog.action,
+                               AuditLog.entity, AuditLog.detail)
+                        .order_by(AuditLog.id.desc()).limit(limit)).all()
+    return pd.DataFrame(rows, columns=["at", "actor", "action", "entity", "detail"])
+
+
+def member_card(session: Session, member_id: int) -> dict | None:
+    unit = session.get(MemberUnit, member_id)
+    if unit is None:
+        return None
+    return {"name": unit.name, "unit_type": unit.unit_type, "city": unit.city,
+            "status": unit.status, "joined_on": unit.joined_on, "contact_name": unit.contact_name,
+            "contact_phone": unit.contact_phone, "contact_email": unit.contact_email,
+            "credit_code": unit.credit_code}

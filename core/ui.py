@@ -1,0 +1,262 @@
+"""The one module of core/ that imports streamlit: engine cache, login state, language, guard.
+
+Pages call `guard(page_key)` first, then read through `read(...)` / write through `write(...)`,
+each of which opens its own short session (never a session kept across reruns).
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, TypeVar
+
+import streamlit as st
+import streamlit_authenticator as stauth
+
+from core import auth, db, nav
+from core.bootstrap import initialise
+from core.config import ROOT, Settings, load_settings
+from core.errors import UserFacingError
+from core.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
+from core.services.settings import all_settings
+from core.timeutil import format_china
+
+T = TypeVar("T")
+USER_KEY = "auth_user"
+LANG_KEY = "ui_lang"
+GOTO_KEY = "nav_goto"
+AUTHENTICATOR_KEY = "_authenticator"
+LOGO = str(ROOT / "data" / "brand" / "logo.svg")
+LOGO_ICON = str(ROOT / "data" / "brand" / "logo_icon.svg")
+
+
+# ---------------------------------------------------------------- engine and sessions
+@st.cache_resource(show_spinner=False)
+def _engine_for(url: str, demo: bool, rounds: int):
+    # Keyed by URL so tests (and a config change) never share another database's engine.
+    engine = db.make_engine(url)
+    initialise(engine, settings())
+    return engine
+
+
+def settings() -> Settings:
+    return load_settings()
+
+
+def engine():
+    current = settings()
+    return _engine_for(current.database_url, current.demo, current.bcrypt_rounds)
+
+
+def read(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    with db.session_scope(engine(), write=False) as session:
+        return fn(session, *args, **kwargs)
+
+
+def write(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    with db.session_scope(engine()) as session:
+        return fn(session, *args, **kwargs)
+
+
+def platform_settings() -> dict:
+    return read(all_settings)
+
+
+# ---------------------------------------------------------------- language
+def lang() -> str:
+    chosen = st.session_state.get(LANG_KEY)
+    if chosen in LANGUAGES:
+        return chosen
+    user = current_user()
+    return user.language if user and user.language in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def t(key: str, **params: Any) -> str:
+    return translate(key, lang(), **params)
+
+
+def show_error(error: UserFacingError) -> None:
+    st.error(t(error.key, **error.params), icon=":material/error:")
+
+
+def when(value) -> str:
+    return format_china(value)
+
+
+# ---------------------------------------------------------------- login state
+def current_user() -> auth.CurrentUser | None:
+    return st.session_state.get(USER_KEY)
+
+
+def _authenticator(*, fresh: bool = False) -> stauth.Authenticate:
+    """The run's Authenticate. app.py makes a fresh one each run (it renders the cookie
+    component, and a second one in the same run would clash); pages reuse it."""
+    existing = st.session_state.get(AUTHENTICATOR_KEY)
+    if existing is not None and not fresh:
+        return existing
+    current = settings()
+    # Credentials are checked by core.auth against the users table; the library only sets and
+    # deletes the signed re-login cookie, with our key (cookie_key, not the ignored key=).
+    authenticator = stauth.Authenticate(
+        {"usernames": {}}, cookie_name=current.cookie_name, cookie_key=current.cookie_key,
+        cookie_expiry_days=current.cookie_expiry_days, auto_hash=False)
+    st.session_state[AUTHENTICATOR_KEY] = authenticator
+    return authenticator
+
+
+def _set_logged_in(user: auth.CurrentUser) -> None:
+    st.session_state[USER_KEY] = user
+    # The library's own keys, which its set_cookie/logout read.
+    st.session_state["authentication_status"] = True
+    st.session_state["username"] = user.username
+    st.session_state["name"] = user.display_name
+    if LANG_KEY not in st.session_state:
+        st.session_state[LANG_KEY] = user.language
+
+
+def _clear_login() -> None:
+    st.session_state.pop(USER_KEY, None)
+    for key in ("authentication_status", "username", "name"):
+        st.session_state[key] = None
+
+
+def resolve_user() -> auth.CurrentUser | None:
+    """Who is logged in for this run: the session's user if still valid, else the cookie's."""
+    user = current_user()
+    if user is not None:
+        fresh = read(auth.refresh, user)
+        if fresh is None:  # logged out elsewhere, password changed, or deactivated
+            _clear_login()
+            st.session_state["auth_notice"] = "auth.session_ended"
+            st.session_state[GOTO_KEY] = "login"
+            return None
+        st.session_state[USER_KEY] = fresh
+        return fresh
+    current = settings()
+    token = st.context.cookies.get(current.cookie_name) if st.context.cookies else None
+    if token:
+        user = read(auth.user_from_cookie, token, key=current.cookie_key,
+                    expiry_days=current.cookie_expiry_days)
+        if user is not None:
+            _set_logged_in(user)
+            return user
+    return None
+
+
+def login(username: str, password: str) -> auth.LoginOutcome:
+    current = settings()
+    outcome = write(auth.authenticate, username, password, max_attempts=current.lockout_attempts,
+                    lock_minutes=current.lockout_minutes)
+    if outcome.user is not None:
+        _set_logged_in(outcome.user)
+        _authenticator().cookie_controller.set_cookie()
+        st.session_state[GOTO_KEY] = "account" if outcome.user.must_change_password else "home"
+    return outcome
+
+
+def logout() -> None:
+    user = current_user()
+    if user is not None:
+        write(auth.end_sessions, user.id)
+    st.session_state["authentication_status"] = True  # the library only logs out a logged-in run
+    _authenticator().logout(location="unrendered")
+    _clear_login()
+    st.session_state.pop(LANG_KEY, None)
+    st.session_state[GOTO_KEY] = "portal"
+
+
+def change_password(old_password: str, new_password: str) -> None:
+    user = current_user()
+    fresh = write(auth.change_own_password, user, old_password=old_password,
+                  new_password=new_password, rounds=settings().bcrypt_rounds)
+    _set_logged_in(fresh)
+    _authenticator().cookie_controller.set_cookie()  # this browser stays logged in
+
+
+# ---------------------------------------------------------------- pages
+def guard(page_key: str) -> auth.CurrentUser | None:
+    """First line of every page: stop here unless the caller's role may open this page.
+
+    A page file can be opened by its URL around st.navigation's role filter, so the check
+    is repeated on the page itself, and core services check again on every call.
+    """
+    try:
+        user = resolve_user()
+    except UserFacingError as error:
+        show_error(error)
+        st.stop()
+    role = nav.role_of(user)
+    if not nav.may_open(role, page_key):
+        if user is None:
+            st.warning(t("auth.login_required"), icon=":material/lock:")
+            st.page_link(nav.PAGES_BY_KEY["login"].path, label=t("page.login"),
+                         icon=":material/login:")
+        elif page_key == "login":  # already logged in: straight to the home page
+            st.switch_page(nav.PAGES_BY_KEY[nav.default_page(role)].path)
+        else:
+            st.error(t("auth.page_forbidden"), icon=":material/block:")
+        st.stop()
+    if user is not None and user.must_change_password and page_key != "account":
+        st.warning(t("account.must_change"), icon=":material/password:")
+        st.stop()
+    return user
+
+
+def page_header(page_key: str, subtitle_key: str | None = None) -> None:
+    st.title(t(f"page.{page_key}"))
+    if subtitle_key:
+        st.caption(t(subtitle_key))
+
+
+def role_label(role: str) -> str:
+    return t(f"role.{role}")
+
+
+# ---------------------------------------------------------------- the app shell
+def start_app() -> auth.CurrentUser | None:
+    """Run by app.py each rerun: database ready, login resolved, sidebar drawn."""
+    try:
+        engine()
+        user = resolve_user()
+    except UserFacingError as error:
+        show_error(error)
+        st.stop()
+    _authenticator(fresh=True)
+    st.logo(LOGO, size="large", icon_image=LOGO_ICON)
+    _sidebar(user)
+    return user
+
+
+def _sidebar(user: auth.CurrentUser | None) -> None:
+    with st.sidebar:
+        choice = st.segmented_control(
+            t("nav.language"), options=list(LANGUAGES), default=lang(),
+            format_func=lambda code: translate(f"lang.{code}", code), key="sidebar_lang")
+        if choice and choice != st.session_state.get(LANG_KEY):
+            st.session_state[LANG_KEY] = choice
+            if user is not None:
+                write(auth.set_language, user, choice)
+            st.rerun()
+        if user is not None:
+            st.caption(t("nav.signed_in_as", name=user.display_name, role=role_label(user.role)))
+            if st.button(t("nav.logout"), icon=":material/logout:", key="sidebar_logout",
+                         width="stretch"):
+                logout()
+                st.rerun()
+
+
+def navigation(user: auth.CurrentUser | None):
+    role = nav.role_of(user)
+    default = nav.default_page(role)
+    if user is not None and user.must_change_password:
+        default = "account"
+    sections: dict[str, list] = {}
+    by_key = {}
+    for spec in nav.pages_for(role):
+        page = st.Page(str(ROOT / spec.path), title=t(spec.title_key), icon=spec.icon,
+                       url_path=spec.url_path, default=spec.key == default)
+        by_key[spec.key] = page
+        sections.setdefault(t(spec.section), []).append(page)
+    selected = st.navigation(sections)
+    # After login or logout the page on screen may no longer be one the role has.
+    goto = st.session_state.pop(GOTO_KEY, None)
+    if goto in by_key:
+        st.switch_page(by_key[goto])
+    return selected
