@@ -1,0 +1,61 @@
+"""Configuration: refuse to run with a missing or placeholder key outside demo mode."""
+from __future__ import annotations
+
+import pytest
+
+from core import config, db
+from core.bootstrap import initialise
+from core.config import ConfigError, load_settings
+from core.models import User
+from sqlmodel import select
+
+
+def test_missing_cookie_key_is_refused_outside_demo(monkeypatch):
+    monkeypatch.setenv("DEMO", "0")
+    monkeypatch.delenv("COOKIE_KEY")
+    with pytest.raises(ConfigError) as refused:
+        load_settings()
+    assert refused.value.key == "config.cookie_key_missing"
+
+
+@pytest.mark.parametrize("placeholder", ["some_key", "change-me", "short-key"])
+def test_placeholder_or_short_cookie_key_is_refused(monkeypatch, placeholder):
+    monkeypatch.setenv("DEMO", "0")
+    monkeypatch.setenv("COOKIE_KEY", placeholder)
+    with pytest.raises(ConfigError):
+        load_settings()
+
+
+def test_demo_mode_generates_and_keeps_a_key(monkeypatch, tmp_path):
+    monkeypatch.delenv("COOKIE_KEY")
+    monkeypatch.setattr(config, "DATA_DIR", tmp_path)
+    monkeypatch.setattr(config, "DEMO_COOKIE_KEY_FILE", tmp_path / ".cookie_key")
+    first = load_settings().cookie_key
+    assert len(first) >= 32 and load_settings().cookie_key == first
+
+
+def test_secrets_file_is_read_when_the_environment_is_silent(monkeypatch, tmp_path):
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text('database_url = "sqlite:///from-secrets.db"\ncookie_expiry_days = 2\n')
+    monkeypatch.setenv("PLATFORM_SECRETS_FILE", str(secrets))
+    settings = load_settings()
+    assert settings.database_url == "sqlite:///from-secrets.db" and settings.cookie_expiry_days == 2
+
+
+def test_real_deployment_starts_empty_with_one_admin(monkeypatch, tmp_path):
+    monkeypatch.setenv("DEMO", "0")
+    monkeypatch.setenv("ADMIN_PASSWORD", "first-admin-pw")
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'real.db'}")
+    assert initialise(engine, load_settings()) == "admin_created"
+    with db.session_scope(engine, write=False) as session:
+        users = session.exec(select(User)).all()
+    assert [(u.username, u.role, u.must_change_password) for u in users] == [("admin", "admin", True)]
+
+
+def test_real_deployment_without_admin_password_is_refused(monkeypatch, tmp_path):
+    monkeypatch.setenv("DEMO", "0")
+    monkeypatch.delenv("ADMIN_PASSWORD", raising=False)
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'real.db'}")
+    with pytest.raises(ConfigError) as refused:
+        initialise(engine, load_settings())
+    assert refused.value.key == "config.admin_password_missing"
