@@ -9,6 +9,7 @@ from typing import Any, Callable, TypeVar
 
 import streamlit as st
 import streamlit_authenticator as stauth
+from streamlit.errors import StreamlitPageNotFoundError
 
 from core import auth, db, nav
 from core.bootstrap import initialise
@@ -186,10 +187,16 @@ def guard(page_key: str) -> auth.CurrentUser | None:
     if not nav.may_open(role, page_key):
         if user is None:
             st.warning(t("auth.login_required"), icon=":material/lock:")
-            st.page_link(nav.PAGES_BY_KEY["login"].path, label=t("page.login"),
-                         icon=":material/login:")
+            try:
+                st.page_link(nav.PAGES_BY_KEY["login"].path, label=t("page.login"),
+                             icon=":material/login:")
+            except StreamlitPageNotFoundError:  # run outside app.py's navigation
+                pass
         elif page_key == "login":  # already logged in: straight to the home page
-            st.switch_page(nav.PAGES_BY_KEY[nav.default_page(role)].path)
+            try:
+                st.switch_page(nav.PAGES_BY_KEY[nav.default_page(role)].path)
+            except StreamlitPageNotFoundError:  # run outside app.py's navigation
+                st.info(t("login.already", name=user.display_name), icon=":material/info:")
         else:
             st.error(t("auth.page_forbidden"), icon=":material/block:")
         st.stop()

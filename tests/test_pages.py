@@ -1,0 +1,214 @@
+"""Every page under AppTest, as every role that may see it and as those that may not."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+from streamlit.testing.v1 import AppTest
+
+from core import auth, db, nav
+from core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from core.i18n import translate
+from core.models import AuditLog, User
+
+ROOT = Path(__file__).resolve().parent.parent
+ACCOUNTS = {role: username for username, _, role in DEMO_ACCOUNTS}
+
+
+def _app() -> AppTest:
+    return AppTest.from_file(str(ROOT / "tests" / "apptest_main.py"), default_timeout=30)
+
+
+def _page(page_key: str) -> str:
+    """A page's path as AppTest.switch_page wants it: relative to tests/apptest_main.py."""
+    return "../" + nav.PAGES_BY_KEY[page_key].path
+
+
+def _login(at: AppTest, username: str, password: str = DEMO_PASSWORD) -> AppTest:
+    if not at._tree:  # noqa: SLF001 - first run registers the navigation
+        at.run()
+    at.switch_page(_page("login")).run()
+    at.text_input(key="login_username").set_value(username)
+    at.text_input(key="login_password").set_value(password)
+    submit = [b for b in at.button if b.label == translate("login.submit")]
+    submit[0].click().run()
+    return at
+
+
+def _app_as(url: str, role: str) -> AppTest:
+    """The app as app.py runs it (sidebar included) for a logged-in demo account."""
+    at = _app()
+    at.session_state["auth_user"] = _as_role(url, role)
+    return at.run()
+
+
+def _titles(at: AppTest) -> list[str]:
+    return [title.value for title in at.title]
+
+
+def _with_db(url):
+    engine = db.make_engine(url)
+    return db.session_scope(engine)
+
+
+def _as_role(url: str, role: str) -> auth.CurrentUser:
+    with _with_db(url) as session:
+        return auth.authenticate(session, ACCOUNTS[role], DEMO_PASSWORD).user
+
+
+def test_portal_for_the_public(demo_db_url):
+    at = _app().run()
+    assert not at.exception
+    assert _titles(at) == ["山东省机械行业职业培训教育集团"]
+    metrics = {metric.label: metric.value for metric in at.metric}
+    assert metrics[translate("portal.metric_members")] == "60"  # 64 less 2 exited, 1 suspended, 1 applicant
+    assert at.dataframe, "member directory shown"
+
+
+@pytest.mark.parametrize("role", list(ACCOUNTS))
+def test_each_role_opens_exactly_its_pages(demo_db_url, role):
+    at = _app()
+    at.session_state["auth_user"] = _as_role(demo_db_url, role)
+    at.run()  # the navigation registers this role's pages only
+    assert not at.exception and _titles(at) == [translate("page.home")]
+    for page in nav.PAGES:
+        if role not in page.roles:
+            with pytest.raises(ValueError):  # not in this role's navigation at all
+                at.switch_page(_page(page.key))
+    for page in nav.pages_for(role):
+        at.switch_page(_page(page.key)).run()
+        assert not at.exception, (role, page.key)
+        assert not at.error, (role, page.key, [e.value for e in at.error])
+        assert _titles(at), (role, page.key)
+
+
+@pytest.mark.parametrize("role", list(ACCOUNTS))
+def test_each_demo_account_logs_in_through_the_form(demo_db_url, role):
+    at = _login(_app(), ACCOUNTS[role])
+    assert not at.exception and _titles(at) == [translate("page.home")]
+    assert at.session_state["auth_user"].role == role
+
+
+@pytest.mark.parametrize("page", [p for p in nav.PAGES if nav.PUBLIC not in p.roles],
+                         ids=lambda p: p.key)
+def test_page_opened_directly_without_login_shows_no_data(demo_db_url, page):
+    at = AppTest.from_file(str(ROOT / page.path), default_timeout=30).run()
+    assert not at.exception
+    assert [w.value for w in at.warning] == [translate("auth.login_required")]
+    assert not at.metric and not at.dataframe and not at.title
+
+
+@pytest.mark.parametrize("role", list(ACCOUNTS))
+def test_page_opened_directly_by_a_role_that_may_not(demo_db_url, role):
+    for page in nav.PAGES:
+        if role in page.roles or page.key == "login":
+            continue
+        at = AppTest.from_file(str(ROOT / page.path), default_timeout=30)
+        at.session_state["auth_user"] = _as_role(demo_db_url, role)
+        at.run()
+        assert [e.value for e in at.error] == [translate("auth.page_forbidden")]
+        assert not at.metric and not at.dataframe
+
+
+def test_logged_in_user_opening_the_login_page_directly_is_told_so(demo_db_url):
+    at = AppTest.from_file(str(ROOT / "pages" / "login.py"), default_timeout=30)
+    at.session_state["auth_user"] = _as_role(demo_db_url, "council")
+    at.run()
+    assert not at.exception and not at.text_input
+    assert [i.value for i in at.info] == [translate("login.already", name="理事长（演示）")]
+
+
+def test_wrong_password_shows_a_message_and_stays_public(demo_db_url):
+    at = _login(_app(), "demo-council", "wrong-password")
+    assert [e.value for e in at.error] == [translate("auth.invalid_attempts", left=4)]
+    assert "auth_user" not in at.session_state
+
+
+def test_five_wrong_passwords_lock_the_account(demo_db_url):
+    at = _app()
+    for _ in range(5):
+        _login(at, "demo-council", "wrong-password")
+    assert [e.value for e in at.error] == [translate("auth.locked", minutes=15)]
+    _login(at, "demo-council")
+    assert [e.value for e in at.error][0].startswith(translate("auth.locked", minutes=15)[:10])
+    with _with_db(demo_db_url) as session:
+        actions = session.exec(select(AuditLog.action)).all()
+    assert "account_locked" in actions
+
+
+def test_login_page_lists_demo_accounts_while_demo_is_loaded(demo_db_url):
+    at = _app().run()
+    at.switch_page(_page("login")).run()
+    shown = at.dataframe[0].value
+    assert sorted(shown.iloc[:, 0]) == sorted(ACCOUNTS.values())
+
+
+def test_logout_returns_to_the_portal_and_ends_the_session(demo_db_url):
+    at = _app_as(demo_db_url, "secretariat")
+    logout = [b for b in at.sidebar.button if b.label == translate("nav.logout")]
+    logout[0].click().run()
+    assert not at.exception
+    assert "auth_user" not in at.session_state or at.session_state["auth_user"] is None
+    assert _titles(at) == ["山东省机械行业职业培训教育集团"]
+
+
+def test_english_switch_is_honoured_and_remembered(demo_db_url):
+    at = _app_as(demo_db_url, "member")
+    at.sidebar.segmented_control[0].set_value("en").run()
+    assert _titles(at) == ["Home"]
+    at.switch_page(_page("account")).run()
+    assert _titles(at) == ["My account"]
+    with _with_db(demo_db_url) as session:
+        assert session.exec(select(User.language).where(User.username == "demo-member")).one() == "en"
+
+
+def test_member_home_shows_its_own_unit(demo_db_url):
+    at = _login(_app(), "demo-member")
+    assert translate("home.my_unit") in [s.value for s in at.subheader]
+    assert any("山东劳动职业技术学院" in m.value for m in at.markdown)
+
+
+def test_session_ends_when_the_user_logs_out_elsewhere(demo_db_url):
+    at = _login(_app(), "demo-council")
+    user = at.session_state["auth_user"]
+    with _with_db(demo_db_url) as session:
+        auth.end_sessions(session, user.id)
+    at.run()
+    assert "auth_user" not in at.session_state or at.session_state["auth_user"] is None
+    assert not at.metric or _titles(at) != [translate("page.home")]
+
+
+def test_password_change_through_the_account_page(demo_db_url):
+    at = _login(_app(), "demo-member")
+    at.switch_page(_page("account")).run()
+    fields = at.text_input
+    fields[0].set_value(DEMO_PASSWORD)
+    fields[1].set_value("new-member-pw")
+    fields[2].set_value("new-member-pw")
+    [b for b in at.button if b.label == translate("account.save_password")][0].click().run()
+    assert not at.exception and [s.value for s in at.success] == [translate("account.password_changed")]
+    with _with_db(demo_db_url) as session:
+        assert auth.authenticate(session, "demo-member", "new-member-pw").user is not None
+
+
+def test_password_change_mismatch_is_refused(demo_db_url):
+    at = _login(_app(), "demo-member")
+    at.switch_page(_page("account")).run()
+    at.text_input[0].set_value(DEMO_PASSWORD)
+    at.text_input[1].set_value("new-member-pw")
+    at.text_input[2].set_value("other-member-pw")
+    [b for b in at.button if b.label == translate("account.save_password")][0].click().run()
+    assert [e.value for e in at.error] == [translate("password.mismatch")]
+
+
+def test_user_who_must_change_password_is_held_on_the_account_page(demo_db_url):
+    with _with_db(demo_db_url) as session:
+        user = session.exec(select(User).where(User.username == "demo-council")).one()
+        user.must_change_password = True
+        session.add(user)
+    at = _login(_app(), "demo-council")
+    assert _titles(at) == [translate("page.account")]
+    at.switch_page(_page("home")).run()
+    assert [w.value for w in at.warning] == [translate("account.must_change")]
+    assert not at.metric
