@@ -4,5 +4,4 @@ import streamlit as st
 from core import ui
 
 st.set_page_config(page_title=ui.t("app.title"), page_icon=ui.LOGO_ICON, layout="wide")
-user = ui.start_app()
-ui.navigation(user).run()
+ui.start_app().run()

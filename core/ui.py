@@ -10,6 +10,7 @@ from typing import Any, Callable, TypeVar
 import streamlit as st
 import streamlit_authenticator as stauth
 from streamlit.errors import StreamlitPageNotFoundError
+from streamlit.runtime.pages_manager import PagesManager
 
 from core import auth, db, nav
 from core.bootstrap import initialise
@@ -183,6 +184,7 @@ def guard(page_key: str) -> auth.CurrentUser | None:
     except UserFacingError as error:
         show_error(error)
         st.stop()
+    _leave_legacy_page_mode(user)
     role = nav.role_of(user)
     if not nav.may_open(role, page_key):
         if user is None:
@@ -206,6 +208,16 @@ def guard(page_key: str) -> auth.CurrentUser | None:
     return user
 
 
+def _leave_legacy_page_mode(user: auth.CurrentUser | None) -> None:
+    """On a freshly started server, the first request for a page URL runs the page file by
+    itself, in Streamlit's legacy pages/ mode (no app.py, a sidebar listing every file).
+    Registering our navigation turns that mode off; the rerun then goes through app.py."""
+    if PagesManager.uses_pages_directory and not st.session_state.get("_left_legacy_mode"):
+        st.session_state["_left_legacy_mode"] = True
+        navigation(user)
+        st.rerun()
+
+
 def page_header(page_key: str, subtitle_key: str | None = None) -> None:
     st.title(t(f"page.{page_key}"))
     if subtitle_key:
@@ -217,18 +229,23 @@ def role_label(role: str) -> str:
 
 
 # ---------------------------------------------------------------- the app shell
-def start_app() -> auth.CurrentUser | None:
-    """Run by app.py each rerun: database ready, login resolved, sidebar drawn."""
+def start_app():
+    """Run by app.py each rerun: database ready, login resolved, navigation and sidebar drawn.
+
+    Returns the page to run. The navigation is registered before any other element so that a
+    URL such as /login resolves to its page on the first run of a new session.
+    """
     try:
         engine()
         user = resolve_user()
     except UserFacingError as error:
         show_error(error)
         st.stop()
+    selected = navigation(user)
     _authenticator(fresh=True)
     st.logo(LOGO, size="large", icon_image=LOGO_ICON)
     _sidebar(user)
-    return user
+    return selected
 
 
 def _sidebar(user: auth.CurrentUser | None) -> None:

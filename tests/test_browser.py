@@ -1,0 +1,152 @@
+"""The main flows in real Chromium against `streamlit run app.py` (demo data, SQLite)."""
+from __future__ import annotations
+
+import shutil
+import time
+from datetime import datetime, timedelta
+
+import jwt
+import pytest
+
+from core import nav
+from core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from core.i18n import translate
+from tests.browser import CHROMIUM, chromium, streamlit_server
+
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(not shutil.which(CHROMIUM), reason="Chromium is not installed")]
+COOKIE = "zjjt_auth"
+TIMEOUT_MS = 30_000
+
+
+def _server(tmp_path_factory, demo_db_template):
+    folder = tmp_path_factory.mktemp("browser")
+    db_path = folder / "platform.db"
+    shutil.copy(demo_db_template, db_path)
+    env = {"DATABASE_URL": f"sqlite:///{db_path}", "BCRYPT_ROUNDS": "4"}
+    return streamlit_server(env, folder / "server.log")
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory, demo_db_template):
+    with _server(tmp_path_factory, demo_db_template) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as launched:
+        yield launched
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    yield context.new_page()
+    context.close()
+
+
+def _heading(page) -> str:
+    page.wait_for_selector("h1", timeout=TIMEOUT_MS)
+    time.sleep(0.5)  # let the rerun after the first paint settle
+    return page.locator("h1").first.inner_text()
+
+
+def _nav_titles(page) -> list[str]:
+    links = page.locator('[data-testid="stSidebarNav"] a')
+    links.first.wait_for(timeout=TIMEOUT_MS)
+    # Each link reads "<icon ligature>\n\n<title>"; keep the title.
+    return [text.strip().split("\n")[-1] for text in links.all_inner_texts()]
+
+
+def _expect_nav(page, titles: list[str]) -> None:
+    """The sidebar navigation settles on exactly these page titles."""
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    while time.monotonic() < deadline:
+        if _nav_titles(page) == titles:
+            return
+        time.sleep(0.2)
+    assert _nav_titles(page) == titles
+
+
+def _log_in(page, url: str, username: str, password: str = DEMO_PASSWORD) -> None:
+    page.goto(f"{url}/login")
+    page.get_by_label(translate("login.username")).fill(username)
+    page.get_by_label(translate("login.password")).fill(password)
+    page.get_by_role("button", name=translate("login.submit"), exact=True).click()
+
+
+def _wait_heading(page, text: str) -> None:
+    page.locator("h1", has_text=text).first.wait_for(timeout=TIMEOUT_MS)
+
+
+@pytest.mark.parametrize("username, role", [(u, r) for u, _, r in DEMO_ACCOUNTS])
+def test_each_demo_account_sees_its_navigation_and_logs_out(page, app_url, username, role):
+    public = [translate(p.title_key) for p in nav.pages_for(nav.PUBLIC)]
+    page.goto(app_url)
+    _expect_nav(page, public)
+    _log_in(page, app_url, username)
+    _wait_heading(page, translate("page.home"))
+    _expect_nav(page, [translate(p.title_key) for p in nav.pages_for(role)])
+    page.get_by_role("button", name=translate("nav.logout")).click()
+    _wait_heading(page, "山东省机械行业职业培训教育集团")
+    _expect_nav(page, public)
+
+
+def test_wrong_password_is_refused_in_the_browser(page, app_url):
+    _log_in(page, app_url, "demo-council", "not-the-password")
+    page.get_by_text(translate("auth.invalid_attempts", left=4)).wait_for(timeout=TIMEOUT_MS)
+    assert translate("page.home") not in _nav_titles(page)
+
+
+def test_english_switch(page, app_url):
+    _log_in(page, app_url, "demo-secretariat")
+    _wait_heading(page, translate("page.home"))
+    page.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True).click()
+    _wait_heading(page, "Home")
+    _expect_nav(page, [translate(p.title_key, "en") for p in nav.pages_for("secretariat")])
+
+
+def test_forged_cookie_logs_no_one_in(page, app_url):
+    forged = jwt.encode({"username": "demo-admin",
+                         "exp_date": (datetime.now() + timedelta(days=1)).timestamp()},
+                        "some_key", algorithm="HS256")  # the library's public default key
+    page.context.add_cookies([{"name": COOKIE, "value": forged, "url": app_url}])
+    page.goto(f"{app_url}/home")
+    _wait_heading(page, "山东省机械行业职业培训教育集团")
+    assert translate("page.home") not in _nav_titles(page)
+
+
+def test_cookie_relogs_in_until_the_user_logs_out_elsewhere(browser, app_url):
+    first = browser.new_context()
+    page = first.new_page()
+    _log_in(page, app_url, "demo-member")
+    _wait_heading(page, translate("page.home"))
+    page.wait_for_function(f"document.cookie.includes('{COOKIE}=')", timeout=TIMEOUT_MS)
+    cookie = [c for c in first.cookies() if c["name"] == COOKIE]
+
+    second = browser.new_context()
+    second.add_cookies(cookie)
+    other = second.new_page()
+    other.goto(f"{app_url}/home")
+    _wait_heading(other, translate("page.home"))  # the cookie logged the second browser in
+
+    page.get_by_role("button", name=translate("nav.logout")).click()
+    _wait_heading(page, "山东省机械行业职业培训教育集团")
+    other.goto(f"{app_url}/home")
+    _wait_heading(other, "山东省机械行业职业培训教育集团")
+    assert translate("page.home") not in _nav_titles(other)
+    first.close()
+    second.close()
+
+
+def test_page_url_on_a_fresh_server_shows_no_data(tmp_path_factory, demo_db_template, browser):
+    """The first request of a new server, for a page's URL, must not get around the guard."""
+    with _server(tmp_path_factory, demo_db_template) as url:
+        page = browser.new_page()
+        page.goto(f"{url}/home")
+        heading = _heading(page)
+        assert heading != translate("page.home")
+        assert page.get_by_text(translate("home.metric_plan")).count() == 0
+        assert translate("page.home") not in _nav_titles(page)
+        page.close()
