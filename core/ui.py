@@ -24,7 +24,9 @@ T = TypeVar("T")
 USER_KEY = "auth_user"
 LANG_KEY = "ui_lang"
 GOTO_KEY = "nav_goto"
-AUTHENTICATOR_KEY = "_authenticator"
+COOKIE_ACTION_KEY = "auth_cookie_action"
+# Less empty space above the page title than Streamlit's default, for projectors and laptops.
+PAGE_CSS = "<style>.block-container{padding-top:2.5rem}</style>"
 LOGO = str(ROOT / "data" / "brand" / "logo.svg")
 LOGO_ICON = str(ROOT / "data" / "brand" / "logo_icon.svg")
 
@@ -87,20 +89,27 @@ def current_user() -> auth.CurrentUser | None:
     return st.session_state.get(USER_KEY)
 
 
-def _authenticator(*, fresh: bool = False) -> stauth.Authenticate:
-    """The run's Authenticate. app.py makes a fresh one each run (it renders the cookie
-    component, and a second one in the same run would clash); pages reuse it."""
-    existing = st.session_state.get(AUTHENTICATOR_KEY)
-    if existing is not None and not fresh:
-        return existing
+def _authenticator() -> stauth.Authenticate:
+    """One Authenticate per run (it renders the cookie component; a second would clash)."""
     current = settings()
     # Credentials are checked by core.auth against the users table; the library only sets and
     # deletes the signed re-login cookie, with our key (cookie_key, not the ignored key=).
-    authenticator = stauth.Authenticate(
+    return stauth.Authenticate(
         {"usernames": {}}, cookie_name=current.cookie_name, cookie_key=current.cookie_key,
         cookie_expiry_days=current.cookie_expiry_days, auto_hash=False)
-    st.session_state[AUTHENTICATOR_KEY] = authenticator
-    return authenticator
+
+
+def _apply_cookie_action(authenticator: stauth.Authenticate) -> None:
+    """Set or delete the re-login cookie in a run that completes.
+
+    The cookie component only reaches the browser if its run is not cut short, so login,
+    logout and password change queue the action and rerun; the next run carries it out.
+    """
+    action = st.session_state.pop(COOKIE_ACTION_KEY, None)
+    if action == "set" and st.session_state.get("username"):
+        authenticator.cookie_controller.set_cookie()
+    elif action == "delete":
+        authenticator.cookie_controller.delete_cookie()
 
 
 def _set_logged_in(user: auth.CurrentUser) -> None:
@@ -148,7 +157,7 @@ def login(username: str, password: str) -> auth.LoginOutcome:
                     lock_minutes=current.lockout_minutes)
     if outcome.user is not None:
         _set_logged_in(outcome.user)
-        _authenticator().cookie_controller.set_cookie()
+        st.session_state[COOKIE_ACTION_KEY] = "set"
         st.session_state[GOTO_KEY] = "account" if outcome.user.must_change_password else "home"
     return outcome
 
@@ -157,9 +166,8 @@ def logout() -> None:
     user = current_user()
     if user is not None:
         write(auth.end_sessions, user.id)
-    st.session_state["authentication_status"] = True  # the library only logs out a logged-in run
-    _authenticator().logout(location="unrendered")
     _clear_login()
+    st.session_state[COOKIE_ACTION_KEY] = "delete"
     st.session_state.pop(LANG_KEY, None)
     st.session_state[GOTO_KEY] = "portal"
 
@@ -169,7 +177,7 @@ def change_password(old_password: str, new_password: str) -> None:
     fresh = write(auth.change_own_password, user, old_password=old_password,
                   new_password=new_password, rounds=settings().bcrypt_rounds)
     _set_logged_in(fresh)
-    _authenticator().cookie_controller.set_cookie()  # this browser stays logged in
+    st.session_state[COOKIE_ACTION_KEY] = "set"  # a new cookie: this browser stays logged in
 
 
 # ---------------------------------------------------------------- pages
@@ -242,8 +250,9 @@ def start_app():
         show_error(error)
         st.stop()
     selected = navigation(user)
-    _authenticator(fresh=True)
+    _apply_cookie_action(_authenticator())
     st.logo(LOGO, size="large", icon_image=LOGO_ICON)
+    st.html(PAGE_CSS)
     _sidebar(user)
     return selected
 
