@@ -85,6 +85,14 @@ def test_demo_seed_runs_on_this_database(migrated):
     assert counts["members"] == 64
 
 
+def _run_in_threads(targets) -> None:
+    workers = [threading.Thread(target=target) for target in targets]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+
+
 def test_concurrent_writers_lose_nothing(migrated):
     threads, rounds = 6, 15
     errors: list[BaseException] = []
@@ -101,11 +109,7 @@ def test_concurrent_writers_lose_nothing(migrated):
 
     with db.session_scope(migrated) as session:
         session.add(Setting(key="counter", value=0, version=0))
-    workers = [threading.Thread(target=writer, args=(n,)) for n in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
+    _run_in_threads([lambda n=n: writer(n) for n in range(threads)])
     assert errors == []
     with db.session_scope(migrated, write=False) as session:
         inserted = session.exec(select(sa.func.count()).select_from(AuditLog)
@@ -132,11 +136,7 @@ def test_sqlite_read_modify_write_is_serialised_by_begin_immediate(tmp_path):
         except BaseException as exc:  # noqa: BLE001
             errors.append(exc)
 
-    workers = [threading.Thread(target=bump) for _ in range(5)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
+    _run_in_threads([bump] * 5)
     assert errors == []
     with db.session_scope(engine, write=False) as session:
         assert session.get(Setting, "counter").value == 100
