@@ -212,3 +212,40 @@ def test_user_who_must_change_password_is_held_on_the_account_page(demo_db_url):
     at.switch_page(_page("home")).run()
     assert [w.value for w in at.warning] == [translate("account.must_change")]
     assert not at.metric
+
+
+def test_missing_cookie_key_outside_demo_is_explained(monkeypatch, tmp_path):
+    monkeypatch.setenv("DEMO", "0")
+    monkeypatch.delenv("COOKIE_KEY")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'real.db'}")
+    at = _app().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [translate("config.cookie_key_missing", min_bytes=32)]
+    assert not at.title
+
+
+def test_unreachable_database_is_explained(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgresql://nobody@127.0.0.1:1/none")
+    at = _app().run()
+    assert not at.exception
+    assert at.error and "DATABASE_URL" in at.error[0].value
+
+
+def test_database_from_a_newer_release_is_refused_at_start(demo_db_url):
+    engine = db.make_engine(demo_db_url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = 'zz_future'")
+    at = _app().run()
+    assert not at.exception
+    assert at.error and at.error[0].value.startswith(translate("db.schema_too_new", current="zz_future", head="")[:12])
+
+
+def test_real_deployment_lists_no_demo_accounts(monkeypatch, tmp_path):
+    monkeypatch.setenv("DEMO", "0")
+    monkeypatch.setenv("ADMIN_PASSWORD", "first-admin-pw")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'real.db'}")
+    at = _app().run()
+    at.switch_page(_page("login")).run()
+    assert not at.exception and not at.dataframe
+    assert translate("login.demo_title") not in [s.value for s in at.subheader]
+    assert translate("portal.demo_notice") not in [i.value for i in at.info]
