@@ -105,11 +105,12 @@ def update_versioned(session: Session, model, row_id, expected_version: int, val
 
     Raises StaleEditError when no row matched: someone else saved first (or the row is gone).
     """
-    table = model.__table__
     stmt = (
-        sa.update(table)
-        .where(table.c.id == row_id, table.c.version == expected_version)
+        sa.update(model)
+        .where(model.id == row_id, model.version == expected_version)
         .values(**values, version=expected_version + 1)
+        # keep a row already loaded in this session in step with what was written
+        .execution_options(synchronize_session="fetch")
     )
     if session.execute(stmt).rowcount != 1:
         raise StaleEditError()

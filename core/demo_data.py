@@ -4,13 +4,9 @@
 """
 from __future__ import annotations
 
-# City -> administrative division code (the 16 prefecture cities of Shandong).
-CITIES = {
-    "济南市": "370100", "青岛市": "370200", "淄博市": "370300", "枣庄市": "370400",
-    "东营市": "370500", "烟台市": "370600", "潍坊市": "370700", "济宁市": "370800",
-    "泰安市": "370900", "威海市": "371000", "日照市": "371100", "临沂市": "371300",
-    "德州市": "371400", "聊城市": "371500", "滨州市": "371600", "菏泽市": "371700",
-}
+from core.reference import SHANDONG_CITIES
+
+CITIES = SHANDONG_CITIES
 
 LEAD_SCHOOL = ("山东劳动职业技术学院", "劳动职院", "济南市")
 

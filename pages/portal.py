@@ -3,7 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from core import charts, ui
-from core.services import overview
+from core.services import members, overview
 
 ui.guard("portal")
 settings = ui.platform_settings()
@@ -42,7 +42,7 @@ with news:
 by_type = pd.DataFrame(
     [{"type": ui.t(f"member_type.{code}"), "count": count}
      for code, count in sorted(head.members_by_type.items(), key=lambda kv: -kv[1])])
-growth = ui.read(overview.members_growth)
+growth = ui.read(members.growth)
 chart_left, chart_right = st.columns(2, gap="large")
 with chart_left:
     st.subheader(ui.t("portal.by_type"))

@@ -53,20 +53,6 @@ def _sort_key(column: pd.Series) -> pd.Series:
     return column
 
 
-def members_growth(session: Session) -> pd.DataFrame:
-    """Units in the group at the end of each year since it was founded."""
-    rows = session.exec(select(MemberUnit.joined_on, MemberUnit.exited_on)
-                        .where(MemberUnit.joined_on.is_not(None))).all()
-    if not rows:
-        return pd.DataFrame(columns=["year", "members"])
-    first = min(joined.year for joined, _ in rows)
-    years = range(first, max(first, utcnow().year) + 1)
-    counts = [sum(1 for joined, exited in rows
-                  if joined.year <= year and (exited is None or exited.year > year))
-              for year in years]
-    return pd.DataFrame({"year": list(years), "members": counts})
-
-
 def public_notices(session: Session, limit: int = 5) -> list[dict]:
     now = utcnow()
     rows = session.exec(
