@@ -11,6 +11,7 @@ from core.models import Role
 
 PUBLIC = "public"
 ALL_ROLES = (Role.COUNCIL, Role.SECRETARIAT, Role.MEMBER, Role.ADMIN)
+STAFF = (Role.SECRETARIAT, Role.ADMIN)
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,12 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("portal", "pages/portal.py", ":material/home:", (PUBLIC, *ALL_ROLES)),
     PageSpec("login", "pages/login.py", ":material/login:", (PUBLIC,)),
     PageSpec("home", "pages/home.py", ":material/dashboard:", ALL_ROLES),
+    PageSpec("members", "pages/members.py", ":material/apartment:", ALL_ROLES,
+             "nav.section.group"),
+    PageSpec("member_import", "pages/member_import.py", ":material/upload_file:", STAFF,
+             "nav.section.group"),
+    PageSpec("council", "pages/council.py", ":material/groups:", ALL_ROLES, "nav.section.group"),
+    PageSpec("office", "pages/office.py", ":material/badge:", ALL_ROLES, "nav.section.group"),
     PageSpec("account", "pages/account.py", ":material/manage_accounts:", ALL_ROLES,
              "nav.section.personal"),
 )

@@ -255,7 +255,7 @@ def change_status(session: Session, current: CurrentUser, member_id: int, expect
     unit = member(session, current, member_id)
     reason = (reason or "").strip()
     if to_status not in TRANSITIONS.get(unit.status, set()):
-        raise ValidationFailed("member.bad_transition", from_status=unit.status, to_status=to_status)
+        raise ValidationFailed("member.bad_transition")
     if to_status in (MemberStatus.SUSPENDED, MemberStatus.EXITED) and not reason:
         raise ValidationFailed("member.reason_required")
     if to_status in (MemberStatus.SUSPENDED, MemberStatus.EXITED) and unit.joined_on \

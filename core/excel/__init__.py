@@ -1,0 +1,1 @@
+"""Excel exchange: safe reading of uploads, formatted writing, templates, dry-run imports."""

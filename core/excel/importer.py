@@ -1,0 +1,155 @@
+"""The dry run and the commit of an import, shared by every kind of data.
+
+A kind of data supplies how to read one row into values (or problems) and how to match it to
+what is stored; this module builds the plan (adds, changes old -> new, unchanged, rejects with
+sheet, row, column and reason) and commits it in one transaction, recorded as an import batch.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from sqlmodel import Session, select
+
+from core import audit
+from core.auth import CurrentUser
+from core.errors import UserFacingError
+from core.excel.reader import Limits, Table, check_bytes, find_table, read_sheets
+from core.models import ImportBatch
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    sheet: str
+    row: int
+    column: str  # the header as found in the file ("" when the row as a whole is wrong)
+    key: str  # i18n key of the reason
+    params: dict = field(default_factory=dict)
+
+
+@dataclass
+class PlannedRow:
+    row: int
+    key: str  # the natural key (e.g. the credit code)
+    label: str  # what a person recognises (e.g. the unit's name)
+    values: dict
+    existing_id: int | None = None
+    changes: dict = field(default_factory=dict)  # field -> (old, new)
+
+
+@dataclass
+class ImportPlan:
+    kind: str
+    filename: str
+    sha256: str
+    sheet: str = ""
+    adds: list[PlannedRow] = field(default_factory=list)
+    changes: list[PlannedRow] = field(default_factory=list)
+    unchanged: list[PlannedRow] = field(default_factory=list)
+    rejects: list[RowProblem] = field(default_factory=list)
+
+    @property
+    def rejected_rows(self) -> int:
+        return len({problem.row for problem in self.rejects})
+
+    @property
+    def nothing_to_do(self) -> bool:
+        return not self.adds and not self.changes
+
+    def summary(self) -> dict[str, Any]:
+        return {"kind": self.kind, "file": self.filename, "sheet": self.sheet,
+                "add": len(self.adds), "change": len(self.changes),
+                "unchanged": len(self.unchanged), "rejected": self.rejected_rows}
+
+
+@dataclass(frozen=True)
+class ImportKind:
+    """What one kind of data needs to be imported."""
+
+    name: str
+    aliases: dict[str, list[str]]  # column key -> header names accepted (zh, en, ...)
+    required: set[str]
+    key_column: str
+    # (session, values by column key, table, row number) -> (values, problems)
+    parse_row: Callable[..., tuple[dict, list[RowProblem]]]
+    # (session, natural key) -> (existing id, current values of the importable fields) or None
+    find_existing: Callable[[Session, str], tuple[int, dict] | None]
+    label_column: str = "name"
+
+
+def plan_import(session: Session, kind: ImportKind, content: bytes, filename: str,
+                limits: Limits = Limits()) -> ImportPlan:
+    """Read and validate the whole file; write nothing."""
+    check_bytes(content, filename, limits)
+    sheets = read_sheets(content, limits)
+    table = find_table(sheets, kind.aliases, kind.required)
+    if table is None:
+        raise UserFacingError("excel.wrong_template",
+                              columns="、".join(kind.aliases[key][0] for key in sorted(kind.required)))
+    plan = ImportPlan(kind=kind.name, filename=filename, sheet=table.sheet,
+                      sha256=hashlib.sha256(content).hexdigest())
+    if not table.rows:
+        raise UserFacingError("excel.no_rows", sheet=table.sheet)
+    seen: dict[str, int] = {}
+    for row_number, raw in table.rows:
+        values, found = kind.parse_row(session, raw, table, row_number)
+        key = values.get(kind.key_column) or ""
+        if key and key in seen and not found:
+            found = [RowProblem(table.sheet, row_number, table.columns[kind.key_column],
+                                "excel.duplicate_key", {"first_row": seen[key]})]
+        if found:
+            plan.rejects.extend(found)
+            continue
+        seen[key] = row_number
+        planned = PlannedRow(row=row_number, key=key, label=str(values.get(kind.label_column, key)),
+                             values=values)
+        existing = kind.find_existing(session, key)
+        if existing is None:
+            plan.adds.append(planned)
+            continue
+        planned.existing_id, current = existing
+        planned.changes = {name: (current.get(name), value) for name, value in values.items()
+                           if name in current and _differs(current.get(name), value)}
+        (plan.changes if planned.changes else plan.unchanged).append(planned)
+    return plan
+
+
+def _differs(old: Any, new: Any) -> bool:
+    if new in (None, ""):  # an empty cell leaves the stored value alone
+        return False
+    return (old if old is not None else "") != new
+
+
+def column_problem(table: Table, row: int, column_key: str, key: str, **params) -> RowProblem:
+    return RowProblem(table.sheet, row, table.columns.get(column_key, column_key), key, params)
+
+
+def commit(session: Session, current: CurrentUser, plan: ImportPlan, *, only_valid: bool,
+           apply_row: Callable[[Session, CurrentUser, PlannedRow], None]) -> ImportBatch:
+    """Write the plan in the caller's transaction, or refuse (nothing written).
+
+    A plan with rejected rows is refused unless the user chose to import only the valid rows.
+    """
+    if plan.rejects and not only_valid:
+        raise UserFacingError("excel.has_rejects", rows=plan.rejected_rows)
+    if plan.nothing_to_do:
+        raise UserFacingError("excel.nothing_to_do", unchanged=len(plan.unchanged))
+    for planned in plan.adds + plan.changes:
+        apply_row(session, current, planned)
+    batch = ImportBatch(kind=plan.kind, filename=plan.filename[:300], sha256=plan.sha256,
+                        user_id=current.id, rows_added=len(plan.adds),
+                        rows_changed=len(plan.changes), rows_unchanged=len(plan.unchanged),
+                        rows_rejected=plan.rejected_rows,
+                        errors=[{"sheet": p.sheet, "row": p.row, "column": p.column,
+                                 "reason": p.key, **p.params} for p in plan.rejects][:500])
+    session.add(batch)
+    session.flush()
+    audit.record(session, action="import_committed", actor_id=current.id,
+                 actor_name=current.username, entity="import_batch", entity_id=batch.id,
+                 after=plan.summary())
+    return batch
+
+
+def previous_imports(session: Session, sha256: str) -> list[ImportBatch]:
+    return session.exec(select(ImportBatch).where(ImportBatch.sha256 == sha256)).all()

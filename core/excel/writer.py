@@ -1,0 +1,115 @@
+"""Formatted workbooks (xlsxwriter): header row, units, widths, number and date formats,
+frozen header, and user text that can never become a formula."""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Sequence
+
+import pandas as pd
+import xlsxwriter
+
+# Text starting with one of these is a formula (or DDE) in Excel, WPS and LibreOffice.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+HEADER_FILL = "#0A4D8C"
+BAND_FILL = "#EEF6FC"
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    kind: str = "text"  # text / int / number / date
+    width: int = 16
+    choices: Sequence[str] = ()  # drop-down list in templates
+
+
+@dataclass
+class Sheet:
+    name: str
+    columns: list[Column]
+    rows: pd.DataFrame | list[dict] = field(default_factory=list)
+    title: str = ""  # a title row above the header, when given
+    locked_header: bool = False  # templates: header locked, data cells editable
+    notes: list[str] = field(default_factory=list)  # free text rows (instruction sheets)
+
+
+def needs_quote(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
+
+
+def _records(rows) -> list[dict]:
+    if isinstance(rows, pd.DataFrame):
+        return rows.to_dict("records")
+    return list(rows)
+
+
+def _blank(value: Any) -> bool:
+    if value is None:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def write_workbook(sheets: list[Sheet]) -> bytes:
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
+                                        "strings_to_urls": False, "strings_to_numbers": False})
+    header = book.add_format({"bold": True, "font_color": "#FFFFFF", "bg_color": HEADER_FILL,
+                              "border": 1, "text_wrap": True, "valign": "vcenter", "locked": True})
+    title = book.add_format({"bold": True, "font_size": 14, "font_color": HEADER_FILL})
+    formats = {
+        "text": book.add_format({"num_format": "@", "locked": False}),
+        "quoted": book.add_format({"num_format": "@", "quote_prefix": True, "locked": False}),
+        "int": book.add_format({"num_format": "#,##0", "locked": False}),
+        "number": book.add_format({"num_format": "#,##0.00", "locked": False}),
+        "date": book.add_format({"num_format": "yyyy-mm-dd", "locked": False}),
+    }
+    for spec in sheets:
+        sheet = book.add_worksheet(spec.name[:31])
+        row = 0
+        if spec.title:
+            sheet.write_string(row, 0, spec.title, title)
+            row += 2
+        for note in spec.notes:
+            sheet.write_string(row, 0, note)
+            row += 1
+        if not spec.columns:
+            sheet.set_column(0, 0, 100)
+            continue
+        header_row = row
+        for col, column in enumerate(spec.columns):
+            sheet.write_string(header_row, col, column.header, header)
+            sheet.set_column(col, col, column.width, formats.get(column.kind, formats["text"]))
+            if column.choices:
+                sheet.data_validation(header_row + 1, col, header_row + 5000, col, {
+                    "validate": "list", "source": list(column.choices),
+                    "error_title": column.header, "error_message": " / ".join(column.choices)[:250]})
+        sheet.set_row(header_row, 30)
+        sheet.freeze_panes(header_row + 1, 0)
+        for offset, record in enumerate(_records(spec.rows), start=1):
+            for col, column in enumerate(spec.columns):
+                _write_cell(sheet, header_row + offset, col, record.get(column.key), column, formats)
+        if spec.locked_header:
+            sheet.protect("", {"format_columns": True, "format_rows": True, "sort": True,
+                               "autofilter": True, "insert_rows": True, "delete_rows": True})
+    book.close()
+    return buffer.getvalue()
+
+
+def _write_cell(sheet, row: int, col: int, value: Any, column: Column, formats: dict) -> None:
+    if _blank(value) or value == "":
+        sheet.write_blank(row, col, None, formats.get(column.kind, formats["text"]))
+    elif column.kind == "date" and isinstance(value, (date, datetime)):
+        sheet.write_datetime(row, col, datetime.combine(value, datetime.min.time())
+                             if not isinstance(value, datetime) else value.replace(tzinfo=None),
+                             formats["date"])
+    elif column.kind in ("int", "number") and isinstance(value, (int, float)) \
+            and not isinstance(value, bool):
+        sheet.write_number(row, col, value, formats[column.kind])
+    else:
+        text = str(value)
+        sheet.write_string(row, col, text, formats["quoted" if needs_quote(text) else "text"])

@@ -1,0 +1,229 @@
+"""Member units (成员单位): the registry for council and secretariat, one's own unit for a liaison."""
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from core import charts, ui
+from core.auth import STAFF_ROLES
+from core.errors import UserFacingError
+from core.models import MemberStatus, MemberType, Role, SeatRole
+from core.reference import CITIES
+from core.services import member_exchange, members
+
+user = ui.guard("members")
+ui.page_header("members", "members.subtitle_member" if user.role == "member" else "members.subtitle")
+is_staff = user.role in STAFF_ROLES
+
+
+def code_label(prefix):
+    return lambda code: ui.t(f"{prefix}.{code}") if code else "—"
+
+
+def show_detail(member_id: int) -> None:
+    info = ui.read(members.detail, user, member_id)
+    unit = info["unit"]
+    st.subheader(unit["name"])
+    st.caption(ui.t("members.detail_caption", code=unit["credit_code"],
+                    type=ui.t(f"member_type.{unit['unit_type']}"), city=unit["city"],
+                    status=ui.t(f"member_status.{unit['status']}")))
+    profile, contact = st.columns(2, gap="large")
+    with profile:
+        st.markdown(f"**{ui.t('members.profile')}**")
+        st.write(ui.t("members.line_short", value=unit["short_name"] or "—"))
+        st.write(ui.t("members.line_joined", joined=unit["joined_on"] or "—",
+                      exited=unit["exited_on"] or "—"))
+        st.write(ui.t("members.line_address", value=unit["address"] or "—"))
+        if unit["status_reason"]:
+            st.write(ui.t("members.line_reason", value=unit["status_reason"]))
+        if unit["description"]:
+            st.caption(unit["description"])
+    with contact:
+        st.markdown(f"**{ui.t('members.contact')}**")
+        st.write(ui.t("members.line_contact", name=unit["contact_name"] or "—",
+                      title=unit["contact_title"] or ""))
+        st.write(ui.t("members.line_phone", value=unit["contact_phone"] or "—"))
+        st.write(ui.t("members.line_email", value=unit["contact_email"] or "—"))
+        st.write(ui.t("members.line_modules", ledgers=info["ledger_entries"],
+                      values=info["indicator_values"]))
+    seats, history = st.columns(2, gap="large")
+    with seats:
+        st.markdown(f"**{ui.t('members.seats')}**")
+        if info["seats"].empty:
+            st.caption(ui.t("members.no_seats"))
+        else:
+            st.dataframe(pd.DataFrame({
+                ui.t("members.col_term"): info["seats"]["term"],
+                ui.t("members.col_seat"): info["seats"]["seat_role"].map(code_label("seat_role")),
+                ui.t("members.col_person"): info["seats"]["person_name"] + " " + info["seats"]["person_title"],
+            }), hide_index=True, width="stretch")
+    with history:
+        st.markdown(f"**{ui.t('members.history')}**")
+        st.dataframe(pd.DataFrame({
+            ui.t("members.col_date"): info["history"]["effective_on"],
+            ui.t("members.col_change"): info["history"]["from_status"].map(code_label("member_status"))
+            + " → " + info["history"]["to_status"].map(code_label("member_status")),
+            ui.t("members.col_reason"): info["history"]["reason"],
+        }), hide_index=True, width="stretch")
+    if not info["reports"].empty:
+        st.caption(ui.t("members.reports", list="；".join(
+            f"{row.year} {ui.t(f'value_status.{row.status}')}" for row in info["reports"].itertuples())))
+    if is_staff or user.member_id == member_id:
+        edit_form(unit)
+    if is_staff:
+        lifecycle_form(unit)
+
+
+def save(fn, *args, **kwargs) -> None:
+    """Run a write; show its refusal in the user's language, or reload with a confirmation."""
+    try:
+        ui.write(fn, *args, **kwargs)
+    except UserFacingError as error:
+        ui.show_error(error)
+        if error.key == "common.stale_edit" and st.button(ui.t("common.reload"), key="members_reload"):
+            st.rerun()
+    else:
+        st.session_state["members_flash"] = "members.saved"
+        st.rerun()
+
+
+def edit_form(unit: dict) -> None:
+    fields = members.EDITABLE_FIELDS if is_staff else members.CONTACT_FIELDS
+    with st.expander(ui.t("members.edit" if is_staff else "members.edit_contact"),
+                     icon=":material/edit:"):
+        with st.form(f"members_edit_{unit['id']}_{unit['version']}"):
+            values = {}
+            for name in fields:
+                if name == "unit_type":
+                    values[name] = st.selectbox(ui.t("members.f_unit_type"), list(MemberType),
+                                                index=list(MemberType).index(unit[name]),
+                                                format_func=code_label("member_type"))
+                elif name == "city":
+                    values[name] = st.selectbox(ui.t("members.f_city"), CITIES,
+                                                index=CITIES.index(unit[name]) if unit[name] in CITIES else 0)
+                elif name == "description":
+                    values[name] = st.text_area(ui.t("members.f_description"), unit[name] or "")
+                else:
+                    values[name] = st.text_input(ui.t(f"members.f_{name}"), unit[name] or "")
+            if st.form_submit_button(ui.t("common.save"), type="primary"):
+                save(members.update, user, unit["id"], unit["version"], values)
+
+
+def lifecycle_form(unit: dict) -> None:
+    targets = sorted(members.TRANSITIONS.get(unit["status"], ()))
+    with st.expander(ui.t("members.lifecycle"), icon=":material/swap_horiz:"):
+        with st.form(f"members_status_{unit['id']}_{unit['version']}"):
+            to_status = st.selectbox(ui.t("members.f_to_status"), targets,
+                                     format_func=code_label("member_status"))
+            effective_on = st.date_input(ui.t("members.f_effective_on"), date.today(),
+                                         min_value=date(2000, 1, 1))
+            reason = st.text_input(ui.t("members.f_reason"))
+            if st.form_submit_button(ui.t("members.apply_status"), type="primary"):
+                save(members.change_status, user, unit["id"], unit["version"],
+                     to_status=to_status, effective_on=effective_on, reason=reason)
+
+
+def add_form() -> None:
+    with st.expander(ui.t("members.add"), icon=":material/add_business:"):
+        with st.form("members_add", clear_on_submit=False):
+            left, right = st.columns(2)
+            values = {
+                "name": left.text_input(ui.t("members.f_name"), key="members_add_name"),
+                "credit_code": right.text_input(ui.t("members.f_credit_code"), key="members_add_code",
+                                                help=ui.t("members.code_help")),
+                "short_name": left.text_input(ui.t("members.f_short_name"), key="members_add_short"),
+                "unit_type": right.selectbox(ui.t("members.f_unit_type"), list(MemberType),
+                                             format_func=code_label("member_type"),
+                                             key="members_add_type"),
+                "city": left.selectbox(ui.t("members.f_city"), CITIES, key="members_add_city"),
+                "contact_name": right.text_input(ui.t("members.f_contact_name"), key="members_add_contact"),
+                "contact_phone": left.text_input(ui.t("members.f_contact_phone"), key="members_add_phone"),
+                "contact_email": right.text_input(ui.t("members.f_contact_email"), key="members_add_email"),
+            }
+            status = left.selectbox(ui.t("members.f_initial_status"),
+                                    [MemberStatus.ACTIVE, MemberStatus.APPLICANT],
+                                    format_func=code_label("member_status"), key="members_add_status")
+            joined = right.date_input(ui.t("members.f_joined_on"), date.today(),
+                                      min_value=date(2000, 1, 1), key="members_add_joined")
+            if st.form_submit_button(ui.t("members.add_submit"), type="primary"):
+                save(members.create, user, values, status=status, joined_on=joined)
+
+
+flash = st.session_state.pop("members_flash", None)
+if flash:
+    st.success(ui.t(flash), icon=":material/check_circle:")
+
+if user.role == Role.MEMBER:
+    show_detail(user.member_id)
+    st.stop()
+
+with st.container(border=True):
+    search = st.text_input(ui.t("members.search"), key="members_search",
+                           placeholder=ui.t("members.search_hint"))
+    f1, f2, f3, f4 = st.columns(4)
+    filters = members.RegistryFilter(
+        search=search,
+        types=f1.multiselect(ui.t("members.f_unit_type"), list(MemberType),
+                             format_func=code_label("member_type"), key="members_types"),
+        cities=f2.multiselect(ui.t("members.f_city"), CITIES, key="members_cities"),
+        statuses=f3.multiselect(ui.t("members.f_status"), list(MemberStatus),
+                                format_func=code_label("member_status"), key="members_statuses",
+                                help=ui.t("members.status_help")),
+        council_roles=f4.multiselect(ui.t("members.f_council_role"), list(SeatRole),
+                                     format_func=code_label("seat_role"), key="members_roles"),
+    )
+frame = ui.read(members.registry, user, filters)
+
+counts = frame["unit_type"].value_counts()
+metrics = st.columns(len(MemberType) + 1)
+metrics[0].metric(ui.t("members.total"), len(frame))
+for column, code in zip(metrics[1:], MemberType):
+    column.metric(ui.t(f"member_type.{code}"), int(counts.get(code, 0)))
+
+table_tab, chart_tab = st.tabs([ui.t("members.tab_table"), ui.t("members.tab_charts")])
+with table_tab:
+    if frame.empty:
+        st.info(ui.t("members.none_found"), icon=":material/search_off:")
+    else:
+        shown = pd.DataFrame({
+            ui.t("members.f_name"): frame["name"],
+            ui.t("members.f_unit_type"): frame["unit_type"].map(code_label("member_type")),
+            ui.t("members.f_city"): frame["city"],
+            ui.t("members.f_status"): frame["status"].map(code_label("member_status")),
+            ui.t("members.f_council_role"): frame["council_role"].map(code_label("seat_role")),
+            ui.t("members.f_joined_on"): frame["joined_on"],
+            ui.t("members.f_credit_code"): frame["credit_code"],
+            ui.t("members.f_contact_name"): frame["contact_name"],
+            ui.t("members.f_contact_phone"): frame["contact_phone"],
+        })
+        st.dataframe(shown, hide_index=True, width="stretch", height=min(38 + 35 * len(shown), 460))
+        st.download_button(ui.t("members.export"), ui.read(member_exchange.export_workbook, frame, ui.lang()),
+                           file_name=ui.t("members.export_file"), icon=":material/download:",
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                           key="members_export")
+with chart_tab:
+    if not frame.empty:
+        by_type = frame["unit_type"].map(code_label("member_type")).value_counts().rename_axis("k").reset_index(name="n")
+        by_city = frame["city"].value_counts().rename_axis("k").reset_index(name="n")
+        left, right = st.columns(2, gap="large")
+        left.altair_chart(charts.bar_counts(by_type, category="k", value="n",
+                                            category_title=ui.t("members.f_unit_type"),
+                                            value_title=ui.t("portal.col_count")), width="stretch")
+        right.altair_chart(charts.bar_counts(by_city, category="k", value="n",
+                                             category_title=ui.t("members.f_city"),
+                                             value_title=ui.t("portal.col_count"), height=360),
+                           width="stretch")
+        growth = ui.read(members.growth, [int(i) for i in frame["id"]])
+        st.altair_chart(charts.growth_line(growth, x="year", y="members",
+                                           x_title=ui.t("portal.col_year"),
+                                           y_title=ui.t("portal.col_members")), width="stretch")
+
+if is_staff:
+    add_form()
+
+if not frame.empty:
+    names = dict(zip(frame["id"], frame["name"]))
+    chosen = st.selectbox(ui.t("members.pick"), list(names), format_func=names.get,
+                          index=None, placeholder=ui.t("members.pick_hint"), key="members_pick")
+    if chosen is not None:
+        show_detail(int(chosen))

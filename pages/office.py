@@ -1,0 +1,89 @@
+"""Secretariat office (秘书处办公室): director and staff, their duty areas; owners of milestones."""
+import pandas as pd
+import streamlit as st
+
+from core import ui
+from core.auth import STAFF_ROLES
+from core.errors import UserFacingError
+from core.models import DutyArea
+from core.services import staff
+
+user = ui.guard("office")
+ui.page_header("office", "office.subtitle")
+is_staff = user.role in STAFF_ROLES
+
+flash = st.session_state.pop("office_flash", None)
+if flash:
+    st.success(ui.t(flash), icon=":material/check_circle:")
+
+frame = ui.read(staff.office, include_inactive=is_staff)
+by_duty = frame[frame["active"]]["duty_area"].value_counts()
+cols = st.columns(len(DutyArea))
+for column, duty in zip(cols, DutyArea):
+    column.metric(ui.t(f"duty_area.{duty}"), int(by_duty.get(duty, 0)))
+
+if frame.empty:
+    st.info(ui.t("office.empty"), icon=":material/info:")
+else:
+    st.dataframe(pd.DataFrame({
+        ui.t("office.col_name"): frame["name"],
+        ui.t("office.col_position"): frame["position"].map(lambda p: ui.t(f"staff_position.{p}")),
+        ui.t("office.col_duty"): frame["duty_area"].map(lambda d: ui.t(f"duty_area.{d}")),
+        ui.t("office.col_duties"): frame["duties"],
+        ui.t("office.col_phone"): frame["phone"],
+        ui.t("office.col_email"): frame["email"],
+        ui.t("office.col_account"): frame["username"],
+        ui.t("office.col_active"): frame["active"].map(lambda a: ui.t("common.yes" if a else "common.no")),
+    }), hide_index=True, width="stretch")
+
+
+def save(fn, *args, **kwargs) -> None:
+    try:
+        ui.write(fn, *args, **kwargs)
+    except UserFacingError as error:
+        ui.show_error(error)
+    else:
+        st.session_state["office_flash"] = "office.saved"
+        st.rerun()
+
+
+def staff_form(key: str, row: dict | None) -> dict | None:
+    row = row or {"name": "", "position": "staff", "duty_area": "education", "duties": "",
+                  "phone": "", "email": "", "user_id": None, "active": True}
+    accounts = {None: ui.t("office.no_account"), **dict(ui.read(staff.secretariat_users))}
+    with st.form(key):
+        left, right = st.columns(2)
+        values = {
+            "name": left.text_input(ui.t("office.col_name"), row["name"]),
+            "position": right.selectbox(ui.t("office.col_position"), staff.POSITIONS,
+                                        index=staff.POSITIONS.index(row["position"]),
+                                        format_func=lambda p: ui.t(f"staff_position.{p}")),
+            "duty_area": left.selectbox(ui.t("office.col_duty"), list(DutyArea),
+                                        index=list(DutyArea).index(row["duty_area"]),
+                                        format_func=lambda d: ui.t(f"duty_area.{d}")),
+            "user_id": right.selectbox(ui.t("office.col_account"), list(accounts),
+                                       index=list(accounts).index(row["user_id"])
+                                       if row["user_id"] in accounts else 0, format_func=accounts.get),
+            "phone": left.text_input(ui.t("office.col_phone"), row["phone"]),
+            "email": right.text_input(ui.t("office.col_email"), row["email"]),
+            "duties": st.text_area(ui.t("office.col_duties"), row["duties"]),
+            "active": st.checkbox(ui.t("office.col_active"), bool(row["active"])),
+        }
+        return values if st.form_submit_button(ui.t("common.save"), type="primary") else None
+
+
+if is_staff:
+    with st.expander(ui.t("office.add"), icon=":material/person_add:"):
+        values = staff_form("office_add", None)
+        if values is not None:
+            save(staff.add, user, values)
+    if not frame.empty:
+        with st.expander(ui.t("office.edit"), icon=":material/edit:"):
+            names = dict(zip(frame["id"], frame["name"]))
+            staff_id = st.selectbox(ui.t("office.pick"), list(names), format_func=names.get,
+                                    key="office_pick")
+            row = frame[frame["id"] == staff_id].iloc[0].to_dict()
+            row["user_id"] = None if pd.isna(row["user_id"]) else int(row["user_id"])
+            values = staff_form(f"office_edit_{staff_id}_{row['version']}", row)
+            if values is not None:
+                save(staff.update, user, int(staff_id), int(row["version"]), values)
