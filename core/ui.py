@@ -226,6 +226,46 @@ def _leave_legacy_page_mode(user: auth.CurrentUser | None) -> None:
         st.rerun()
 
 
+def edit_version(scope: str, row_id: int, current_version: int) -> int:
+    """The version of a row as it was when this user began editing it.
+
+    Kept across reruns, so that saving after someone else saved sends the old version and the
+    service refuses the stale edit instead of the form quietly taking the new version.
+    """
+    key = f"edit_version_{scope}_{row_id}"
+    return st.session_state.setdefault(key, int(current_version))
+
+
+def forget_edit_version(scope: str, row_id: int) -> None:
+    st.session_state.pop(f"edit_version_{scope}_{row_id}", None)
+
+
+def save_and_rerun(fn, *args, flash_key: str, flash: str, reload: tuple[str, int] | None = None,
+                   **kwargs) -> None:
+    """Run a write. On success keep a confirmation for the next run and rerun; on refusal show
+    the reason in the user's language. After a stale edit the form shows the saved data from
+    the next run on, so the user can check it and save again knowingly."""
+    try:
+        write(fn, *args, **kwargs)
+    except UserFacingError as error:
+        show_error(error)
+        if reload and error.key == "common.stale_edit":
+            forget_edit_version(*reload)
+    else:
+        if reload:
+            forget_edit_version(*reload)
+        st.session_state[flash_key] = flash
+        st.rerun()
+
+
+def show_flash(state_key: str) -> None:
+    """A confirmation kept for the run after a save, shown as a toast (it outlives reruns)."""
+    flash = st.session_state.pop(state_key, None)
+    if flash:
+        key, params = (flash, {}) if isinstance(flash, str) else flash
+        st.toast(t(key, **params), icon=":material/check_circle:")
+
+
 def page_header(page_key: str, subtitle_key: str | None = None) -> None:
     st.title(t(f"page.{page_key}"))
     if subtitle_key:

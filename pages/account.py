@@ -40,6 +40,4 @@ with password:
             else:
                 st.session_state["account_flash"] = "account.password_changed"
                 st.rerun()
-    flash = st.session_state.pop("account_flash", None)
-    if flash:
-        st.success(ui.t(flash), icon=":material/check_circle:")
+    ui.show_flash("account_flash")

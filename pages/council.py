@@ -6,7 +6,6 @@ import streamlit as st
 
 from core import ui
 from core.auth import STAFF_ROLES
-from core.errors import UserFacingError
 from core.models import SeatRole
 from core.services import council, members
 
@@ -14,19 +13,12 @@ user = ui.guard("council")
 ui.page_header("council", "council.subtitle")
 is_staff = user.role in STAFF_ROLES
 
-flash = st.session_state.pop("council_flash", None)
-if flash:
-    st.success(ui.t(flash), icon=":material/check_circle:")
+ui.show_flash("council_flash")
 
 
-def save(fn, *args, **kwargs) -> None:
-    try:
-        ui.write(fn, *args, **kwargs)
-    except UserFacingError as error:
-        ui.show_error(error)
-    else:
-        st.session_state["council_flash"] = "council.saved"
-        st.rerun()
+def save(fn, *args, reload=None, **kwargs) -> None:
+    ui.save_and_rerun(fn, *args, flash_key="council_flash", flash="council.saved", reload=reload,
+                      **kwargs)
 
 
 terms = ui.read(council.terms)
@@ -73,9 +65,10 @@ else:
                                     format_func=lambda r: ui.t(f"seat_role.{r}"), key="council_add_role")
                 person = st.text_input(ui.t("council.col_person"), key="council_add_person")
                 title = st.text_input(ui.t("council.col_title"), key="council_add_title")
-                if st.form_submit_button(ui.t("common.save"), type="primary"):
-                    save(council.add_seat, user, term_id, {"member_id": unit_id, "seat_role": role,
-                                                           "person_name": person, "person_title": title})
+                submitted = st.form_submit_button(ui.t("common.save"), type="primary")
+            if submitted:
+                save(council.add_seat, user, term_id, {"member_id": unit_id, "seat_role": role,
+                                                       "person_name": person, "person_title": title})
         if not seats.empty:
             with st.expander(ui.t("council.edit_seat"), icon=":material/edit:"):
                 choices = {row.id: f"{ui.t(f'seat_role.{row.seat_role}')} · {row.person_name} · {row.unit}"
@@ -83,17 +76,21 @@ else:
                 seat_id = st.selectbox(ui.t("council.pick_seat"), list(choices), format_func=choices.get,
                                        key="council_pick_seat")
                 seat = seats[seats["id"] == seat_id].iloc[0]
-                with st.form(f"council_edit_{seat_id}_{seat['version']}"):
+                version = ui.edit_version("seat", int(seat_id), int(seat["version"]))
+                with st.form(f"council_edit_{seat_id}"):
                     role = st.selectbox(ui.t("council.col_role"), roles, index=roles.index(seat["seat_role"]),
                                         format_func=lambda r: ui.t(f"seat_role.{r}"))
                     person = st.text_input(ui.t("council.col_person"), seat["person_name"])
                     title = st.text_input(ui.t("council.col_title"), seat["person_title"])
                     save_col, remove_col = st.columns(2)
-                    if save_col.form_submit_button(ui.t("common.save"), type="primary"):
-                        save(council.update_seat, user, int(seat_id), int(seat["version"]),
-                             {"seat_role": role, "person_name": person, "person_title": title})
-                    if remove_col.form_submit_button(ui.t("council.remove_seat")):
-                        save(council.remove_seat, user, int(seat_id), int(seat["version"]))
+                    saved = save_col.form_submit_button(ui.t("common.save"), type="primary")
+                    removed = remove_col.form_submit_button(ui.t("council.remove_seat"))
+                if saved:
+                    save(council.update_seat, user, int(seat_id), version,
+                         {"seat_role": role, "person_name": person, "person_title": title},
+                         reload=("seat", int(seat_id)))
+                if removed:
+                    save(council.remove_seat, user, int(seat_id), version, reload=("seat", int(seat_id)))
 
 if is_staff:
     with st.expander(ui.t("council.new_term"), icon=":material/event:"):
@@ -102,5 +99,6 @@ if is_staff:
             started = st.date_input(ui.t("council.term_start"), date.today(), min_value=date(2000, 1, 1),
                                     key="council_term_start")
             st.caption(ui.t("council.new_term_hint"))
-            if st.form_submit_button(ui.t("council.start_term"), type="primary"):
-                save(council.start_term, user, name=name, started_on=started)
+            submitted = st.form_submit_button(ui.t("council.start_term"), type="primary")
+        if submitted:
+            save(council.start_term, user, name=name, started_on=started)

@@ -14,9 +14,7 @@ st.download_button(ui.t("member_import.template"), member_exchange.template(ui.l
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                    key="member_import_template")
 
-flash = st.session_state.pop("member_import_flash", None)
-if flash:
-    st.success(ui.t(flash[0], **flash[1]), icon=":material/check_circle:")
+ui.show_flash("member_import_flash")
 
 # A new key after each commit empties the uploader.
 upload = st.file_uploader(ui.t("member_import.upload"), type=["xlsx", "xls", "xlsm"],

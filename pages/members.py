@@ -74,24 +74,17 @@ def show_detail(member_id: int) -> None:
         lifecycle_form(unit)
 
 
-def save(fn, *args, **kwargs) -> None:
-    """Run a write; show its refusal in the user's language, or reload with a confirmation."""
-    try:
-        ui.write(fn, *args, **kwargs)
-    except UserFacingError as error:
-        ui.show_error(error)
-        if error.key == "common.stale_edit" and st.button(ui.t("common.reload"), key="members_reload"):
-            st.rerun()
-    else:
-        st.session_state["members_flash"] = "members.saved"
-        st.rerun()
+def save(fn, *args, reload=None, **kwargs) -> None:
+    ui.save_and_rerun(fn, *args, flash_key="members_flash", flash="members.saved", reload=reload,
+                      **kwargs)
 
 
 def edit_form(unit: dict) -> None:
     fields = members.EDITABLE_FIELDS if is_staff else members.CONTACT_FIELDS
     with st.expander(ui.t("members.edit" if is_staff else "members.edit_contact"),
                      icon=":material/edit:"):
-        with st.form(f"members_edit_{unit['id']}_{unit['version']}"):
+        version = ui.edit_version("member", unit["id"], unit["version"])
+        with st.form(f"members_edit_{unit['id']}"):
             values = {}
             for name in fields:
                 if name == "unit_type":
@@ -105,22 +98,25 @@ def edit_form(unit: dict) -> None:
                     values[name] = st.text_area(ui.t("members.f_description"), unit[name] or "")
                 else:
                     values[name] = st.text_input(ui.t(f"members.f_{name}"), unit[name] or "")
-            if st.form_submit_button(ui.t("common.save"), type="primary"):
-                save(members.update, user, unit["id"], unit["version"], values)
+            submitted = st.form_submit_button(ui.t("common.save"), type="primary")
+        if submitted:  # outside the form, so a stale edit can offer its reload button
+            save(members.update, user, unit["id"], version, values, reload=("member", unit["id"]))
 
 
 def lifecycle_form(unit: dict) -> None:
     targets = sorted(members.TRANSITIONS.get(unit["status"], ()))
     with st.expander(ui.t("members.lifecycle"), icon=":material/swap_horiz:"):
-        with st.form(f"members_status_{unit['id']}_{unit['version']}"):
+        version = ui.edit_version("member", unit["id"], unit["version"])
+        with st.form(f"members_status_{unit['id']}"):
             to_status = st.selectbox(ui.t("members.f_to_status"), targets,
                                      format_func=code_label("member_status"))
             effective_on = st.date_input(ui.t("members.f_effective_on"), date.today(),
                                          min_value=date(2000, 1, 1))
             reason = st.text_input(ui.t("members.f_reason"))
-            if st.form_submit_button(ui.t("members.apply_status"), type="primary"):
-                save(members.change_status, user, unit["id"], unit["version"],
-                     to_status=to_status, effective_on=effective_on, reason=reason)
+            submitted = st.form_submit_button(ui.t("members.apply_status"), type="primary")
+        if submitted:
+            save(members.change_status, user, unit["id"], version, to_status=to_status,
+                 effective_on=effective_on, reason=reason, reload=("member", unit["id"]))
 
 
 def add_form() -> None:
@@ -145,13 +141,12 @@ def add_form() -> None:
                                     format_func=code_label("member_status"), key="members_add_status")
             joined = right.date_input(ui.t("members.f_joined_on"), date.today(),
                                       min_value=date(2000, 1, 1), key="members_add_joined")
-            if st.form_submit_button(ui.t("members.add_submit"), type="primary"):
-                save(members.create, user, values, status=status, joined_on=joined)
+            submitted = st.form_submit_button(ui.t("members.add_submit"), type="primary")
+        if submitted:
+            save(members.create, user, values, status=status, joined_on=joined)
 
 
-flash = st.session_state.pop("members_flash", None)
-if flash:
-    st.success(ui.t(flash), icon=":material/check_circle:")
+ui.show_flash("members_flash")
 
 if user.role == Role.MEMBER:
     show_detail(user.member_id)

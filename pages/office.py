@@ -4,7 +4,6 @@ import streamlit as st
 
 from core import ui
 from core.auth import STAFF_ROLES
-from core.errors import UserFacingError
 from core.models import DutyArea
 from core.services import staff
 
@@ -12,9 +11,7 @@ user = ui.guard("office")
 ui.page_header("office", "office.subtitle")
 is_staff = user.role in STAFF_ROLES
 
-flash = st.session_state.pop("office_flash", None)
-if flash:
-    st.success(ui.t(flash), icon=":material/check_circle:")
+ui.show_flash("office_flash")
 
 frame = ui.read(staff.office, include_inactive=is_staff)
 by_duty = frame[frame["active"]]["duty_area"].value_counts()
@@ -37,14 +34,9 @@ else:
     }), hide_index=True, width="stretch")
 
 
-def save(fn, *args, **kwargs) -> None:
-    try:
-        ui.write(fn, *args, **kwargs)
-    except UserFacingError as error:
-        ui.show_error(error)
-    else:
-        st.session_state["office_flash"] = "office.saved"
-        st.rerun()
+def save(fn, *args, reload=None, **kwargs) -> None:
+    ui.save_and_rerun(fn, *args, flash_key="office_flash", flash="office.saved", reload=reload,
+                      **kwargs)
 
 
 def staff_form(key: str, row: dict | None) -> dict | None:
@@ -84,6 +76,7 @@ if is_staff:
                                     key="office_pick")
             row = frame[frame["id"] == staff_id].iloc[0].to_dict()
             row["user_id"] = None if pd.isna(row["user_id"]) else int(row["user_id"])
-            values = staff_form(f"office_edit_{staff_id}_{row['version']}", row)
+            version = ui.edit_version("staff", int(staff_id), int(row["version"]))
+            values = staff_form(f"office_edit_{staff_id}", row)
             if values is not None:
-                save(staff.update, user, int(staff_id), int(row["version"]), values)
+                save(staff.update, user, int(staff_id), version, values, reload=("staff", int(staff_id)))

@@ -59,14 +59,17 @@ def _nav_titles(page) -> list[str]:
     return [text.strip().split("\n")[-1] for text in links.all_inner_texts()]
 
 
+def _settle(check) -> None:
+    """Wait until check() holds (the page reruns and redraws asynchronously)."""
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    while not check() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert check()
+
+
 def _expect_nav(page, titles: list[str]) -> None:
     """The sidebar navigation settles on exactly these page titles."""
-    deadline = time.monotonic() + TIMEOUT_MS / 1000
-    while time.monotonic() < deadline:
-        if _nav_titles(page) == titles:
-            return
-        time.sleep(0.2)
-    assert _nav_titles(page) == titles
+    _settle(lambda: _nav_titles(page) == titles)
 
 
 def _log_in(page, url: str, username: str, password: str = DEMO_PASSWORD) -> None:
@@ -150,3 +153,28 @@ def test_page_url_on_a_fresh_server_shows_no_data(tmp_path_factory, demo_db_temp
         assert page.get_by_text(translate("home.metric_plan")).count() == 0
         assert translate("page.home") not in _nav_titles(page)
         page.close()
+
+
+def test_secretariat_adds_a_unit_and_finds_it_by_search(page, app_url):
+    from core import credit_code
+
+    _log_in(page, app_url, "demo-secretariat")
+    _wait_heading(page, translate("page.home"))
+    page.locator('[data-testid="stSidebarNav"] a[href$="/members"]').click()
+    _wait_heading(page, translate("page.members"))
+    page.get_by_text(translate("members.add"), exact=True).click()
+    page.get_by_label(translate("members.f_name"), exact=True).first.fill("烟台浏览器测试机械有限公司")
+    page.get_by_label(translate("members.f_unit_type"), exact=True).last.click()
+    page.keyboard.type(translate("member_type.enterprise"))
+    page.keyboard.press("Enter")
+    page.get_by_label(translate("members.f_credit_code"), exact=True).first.fill(
+        credit_code.make("91", "370600", "77778888"))
+    page.get_by_role("button", name=translate("members.add_submit"), exact=True).click()
+    page.get_by_text(translate("members.saved")).wait_for(timeout=TIMEOUT_MS)
+    page.get_by_label(translate("members.search"), exact=True).fill("浏览器测试")
+    page.keyboard.press("Enter")
+    total = page.locator('[data-testid="stMetricValue"]').first
+    _settle(lambda: total.inner_text() == "1")
+    # The grid is drawn on a canvas; its first cell also exists, hidden, for screen readers.
+    first_cell = page.locator('[data-testid="glide-cell-0-0"]').first
+    _settle(lambda: first_cell.text_content() == "烟台浏览器测试机械有限公司")

@@ -1,28 +1,17 @@
 """Every page under AppTest, as every role that may see it and as those that may not."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
 from core import auth, db, nav
-from core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from core.demo import DEMO_PASSWORD
 from core.i18n import translate
 from core.models import AuditLog, User
 
-ROOT = Path(__file__).resolve().parent.parent
-ACCOUNTS = {role: username for username, _, role in DEMO_ACCOUNTS}
-
-
-def _app() -> AppTest:
-    return AppTest.from_file(str(ROOT / "tests" / "apptest_main.py"), default_timeout=30)
-
-
-def _page(page_key: str) -> str:
-    """A page's path as AppTest.switch_page wants it: relative to tests/apptest_main.py."""
-    return "../" + nav.PAGES_BY_KEY[page_key].path
+from tests.pages_support import ACCOUNTS, ROOT, app as _app, app_as as _app_as, \
+    page_path as _page, session_scope as _with_db, titles as _titles, user_for as _as_role
 
 
 def _login(at: AppTest, username: str, password: str = DEMO_PASSWORD) -> AppTest:
@@ -34,27 +23,6 @@ def _login(at: AppTest, username: str, password: str = DEMO_PASSWORD) -> AppTest
     submit = [b for b in at.button if b.label == translate("login.submit")]
     submit[0].click().run()
     return at
-
-
-def _app_as(url: str, role: str) -> AppTest:
-    """The app as app.py runs it (sidebar included) for a logged-in demo account."""
-    at = _app()
-    at.session_state["auth_user"] = _as_role(url, role)
-    return at.run()
-
-
-def _titles(at: AppTest) -> list[str]:
-    return [title.value for title in at.title]
-
-
-def _with_db(url):
-    engine = db.make_engine(url)
-    return db.session_scope(engine)
-
-
-def _as_role(url: str, role: str) -> auth.CurrentUser:
-    with _with_db(url) as session:
-        return auth.authenticate(session, ACCOUNTS[role], DEMO_PASSWORD).user
 
 
 def test_portal_for_the_public(demo_db_url):
@@ -187,7 +155,7 @@ def test_password_change_through_the_account_page(demo_db_url):
     fields[1].set_value("new-member-pw")
     fields[2].set_value("new-member-pw")
     [b for b in at.button if b.label == translate("account.save_password")][0].click().run()
-    assert not at.exception and [s.value for s in at.success] == [translate("account.password_changed")]
+    assert not at.exception and [s.value for s in at.toast] == [translate("account.password_changed")]
     with _with_db(demo_db_url) as session:
         assert auth.authenticate(session, "demo-member", "new-member-pw").user is not None
 
