@@ -66,3 +66,40 @@ def progress_bars(frame: pd.DataFrame, *, label: str, value: str, label_title: s
     text = bars.mark_text(align="left", dx=4, color=SEA, font=FONT).encode(
         text=alt.Text(f"{value}:Q", format=".1f"))
     return _style((track + bars + text).properties(height=height))
+
+
+GANTT_COLOURS = {"done": "#2E9E5B", "overdue": "#D64545", "in_progress": SEA, "not_started": "#9AA5B1",
+                 "blocked": "#F0A202", "cancelled": "#D5DBE1"}
+
+
+def gantt(frame: pd.DataFrame, *, as_of, labels: dict[str, str], titles: dict[str, str]) -> alt.Chart:
+    """Milestones over time: the planned window (baseline) as a bar coloured by state, the
+    actual completion date as a diamond, and a line at the "as of" date.
+
+    `frame` needs: label, planned_start, planned_due, actual_done_on, state, owner, status_text,
+    progress. `labels` names each state; `titles` names the axes and tooltip fields.
+    """
+    data = frame.assign(state_label=frame["state"].map(labels))
+    order = list(data["label"])
+    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=380, labelFont=FONT))
+    colour = alt.Color("state_label:N", title=titles["state"],
+                       scale=alt.Scale(domain=[labels[k] for k in GANTT_COLOURS],
+                                       range=list(GANTT_COLOURS.values())),
+                       legend=alt.Legend(orient="top"))
+    tooltip = [alt.Tooltip("label:N", title=titles["milestone"]),
+               alt.Tooltip("owner:N", title=titles["owner"]),
+               alt.Tooltip("planned_start:T", title=titles["start"], format="%Y-%m-%d"),
+               alt.Tooltip("planned_due:T", title=titles["due"], format="%Y-%m-%d"),
+               alt.Tooltip("actual_done_on:T", title=titles["done"], format="%Y-%m-%d"),
+               alt.Tooltip("status_text:N", title=titles["state"]),
+               alt.Tooltip("progress:Q", title=titles["progress"], format=".0f")]
+    bars = alt.Chart(data).mark_bar(cornerRadius=3, height=12).encode(
+        x=alt.X("planned_start:T", title=None, axis=alt.Axis(format="%Y-%m", labelFont=FONT)),
+        x2="planned_due:T", y=y, color=colour, tooltip=tooltip)
+    done = alt.Chart(data.dropna(subset=["actual_done_on"])).mark_point(
+        shape="diamond", filled=True, size=60, color="#1B2A3A").encode(
+        x="actual_done_on:T", y=y, tooltip=tooltip)
+    today = alt.Chart(pd.DataFrame({"as_of": [pd.Timestamp(as_of)]})).mark_rule(
+        color=SUN, strokeWidth=2, strokeDash=[4, 3]).encode(x="as_of:T")
+    height = max(120, 22 * len(data))
+    return _style((bars + done + today).properties(height=height))

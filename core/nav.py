@@ -41,6 +41,11 @@ PAGES: tuple[PageSpec, ...] = (
              "nav.section.group"),
     PageSpec("council", "pages/council.py", ":material/groups:", ALL_ROLES, "nav.section.group"),
     PageSpec("office", "pages/office.py", ":material/badge:", ALL_ROLES, "nav.section.group"),
+    PageSpec("plan", "pages/plan.py", ":material/timeline:", ALL_ROLES, "nav.section.plan"),
+    PageSpec("plan_update", "pages/plan_update.py", ":material/edit_calendar:", STAFF,
+             "nav.section.plan"),
+    PageSpec("plan_manage", "pages/plan_manage.py", ":material/account_tree:", STAFF,
+             "nav.section.plan"),
     PageSpec("account", "pages/account.py", ":material/manage_accounts:", ALL_ROLES,
              "nav.section.personal"),
 )

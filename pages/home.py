@@ -1,18 +1,22 @@
 """Home (工作台): the group at a glance, with what matters to the caller's role."""
+from datetime import date
+
 import pandas as pd
 import streamlit as st
 
 from core import charts, ui
 from core.models import Role
 from core.services import overview
+from core.services import plan as plan_service
 
 user = ui.guard("home")
 ui.page_header("home")
 st.caption(ui.t("home.greeting", name=user.display_name, role=ui.role_label(user.role)))
 
 head = ui.read(overview.headline)
-plan = ui.read(overview.current_plan)
-areas = ui.read(overview.plan_progress_by_area, plan.id) if plan else pd.DataFrame()
+plan = ui.read(plan_service.current_plan)
+milestones = ui.read(plan_service.milestones, plan.id, as_of=date.today()) if plan else pd.DataFrame()
+areas = plan_service.rollup(milestones, ["area_seq", "area"]) if not milestones.empty else pd.DataFrame()
 year = ui.read(overview.latest_reporting_year)
 status = ui.read(overview.reporting_status, year) if year else None
 notices, unread = ui.read(overview.notices_for, user)
@@ -20,7 +24,8 @@ notices, unread = ui.read(overview.notices_for, user)
 cols = st.columns(4)
 cols[0].metric(ui.t("home.metric_members"), head.active_members, border=True)
 cols[1].metric(ui.t("home.metric_plan"),
-               f"{overview.overall_progress(areas):.1f}%" if plan else "—", border=True)
+               f"{plan_service.overall(milestones).progress:.1f}%" if not areas.empty else "—",
+               border=True)
 cols[2].metric(ui.t("home.metric_reported", year=year or "—"),
                f"{status['reported']} / {status['expected']}" if status else "—", border=True)
 cols[3].metric(ui.t("home.metric_unread"), unread, border=True)
@@ -36,10 +41,10 @@ with left:
                                              label_title=ui.t("home.col_area"),
                                              value_title=ui.t("home.col_progress")),
                         width="stretch")
-        counts = ui.read(overview.milestone_counts, plan.id)
+        counts = milestones["status"].value_counts()
         st.caption(" · ".join(f"{ui.t(f'milestone_status.{code}')} {counts[code]}"
                               for code in ("done", "in_progress", "not_started", "blocked",
-                                           "cancelled") if counts.get(code)))
+                                           "cancelled") if counts.get(code, 0)))
 with right:
     st.subheader(ui.t("home.notices_title"))
     if not notices:

@@ -21,8 +21,10 @@ UI_CALLS = {"title", "header", "subheader", "caption", "markdown", "write", "tex
 
 
 def _python_files():
+    """Code that shows text; the schema's "table.column" foreign keys look like keys but are not."""
     return [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py")),
-            *sorted((ROOT / "core").rglob("*.py"))]
+            *sorted(path for path in (ROOT / "core").rglob("*.py")
+                    if path.name != "models.py" and "migrations" not in path.parts)]
 
 
 def test_both_languages_have_the_same_keys():

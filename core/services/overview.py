@@ -8,8 +8,8 @@ from sqlmodel import Session, func, select
 
 from core.auth import CurrentUser
 from core.models import (
-    AuditLog, CouncilTerm, LedgerEntry, MemberStatus, MemberUnit, Message, Milestone,
-    MilestoneStatus, Plan, PlanArea, PlanTask, ReadReceipt, Role, Submission, User, ValueStatus,
+    AuditLog, CouncilTerm, LedgerEntry, MemberStatus, MemberUnit, Message, ReadReceipt, Role,
+    Submission, User, ValueStatus,
 )
 from core.services.settings import all_settings
 from core.timeutil import utcnow
@@ -60,39 +60,6 @@ def public_notices(session: Session, limit: int = 5) -> list[dict]:
         .order_by(Message.publish_at.desc()).limit(limit)).all()
     return [{"title": m.title, "body": m.body, "category": m.category, "at": m.publish_at}
             for m in rows]
-
-
-# ---------------------------------------------------------------- plan progress
-def current_plan(session: Session) -> Plan | None:
-    return session.exec(select(Plan).where(Plan.is_current)).first()
-
-
-def plan_progress_by_area(session: Session, plan_id: int) -> pd.DataFrame:
-    """Weighted percent done per area (cancelled milestones do not count)."""
-    rows = session.exec(
-        select(PlanArea.seq, PlanArea.title,
-               func.sum(Milestone.weight * Milestone.percent), func.sum(Milestone.weight),
-               func.count(Milestone.id))
-        .join(PlanTask, PlanTask.area_id == PlanArea.id)
-        .join(Milestone, Milestone.task_id == PlanTask.id)
-        .where(PlanArea.plan_id == plan_id, Milestone.status != MilestoneStatus.CANCELLED)
-        .group_by(PlanArea.seq, PlanArea.title).order_by(PlanArea.seq)).all()
-    frame = pd.DataFrame(rows, columns=["seq", "area", "weighted", "weight", "milestones"])
-    frame["progress"] = (frame["weighted"] / frame["weight"]).fillna(0).round(1)
-    return frame[["seq", "area", "progress", "milestones", "weight", "weighted"]]
-
-
-def overall_progress(areas: pd.DataFrame) -> float:
-    total = areas["weight"].sum() if len(areas) else 0
-    return round(float(areas["weighted"].sum() / total), 1) if total else 0.0
-
-
-def milestone_counts(session: Session, plan_id: int) -> dict[str, int]:
-    return dict(session.exec(
-        select(Milestone.status, func.count())
-        .join(PlanTask, PlanTask.id == Milestone.task_id)
-        .join(PlanArea, PlanArea.id == PlanTask.area_id)
-        .where(PlanArea.plan_id == plan_id).group_by(Milestone.status)).all())
 
 
 # ---------------------------------------------------------------- reporting

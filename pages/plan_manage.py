@@ -1,0 +1,139 @@
+"""Plan management (方案管理): new plans, areas, tasks and milestones; milestone updates by Excel."""
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from core import ui
+from core.errors import UserFacingError
+from core.services import plan as plan_service
+from core.services import plan_exchange
+
+user = ui.guard("plan_manage")
+ui.page_header("plan_manage", "plan_manage.subtitle")
+ui.show_flash("plan_manage_flash")
+
+
+def save(fn, *args, **kwargs) -> None:
+    ui.save_and_rerun(fn, *args, flash_key="plan_manage_flash", flash="plan_manage.saved", **kwargs)
+
+
+plans = ui.read(plan_service.plans)
+current = ui.read(plan_service.current_plan)
+excel_tab, structure_tab = st.tabs([ui.t("plan_manage.tab_excel"), ui.t("plan_manage.tab_structure")])
+
+with excel_tab:
+    if current is None:
+        st.info(ui.t("plan.no_plans"), icon=":material/info:")
+    else:
+        st.caption(ui.t("plan_manage.excel_hint", plan=current.title))
+        st.download_button(ui.t("plan_manage.template"),
+                           ui.read(plan_exchange.update_template, current.id, lang=ui.lang()),
+                           file_name=ui.t("plan_manage.template_file"), icon=":material/download:",
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                           key="plan_manage_template")
+        round_no = st.session_state.get("plan_manage_round", 0)
+        upload = st.file_uploader(ui.t("plan_manage.upload"), type=["xlsx", "xls", "xlsm"],
+                                  key=f"plan_manage_file_{round_no}")
+        if upload is not None:
+            content = upload.getvalue()
+            try:
+                preview = ui.read(plan_exchange.plan_updates, user, content, upload.name)
+            except UserFacingError as error:
+                ui.show_error(error)
+                preview = None
+            if preview is not None:
+                summary = preview.summary()
+                cols = st.columns(3)
+                for column, key in zip(cols, ("change", "unchanged", "rejected")):
+                    column.metric(ui.t(f"member_import.count_{key}"), summary[key])
+                if preview.changes:
+                    st.dataframe(pd.DataFrame([
+                        {ui.t("excel.col_row"): p.row, ui.t("plan.col_no"): p.key,
+                         ui.t("plan.col_milestone"): p.label,
+                         ui.t("excel.col_field"): ui.t(f"plan.field_{field}"),
+                         ui.t("excel.col_old"): str(old if old is not None else ""),
+                         ui.t("excel.col_new"): str(new)}
+                        for p in preview.changes for field, (old, new) in p.changes.items()]),
+                        hide_index=True, width="stretch")
+                if preview.rejects:
+                    st.dataframe(pd.DataFrame([
+                        {ui.t("excel.col_sheet"): r.sheet, ui.t("excel.col_row"): r.row,
+                         ui.t("excel.col_column"): r.column, ui.t("excel.col_reason"): ui.t(r.key, **r.params)}
+                        for r in preview.rejects]), hide_index=True, width="stretch")
+                if preview.nothing_to_do:
+                    st.info(ui.t("excel.nothing_to_do", unchanged=len(preview.unchanged)), icon=":material/info:")
+                else:
+                    only_valid = False
+                    if preview.rejects:
+                        st.warning(ui.t("excel.has_rejects", rows=preview.rejected_rows), icon=":material/warning:")
+                        only_valid = st.checkbox(ui.t("member_import.only_valid"), key="plan_manage_only_valid")
+                    if st.button(ui.t("member_import.commit"), type="primary", key="plan_manage_commit",
+                                 disabled=bool(preview.rejects) and not only_valid):
+                        try:
+                            batch = ui.write(lambda session: plan_exchange.commit_updates(
+                                session, user, plan_exchange.plan_updates(session, user, content, upload.name),
+                                only_valid=only_valid))
+                        except UserFacingError as error:
+                            ui.show_error(error)
+                        else:
+                            st.session_state["plan_manage_flash"] = ("plan_manage.imported",
+                                                                     {"changed": batch.rows_changed})
+                            st.session_state["plan_manage_round"] = round_no + 1
+                            st.rerun()
+
+with structure_tab:
+    if plans:
+        labels = {p.id: f"{p.title}{' ★' if p.is_current else ''}" for p in plans}
+        plan_id = st.selectbox(ui.t("plan.plan"), list(labels), format_func=labels.get,
+                               index=list(labels).index(current.id), key="plan_manage_plan")
+        if not next(p for p in plans if p.id == plan_id).is_current and \
+                st.button(ui.t("plan_manage.make_current"), key="plan_manage_current"):
+            save(plan_service.set_current, user, plan_id)
+        areas, tasks = ui.read(plan_service.tree_options, plan_id)
+        area_col, task_col = st.columns(2, gap="large")
+        with area_col.form("plan_manage_area", clear_on_submit=True):
+            st.markdown(f"**{ui.t('plan_manage.add_area')}**")
+            area_title = st.text_input(ui.t("plan.col_area"), key="plan_manage_area_title")
+            add_area = st.form_submit_button(ui.t("plan_manage.add"))
+        if add_area:
+            save(plan_service.add_area, user, plan_id, area_title)
+        if areas:
+            with task_col.form("plan_manage_task", clear_on_submit=True):
+                st.markdown(f"**{ui.t('plan_manage.add_task')}**")
+                area_names = dict(areas)
+                area_id = st.selectbox(ui.t("plan.col_area"), list(area_names), format_func=area_names.get)
+                task_title = st.text_input(ui.t("plan.col_task"), key="plan_manage_task_title")
+                add_task = st.form_submit_button(ui.t("plan_manage.add"))
+            if add_task:
+                save(plan_service.add_task, user, area_id, task_title)
+        if tasks:
+            owners = dict(ui.read(plan_service.owners))
+            with st.form("plan_manage_milestone", clear_on_submit=True):
+                st.markdown(f"**{ui.t('plan_manage.add_milestone')}**")
+                task_names = dict(tasks)
+                task_id = st.selectbox(ui.t("plan.col_task"), list(task_names), format_func=task_names.get)
+                m_title = st.text_input(ui.t("plan.col_milestone"), key="plan_manage_m_title")
+                left, mid, right = st.columns(3)
+                m_start = left.date_input(ui.t("plan.col_start"), date.today(), key="plan_manage_m_start")
+                m_due = mid.date_input(ui.t("plan.col_due"), date.today(), key="plan_manage_m_due")
+                m_owner = right.selectbox(ui.t("plan.col_owner"), list(owners), format_func=owners.get,
+                                          key="plan_manage_m_owner")
+                add_milestone = st.form_submit_button(ui.t("plan_manage.add"))
+            if add_milestone:
+                save(plan_service.add_milestone, user, task_id, {
+                    "title": m_title, "planned_start": m_start, "planned_due": m_due,
+                    "owner_staff_id": m_owner})
+    with st.expander(ui.t("plan_manage.new_plan"), icon=":material/add:"):
+        with st.form("plan_manage_new_plan"):
+            code = st.text_input(ui.t("plan_manage.code"), key="plan_manage_code")
+            title = st.text_input(ui.t("plan_manage.title"), key="plan_manage_title")
+            left, right = st.columns(2)
+            start_year = left.number_input(ui.t("plan_manage.start_year"), 2000, 2100, date.today().year)
+            end_year = right.number_input(ui.t("plan_manage.end_year"), 2000, 2100, date.today().year + 2)
+            description = st.text_area(ui.t("plan_manage.description"))
+            make_current = st.checkbox(ui.t("plan_manage.make_current"))
+            new_plan = st.form_submit_button(ui.t("plan_manage.create"), type="primary")
+        if new_plan:
+            save(plan_service.add_plan, user, code=code, title=title, start_year=int(start_year),
+                 end_year=int(end_year), description=description, make_current=make_current)
