@@ -236,8 +236,21 @@ def edit_version(scope: str, row_id: int, current_version: int) -> int:
     return st.session_state.setdefault(key, int(current_version))
 
 
+def field_key(scope: str, row_id: int, field: str) -> str:
+    """A stable widget key for one field of one row's edit form.
+
+    Keyed widgets keep what the user typed even when the stored value (the default) changes
+    underneath, so a stale save is refused rather than silently sending the new values. The
+    key carries a generation number; starting the form afresh moves to new keys."""
+    generation = st.session_state.get(f"form_generation_{scope}_{row_id}", 0)
+    return f"form_{scope}_{row_id}_{generation}_{field}"
+
+
 def forget_edit_version(scope: str, row_id: int) -> None:
+    """Start the row's form afresh: the stored version and values are read again."""
     st.session_state.pop(f"edit_version_{scope}_{row_id}", None)
+    key = f"form_generation_{scope}_{row_id}"
+    st.session_state[key] = st.session_state.get(key, 0) + 1
 
 
 def save_and_rerun(fn, *args, flash_key: str, flash: str, reload: tuple[str, int] | None = None,

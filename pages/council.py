@@ -79,9 +79,12 @@ else:
                 version = ui.edit_version("seat", int(seat_id), int(seat["version"]))
                 with st.form(f"council_edit_{seat_id}"):
                     role = st.selectbox(ui.t("council.col_role"), roles, index=roles.index(seat["seat_role"]),
-                                        format_func=lambda r: ui.t(f"seat_role.{r}"))
-                    person = st.text_input(ui.t("council.col_person"), seat["person_name"])
-                    title = st.text_input(ui.t("council.col_title"), seat["person_title"])
+                                        format_func=lambda r: ui.t(f"seat_role.{r}"),
+                                        key=ui.field_key("seat", int(seat_id), "role"))
+                    person = st.text_input(ui.t("council.col_person"), seat["person_name"],
+                                           key=ui.field_key("seat", int(seat_id), "person"))
+                    title = st.text_input(ui.t("council.col_title"), seat["person_title"],
+                                          key=ui.field_key("seat", int(seat_id), "title"))
                     save_col, remove_col = st.columns(2)
                     saved = save_col.form_submit_button(ui.t("common.save"), type="primary")
                     removed = remove_col.form_submit_button(ui.t("council.remove_seat"))

@@ -87,17 +87,18 @@ def edit_form(unit: dict) -> None:
         with st.form(f"members_edit_{unit['id']}"):
             values = {}
             for name in fields:
+                key = ui.field_key("member", unit["id"], name)
                 if name == "unit_type":
                     values[name] = st.selectbox(ui.t("members.f_unit_type"), list(MemberType),
                                                 index=list(MemberType).index(unit[name]),
-                                                format_func=code_label("member_type"))
+                                                format_func=code_label("member_type"), key=key)
                 elif name == "city":
-                    values[name] = st.selectbox(ui.t("members.f_city"), CITIES,
+                    values[name] = st.selectbox(ui.t("members.f_city"), CITIES, key=key,
                                                 index=CITIES.index(unit[name]) if unit[name] in CITIES else 0)
                 elif name == "description":
-                    values[name] = st.text_area(ui.t("members.f_description"), unit[name] or "")
+                    values[name] = st.text_area(ui.t("members.f_description"), unit[name] or "", key=key)
                 else:
-                    values[name] = st.text_input(ui.t(f"members.f_{name}"), unit[name] or "")
+                    values[name] = st.text_input(ui.t(f"members.f_{name}"), unit[name] or "", key=key)
             submitted = st.form_submit_button(ui.t("common.save"), type="primary")
         if submitted:  # outside the form, so a stale edit can offer its reload button
             save(members.update, user, unit["id"], version, values, reload=("member", unit["id"]))
@@ -109,10 +110,13 @@ def lifecycle_form(unit: dict) -> None:
         version = ui.edit_version("member", unit["id"], unit["version"])
         with st.form(f"members_status_{unit['id']}"):
             to_status = st.selectbox(ui.t("members.f_to_status"), targets,
-                                     format_func=code_label("member_status"))
+                                     format_func=code_label("member_status"),
+                                     key=ui.field_key("member", unit["id"], "to_status"))
             effective_on = st.date_input(ui.t("members.f_effective_on"), date.today(),
-                                         min_value=date(2000, 1, 1))
-            reason = st.text_input(ui.t("members.f_reason"))
+                                         min_value=date(2000, 1, 1),
+                                         key=ui.field_key("member", unit["id"], "effective_on"))
+            reason = st.text_input(ui.t("members.f_reason"),
+                                   key=ui.field_key("member", unit["id"], "reason"))
             submitted = st.form_submit_button(ui.t("members.apply_status"), type="primary")
         if submitted:
             save(members.change_status, user, unit["id"], version, to_status=to_status,

@@ -40,26 +40,31 @@ def save(fn, *args, reload=None, **kwargs) -> None:
 
 
 def staff_form(key: str, row: dict | None) -> dict | None:
-    row = row or {"name": "", "position": "staff", "duty_area": "education", "duties": "",
-                  "phone": "", "email": "", "user_id": None, "active": True}
+    row = row or {"id": "new", "name": "", "position": "staff", "duty_area": "education",
+                  "duties": "", "phone": "", "email": "", "user_id": None, "active": True}
+
+    def k(field: str) -> str:
+        return ui.field_key("staff", row["id"], field)
+
     accounts = {None: ui.t("office.no_account"), **dict(ui.read(staff.secretariat_users))}
     with st.form(key):
         left, right = st.columns(2)
         values = {
-            "name": left.text_input(ui.t("office.col_name"), row["name"]),
+            "name": left.text_input(ui.t("office.col_name"), row["name"], key=k("name")),
             "position": right.selectbox(ui.t("office.col_position"), staff.POSITIONS,
                                         index=staff.POSITIONS.index(row["position"]),
-                                        format_func=lambda p: ui.t(f"staff_position.{p}")),
+                                        format_func=lambda p: ui.t(f"staff_position.{p}"), key=k("position")),
             "duty_area": left.selectbox(ui.t("office.col_duty"), list(DutyArea),
                                         index=list(DutyArea).index(row["duty_area"]),
-                                        format_func=lambda d: ui.t(f"duty_area.{d}")),
+                                        format_func=lambda d: ui.t(f"duty_area.{d}"), key=k("duty_area")),
             "user_id": right.selectbox(ui.t("office.col_account"), list(accounts),
                                        index=list(accounts).index(row["user_id"])
-                                       if row["user_id"] in accounts else 0, format_func=accounts.get),
-            "phone": left.text_input(ui.t("office.col_phone"), row["phone"]),
-            "email": right.text_input(ui.t("office.col_email"), row["email"]),
-            "duties": st.text_area(ui.t("office.col_duties"), row["duties"]),
-            "active": st.checkbox(ui.t("office.col_active"), bool(row["active"])),
+                                       if row["user_id"] in accounts else 0, format_func=accounts.get,
+                                       key=k("user_id")),
+            "phone": left.text_input(ui.t("office.col_phone"), row["phone"], key=k("phone")),
+            "email": right.text_input(ui.t("office.col_email"), row["email"], key=k("email")),
+            "duties": st.text_area(ui.t("office.col_duties"), row["duties"], key=k("duties")),
+            "active": st.checkbox(ui.t("office.col_active"), bool(row["active"]), key=k("active")),
         }
         return values if st.form_submit_button(ui.t("common.save"), type="primary") else None
 
@@ -68,7 +73,7 @@ if is_staff:
     with st.expander(ui.t("office.add"), icon=":material/person_add:"):
         values = staff_form("office_add", None)
         if values is not None:
-            save(staff.add, user, values)
+            save(staff.add, user, values, reload=("staff", "new"))
     if not frame.empty:
         with st.expander(ui.t("office.edit"), icon=":material/edit:"):
             names = dict(zip(frame["id"], frame["name"]))
@@ -76,6 +81,7 @@ if is_staff:
                                     key="office_pick")
             row = frame[frame["id"] == staff_id].iloc[0].to_dict()
             row["user_id"] = None if pd.isna(row["user_id"]) else int(row["user_id"])
+            row["id"] = int(row["id"])
             version = ui.edit_version("staff", int(staff_id), int(row["version"]))
             values = staff_form(f"office_edit_{staff_id}", row)
             if values is not None:

@@ -36,32 +36,44 @@ owners = dict(ui.read(plan_service.owners))
 indicators = {None: ui.t("plan_update.no_indicator"),
               **{i: f"{code} {name}" for i, code, name in ui.read(plan_service.indicators)}}
 statuses = list(MilestoneStatus)
+
+
+def k(field: str) -> str:
+    return ui.field_key("milestone", int(chosen), field)
+
+
 with st.form(f"plan_update_form_{chosen}"):
-    title = st.text_input(ui.t("plan.col_milestone"), row["title"])
+    title = st.text_input(ui.t("plan.col_milestone"), row["title"], key=k("title"))
     left, right = st.columns(2)
     status = left.selectbox(ui.t("plan.col_status"), statuses, index=statuses.index(row["status"]),
-                            format_func=lambda s: ui.t(f"milestone_status.{s}"))
+                            format_func=lambda s: ui.t(f"milestone_status.{s}"), key=k("status"))
     percent = right.number_input(ui.t("plan.col_percent"), min_value=0, max_value=100,
                                  value=int(row["percent"]), step=5,
-                                 help=ui.t("plan_update.percent_help"))
-    start = left.date_input(ui.t("plan.col_start"), row["planned_start"], min_value=date(2000, 1, 1))
-    due = right.date_input(ui.t("plan.col_due"), row["planned_due"], min_value=date(2000, 1, 1))
+                                 help=ui.t("plan_update.percent_help"), key=k("percent"))
+    start = left.date_input(ui.t("plan.col_start"), row["planned_start"], min_value=date(2000, 1, 1),
+                          key=k("planned_start"))
+    due = right.date_input(ui.t("plan.col_due"), row["planned_due"], min_value=date(2000, 1, 1),
+                         key=k("planned_due"))
     done_on = left.date_input(ui.t("plan.col_done"), row["actual_done_on"] if pd.notna(row["actual_done_on"]) else None,
-                              min_value=date(2000, 1, 1), help=ui.t("plan_update.done_help"))
+                              min_value=date(2000, 1, 1), help=ui.t("plan_update.done_help"),
+                              key=k("actual_done_on"))
     owner_ids = [None, *owners]
     owner = right.selectbox(ui.t("plan.col_owner"), owner_ids,
                             index=owner_ids.index(int(row["owner_staff_id"]))
                             if pd.notna(row["owner_staff_id"]) and int(row["owner_staff_id"]) in owners else 0,
-                            format_func=lambda i: owners.get(i, "—"))
+                            format_func=lambda i: owners.get(i, "—"), key=k("owner"))
     indicator_ids = list(indicators)
     current_indicator = int(row["indicator_id"]) if pd.notna(row["indicator_id"]) else None
     indicator = left.selectbox(ui.t("plan_update.indicator"), indicator_ids,
                                index=indicator_ids.index(current_indicator) if current_indicator in indicators else 0,
-                               format_func=indicators.get, help=ui.t("plan_update.indicator_help"))
+                               format_func=indicators.get, help=ui.t("plan_update.indicator_help"),
+                               key=k("indicator"))
     target = right.number_input(ui.t("plan_update.target"), min_value=0.0,
-                                value=float(row["target_value"]) if pd.notna(row["target_value"]) else 0.0)
-    evidence = st.text_area(ui.t("plan.col_evidence"), row["evidence"] or "")
-    comment = st.text_input(ui.t("plan_update.comment"), help=ui.t("plan_update.comment_help"))
+                                value=float(row["target_value"]) if pd.notna(row["target_value"]) else 0.0,
+                                key=k("target"))
+    evidence = st.text_area(ui.t("plan.col_evidence"), row["evidence"] or "", key=k("evidence"))
+    comment = st.text_input(ui.t("plan_update.comment"), help=ui.t("plan_update.comment_help"),
+                            key=k("comment"))
     submitted = st.form_submit_button(ui.t("common.save"), type="primary")
 if submitted:
     ui.save_and_rerun(plan_service.update_milestone, user, int(chosen), version, {

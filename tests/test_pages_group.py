@@ -76,8 +76,10 @@ def test_edit_saves_and_a_stale_edit_is_refused(demo_db_url):
     button(at, "common.save").click().run()
     assert [e.value for e in at.error] == [translate("common.stale_edit")]
     assert _unit(demo_db_url, id=unit.id).short_name == unit.short_name
-    at.run()  # the form now holds the saved version; saving again is a knowing choice
+    at.run()  # the form now shows the other person's save; the user edits again knowingly
     assert _labelled(at.text_input, "members.f_contact_name").value == "别人"
+    assert _labelled(at.text_input, "members.f_short_name").value == unit.short_name
+    _labelled(at.text_input, "members.f_short_name").set_value("改后简称")
     button(at, "common.save").click().run()
     assert _unit(demo_db_url, id=unit.id).short_name == "改后简称"
 
