@@ -81,7 +81,8 @@ def gantt(frame: pd.DataFrame, *, as_of, labels: dict[str, str], titles: dict[st
     """
     data = frame.assign(state_label=frame["state"].map(labels))
     order = list(data["label"])
-    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=380, labelFont=FONT))
+    y = alt.Y("label:N", sort=order, title=None,
+              axis=alt.Axis(labelLimit=380, labelFont=FONT, labelOverlap=False))
     colour = alt.Color("state_label:N", title=titles["state"],
                        scale=alt.Scale(domain=[labels[k] for k in GANTT_COLOURS],
                                        range=list(GANTT_COLOURS.values())),
@@ -99,7 +100,13 @@ def gantt(frame: pd.DataFrame, *, as_of, labels: dict[str, str], titles: dict[st
     done = alt.Chart(data.dropna(subset=["actual_done_on"])).mark_point(
         shape="diamond", filled=True, size=60, color="#1B2A3A").encode(
         x="actual_done_on:T", y=y, tooltip=tooltip)
-    today = alt.Chart(pd.DataFrame({"as_of": [pd.Timestamp(as_of)]})).mark_rule(
-        color=SUN, strokeWidth=2, strokeDash=[4, 3]).encode(x="as_of:T")
-    height = max(120, 22 * len(data))
-    return _style((bars + done + today).properties(height=height))
+    layers = bars + done
+    # The as-of line, when it falls in or near the plan's window (a finished plan seen today
+    # would otherwise squash every bar into the left of the chart).
+    last = max(data["planned_due"].max(), data["actual_done_on"].max()
+               if data["actual_done_on"].notna().any() else data["planned_due"].max())
+    if pd.Timestamp(as_of) <= last + pd.Timedelta(days=90):
+        layers += alt.Chart(pd.DataFrame({"as_of": [pd.Timestamp(as_of)]})).mark_rule(
+            color=SUN, strokeWidth=2, strokeDash=[4, 3]).encode(x="as_of:T")
+    height = max(120, 24 * len(data))
+    return _style(layers.properties(height=height))

@@ -163,13 +163,16 @@ with st.container(border=True):
     filters = members.RegistryFilter(
         search=search,
         types=f1.multiselect(ui.t("members.f_unit_type"), list(MemberType),
-                             format_func=code_label("member_type"), key="members_types"),
-        cities=f2.multiselect(ui.t("members.f_city"), CITIES, key="members_cities"),
+                             format_func=code_label("member_type"), key="members_types",
+                             placeholder=ui.t("common.choose_all")),
+        cities=f2.multiselect(ui.t("members.f_city"), CITIES, key="members_cities",
+                              placeholder=ui.t("common.choose_all")),
         statuses=f3.multiselect(ui.t("members.f_status"), list(MemberStatus),
                                 format_func=code_label("member_status"), key="members_statuses",
-                                help=ui.t("members.status_help")),
+                                help=ui.t("members.status_help"), placeholder=ui.t("common.choose_all")),
         council_roles=f4.multiselect(ui.t("members.f_council_role"), list(SeatRole),
-                                     format_func=code_label("seat_role"), key="members_roles"),
+                                     format_func=code_label("seat_role"), key="members_roles",
+                                     placeholder=ui.t("common.choose_all")),
     )
 frame = ui.read(members.registry, user, filters)
 

@@ -29,8 +29,16 @@ if frame.empty:
     st.stop()
 
 
+RAG_COLOUR = {"green": "green", "amber": "orange", "red": "red"}
+
+
 def rag_text(code: str) -> str:
-    return {"green": "🟢", "amber": "🟠", "red": "🔴"}.get(code, "") + " " + ui.t(f"rag.{code}") if code else ""
+    return ui.t(f"rag.{code}") if code else ""
+
+
+def rag_badge(code: str) -> str:
+    """Red/amber/green as a coloured badge, for markdown and expander labels."""
+    return f":{RAG_COLOUR[code]}-badge[{ui.t(f'rag.{code}')}]" if code else ""
 
 
 whole = plan_service.overall(frame)
@@ -49,7 +57,7 @@ for column, row in zip(area_cols, areas.itertuples()):
         st.markdown(f"**{row.area_seq}. {row.area}**")
         st.progress(min(1.0, row.progress / 100), text=ui.t("plan.area_line", progress=f"{row.progress:.1f}",
                                                            expected=f"{row.expected:.0f}"))
-        st.caption(f"{rag_text(row.rag)} · {ui.t('plan.overdue_count', count=int(row.overdue))}")
+        st.markdown(f"{rag_badge(row.rag)} :gray[{ui.t('plan.overdue_count', count=int(row.overdue))}]")
 
 st.download_button(ui.t("plan.export"), ui.read(plan_exchange.export_pack, plan_id, as_of=as_of,
                                                 lang=ui.lang()),
@@ -85,19 +93,20 @@ with tree_tab:
         for task in tasks[tasks["area_seq"] == area.area_seq].itertuples():
             rows = frame[(frame["area_seq"] == area.area_seq) & (frame["task_seq"] == task.task_seq)]
             with st.expander(f"{task.area_seq}.{task.task_seq} {task.task} — {task.progress:.1f}% "
-                             f"{rag_text(task.rag)}"):
+                             f"{rag_badge(task.rag)}"):
                 st.dataframe(milestone_table(rows), hide_index=True, width="stretch",
                              column_config=PROGRESS)
 
 with gantt_tab:
     f1, f2, f3, f4 = st.columns(4)
-    area_pick = f1.multiselect(ui.t("plan.col_area"), list(areas["area"]), key="plan_gantt_area")
+    area_pick = f1.multiselect(ui.t("plan.col_area"), list(areas["area"]), key="plan_gantt_area", placeholder=ui.t("common.choose_all"))
     owner_pick = f2.multiselect(ui.t("plan.col_owner"), sorted(set(frame["owner"]) - {""}),
-                                key="plan_gantt_owner")
+                                key="plan_gantt_owner", placeholder=ui.t("common.choose_all"))
     years = sorted({d.year for d in frame["planned_due"]})
-    year_pick = f3.multiselect(ui.t("plan.year"), years, key="plan_gantt_year")
+    year_pick = f3.multiselect(ui.t("plan.year"), years, key="plan_gantt_year", placeholder=ui.t("common.choose_all"))
     status_pick = f4.multiselect(ui.t("plan.col_status"), list(MilestoneStatus),
-                                 format_func=lambda s: ui.t(f"milestone_status.{s}"), key="plan_gantt_status")
+                                 format_func=lambda s: ui.t(f"milestone_status.{s}"), key="plan_gantt_status",
+                                 placeholder=ui.t("common.choose_all"))
     shown = frame
     if area_pick:
         shown = shown[shown["area"].isin(area_pick)]
