@@ -46,7 +46,13 @@ PAGES: tuple[PageSpec, ...] = (
              "nav.section.plan"),
     PageSpec("plan_manage", "pages/plan_manage.py", ":material/account_tree:", STAFF,
              "nav.section.plan"),
-    PageSpec("account", "pages/account.py", ":material/manage_accounts:", ALL_ROLES,
+    PageSpec("users", "pages/users.py", ":material/manage_accounts:", (Role.ADMIN,),
+             "nav.section.system"),
+    PageSpec("audit", "pages/audit.py", ":material/history:", STAFF, "nav.section.system"),
+    PageSpec("backup", "pages/backup.py", ":material/backup:", (Role.ADMIN,), "nav.section.system"),
+    PageSpec("settings", "pages/settings.py", ":material/settings:", (Role.ADMIN,),
+             "nav.section.system"),
+    PageSpec("account", "pages/account.py", ":material/account_circle:", ALL_ROLES,
              "nav.section.personal"),
 )
 PAGES_BY_KEY = {page.key: page for page in PAGES}

@@ -54,3 +54,56 @@ def put_setting(session: Session, key: str, value: Any, *, user_id: int | None =
     else:
         row.value, row.updated_by, row.version = value, user_id, row.version + 1
         session.add(row)
+
+
+EDITABLE = ("group_name_zh", "group_name_en", "group_profile_zh", "group_profile_en",
+            "reporting_year", "reporting_deadline", "change_comment_pct", "upload_limit_mb")
+
+
+def update_settings(session: Session, current, values: dict) -> dict:
+    """The administrator's settings; each value checked, every change audited."""
+    from datetime import date
+
+    from core import audit
+    from core.auth import require_role
+    from core.errors import ValidationFailed
+    from core.models import ReportingWindow, Role
+
+    require_role(current, Role.ADMIN)
+    clean = {}
+    for key in EDITABLE:
+        if key not in values:
+            continue
+        value = values[key]
+        if key.startswith("group_name") and not str(value or "").strip():
+            raise ValidationFailed("settings.name_required")
+        if key in ("reporting_year", "change_comment_pct", "upload_limit_mb"):
+            if not isinstance(value, int) or isinstance(value, bool):
+                raise ValidationFailed("settings.bad_number", field=key)
+        if key == "reporting_year" and not 2000 <= value <= 2100:
+            raise ValidationFailed("settings.bad_year")
+        if key == "change_comment_pct" and not 1 <= value <= 1000:
+            raise ValidationFailed("settings.bad_percent")
+        if key == "upload_limit_mb" and not 1 <= value <= 200:
+            raise ValidationFailed("settings.bad_upload_limit")
+        if key == "reporting_deadline":
+            value = value.isoformat() if isinstance(value, date) else value
+        clean[key] = value.strip() if isinstance(value, str) else value
+    before = {key: get_setting(session, key) for key in clean}
+    changed = {key: value for key, value in clean.items() if before[key] != value}
+    for key, value in changed.items():
+        put_setting(session, key, value, user_id=current.id)
+    year, deadline = clean.get("reporting_year"), clean.get("reporting_deadline")
+    if year and deadline:
+        window = session.exec(select(ReportingWindow).where(ReportingWindow.year == year)).first()
+        deadline_day = date.fromisoformat(deadline)
+        if window is None:
+            session.add(ReportingWindow(year=year, opens_on=date(year + 1, 1, 1), deadline=deadline_day))
+        elif window.deadline != deadline_day:
+            window.deadline, window.version = deadline_day, window.version + 1
+            session.add(window)
+    if changed:
+        audit.record(session, action="settings_changed", actor_id=current.id,
+                     actor_name=current.username, entity="setting",
+                     before={k: before[k] for k in changed}, after=changed)
+    return changed

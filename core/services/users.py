@@ -113,3 +113,133 @@ def unlock_user(session: Session, *, username: str, actor_id: int | None = None,
 
 def count_users(session: Session) -> int:
     return session.exec(select(func.count()).select_from(User)).one()
+
+
+# ---------------------------------------------------------------- administration (admin only)
+PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def generate_password(length: int = 10) -> str:
+    """A random password without look-alike characters (0/O, 1/l/I), to read out or print."""
+    import secrets
+
+    return "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(length))
+
+
+def _admin(current) -> None:
+    from core.auth import require_role
+
+    require_role(current, Role.ADMIN)
+
+
+def listing(session: Session, current) -> "pd.DataFrame":
+    import pandas as pd
+
+    from core.timeutil import utcnow as _now
+
+    _admin(current)
+    rows = session.exec(select(User, MemberUnit.name).join(
+        MemberUnit, MemberUnit.id == User.member_id, isouter=True).order_by(User.username)).all()
+    now = _now()
+    return pd.DataFrame([{
+        "id": u.id, "username": u.username, "display_name": u.display_name, "role": u.role,
+        "member_id": u.member_id, "unit": unit or "", "active": u.active,
+        "locked": bool(u.locked_until and u.locked_until > now),
+        "must_change_password": u.must_change_password, "last_login_at": u.last_login_at,
+        "version": u.version} for u, unit in rows],
+        columns=["id", "username", "display_name", "role", "member_id", "unit", "active", "locked",
+                 "must_change_password", "last_login_at", "version"])
+
+
+def _active_admins(session: Session, excluding: int | None = None) -> int:
+    query = select(func.count()).select_from(User).where(User.role == Role.ADMIN, User.active)
+    if excluding is not None:
+        query = query.where(User.id != excluding)
+    return session.exec(query).one()
+
+
+def update_user(session: Session, current, user_id: int, expected_version: int, *, role: str,
+                member_id: int | None, display_name: str, active: bool) -> None:
+    """Change a user's role, unit, name or status; never leaves the platform without an admin."""
+    from core.db import update_versioned
+
+    _admin(current)
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("user.not_found", username=str(user_id))
+    if role not in set(Role):
+        raise ValidationFailed("user.bad_role", role=role)
+    if role == Role.MEMBER and member_id is None:
+        raise ValidationFailed("user.member_needs_unit")
+    if member_id is not None and session.get(MemberUnit, member_id) is None:
+        raise NotFound("user.unit_not_found")
+    losing_admin = user.role == Role.ADMIN and user.active and (role != Role.ADMIN or not active)
+    if losing_admin and _active_admins(session, excluding=user.id) == 0:
+        raise ValidationFailed("user.last_admin")
+    values = {"role": role, "member_id": member_id if role == Role.MEMBER else None,
+              "display_name": display_name.strip() or user.username, "active": active}
+    before = audit.snapshot(user, values)
+    if not active or role != user.role:
+        values["sessions_valid_after"] = utcnow()  # a change of powers takes effect at once
+    update_versioned(session, User, user_id, expected_version, values)
+    audit.record(session, action="user_updated", actor_id=current.id, actor_name=current.username,
+                 entity="user", entity_id=user_id, before=before,
+                 after={k: v for k, v in values.items() if k != "sessions_valid_after"})
+
+
+def reset_password(session: Session, current, user_id: int, *, rounds: int = 12) -> str:
+    """A new generated password (shown once to the admin); the user must change it at login."""
+    _admin(current)
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("user.not_found", username=str(user_id))
+    password = generate_password()
+    set_password(session, username=user.username, password=password, must_change=True,
+                 actor_id=current.id, actor_name=current.username, rounds=rounds)
+    return password
+
+
+def create_liaison_accounts(session: Session, current, *, rounds: int = 12) -> list[dict]:
+    """One liaison account for every unit in the group that has none yet, with generated
+    passwords to hand out (returned once, never stored in plain text)."""
+    from core.models import MemberStatus
+
+    _admin(current)
+    covered = set(session.exec(select(User.member_id).where(User.role == Role.MEMBER,
+                                                             User.member_id.is_not(None))).all())
+    units = session.exec(select(MemberUnit).where(MemberUnit.status.in_(
+        [MemberStatus.ACTIVE, MemberStatus.SUSPENDED])).order_by(MemberUnit.id)).all()
+    created = []
+    for unit in units:
+        if unit.id in covered:
+            continue
+        username = f"unit{unit.id:03d}"
+        while find_user(session, username) is not None:
+            username += "x"
+        password = generate_password()
+        create_user(session, username=username, display_name=f"{unit.short_name or unit.name}联络员",
+                    role=Role.MEMBER, password=password, member_id=unit.id,
+                    must_change_password=True, actor_id=current.id, actor_name=current.username,
+                    rounds=rounds)
+        created.append({"unit": unit.name, "credit_code": unit.credit_code, "username": username,
+                        "password": password})
+    return created
+
+
+def add_user(session: Session, current, *, username: str, display_name: str, role: str,
+             member_id: int | None, rounds: int = 12) -> str:
+    """An admin creates an account; returns its generated first password (shown once)."""
+    _admin(current)
+    password = generate_password()
+    create_user(session, username=username, display_name=display_name, role=role,
+                password=password, member_id=member_id, must_change_password=True,
+                actor_id=current.id, actor_name=current.username, rounds=rounds)
+    return password
+
+
+def unlock(session: Session, current, user_id: int) -> None:
+    _admin(current)
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("user.not_found", username=str(user_id))
+    unlock_user(session, username=user.username, actor_id=current.id, actor_name=current.username)

@@ -1,0 +1,69 @@
+"""The business data as one workbook for people: members (importable), council, office,
+milestones (importable), indicator values. Goes into every backup."""
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+from sqlmodel import Session, select
+
+from core.excel.writer import Column, Sheet, write_workbook
+from core.i18n import translate
+from core.models import Indicator, IndicatorValue, MemberUnit
+from core.services import council, member_exchange, plan as plan_service, staff
+from core.services.members import REGISTRY_COLUMNS
+
+
+def _members_frame(session: Session) -> pd.DataFrame:
+    roles: dict = {}
+    term = council.terms(session)
+    if term:
+        seats = council.seats(session, term[0].id)
+        roles = dict(zip(seats["member_id"], seats["seat_role"]))
+    rows = [{"id": u.id, "council_role": roles.get(u.id, "")} for u in session.exec(select(MemberUnit))]
+    return pd.DataFrame(rows, columns=["id", "council_role"]).reindex(columns=REGISTRY_COLUMNS)
+
+
+def workbook(session: Session, lang: str = "zh") -> bytes:
+    t = lambda key: translate(key, lang)  # noqa: E731
+    members_book = member_exchange.export_workbook(session, _members_frame(session), lang)
+    # Sheets are rebuilt from data (xlsxwriter cannot append to an existing book).
+    import io
+
+    import openpyxl
+    members_rows = list(openpyxl.load_workbook(io.BytesIO(members_book)).active.iter_rows(values_only=True))
+    header, body = list(members_rows[0]), [list(r) for r in members_rows[1:]]
+    sheets = [Sheet(t("member_import.sheet_members"), [Column(str(i), h, width=16) for i, h in enumerate(header)],
+                    [{str(i): v for i, v in enumerate(row)} for row in body])]
+    terms = council.terms(session)
+    if terms:
+        seats = council.seats(session, terms[0].id)
+        sheets.append(Sheet(t("page.council"), [
+            Column("seat_role", t("council.col_role"), width=12), Column("person_name", t("council.col_person")),
+            Column("person_title", t("council.col_title")), Column("unit", t("council.col_unit"), width=36)],
+            seats.assign(seat_role=seats["seat_role"].map(lambda r: translate(f"seat_role.{r}", lang)))))
+    office = staff.office(session, include_inactive=True)
+    sheets.append(Sheet(t("page.office"), [
+        Column("name", t("office.col_name")), Column("position", t("office.col_position")),
+        Column("duty_area", t("office.col_duty")), Column("duties", t("office.col_duties"), width=40),
+        Column("phone", t("office.col_phone")), Column("email", t("office.col_email"), width=26)],
+        office.assign(position=office["position"].map(lambda p: translate(f"staff_position.{p}", lang)),
+                      duty_area=office["duty_area"].map(lambda d: translate(f"duty_area.{d}", lang)))))
+    current = plan_service.current_plan(session)
+    if current is not None:
+        frame = plan_service.milestones(session, current.id, as_of=date.today())
+        from core.services.plan_exchange import UPDATE_COLUMNS, _columns, _labelled
+        sheets.append(Sheet(t("plan.sheet_milestones"), _columns(lang, UPDATE_COLUMNS[:-1]),
+                            _labelled(frame, lang)))
+    values = session.exec(select(MemberUnit.name, Indicator.code, Indicator.name_zh, IndicatorValue.year,
+                                 IndicatorValue.value, IndicatorValue.status)
+                          .join(MemberUnit, MemberUnit.id == IndicatorValue.member_id)
+                          .join(Indicator, Indicator.id == IndicatorValue.indicator_id)
+                          .order_by(IndicatorValue.year, MemberUnit.id, Indicator.sort_order)).all()
+    sheets.append(Sheet(t("backup.sheet_values"), [
+        Column("unit", t("members.f_name"), width=34), Column("code", t("backup.col_code"), width=8),
+        Column("indicator", t("backup.col_indicator"), width=26), Column("year", t("plan.year"), "int", 8),
+        Column("value", t("backup.col_value"), "number", 12), Column("status", t("plan.col_status"), width=10)],
+        [{"unit": u, "code": c, "indicator": n, "year": y, "value": v,
+          "status": translate(f"value_status.{s}", lang)} for u, c, n, y, v, s in values]))
+    return write_workbook(sheets)
