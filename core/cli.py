@@ -13,14 +13,18 @@ from typing import Callable
 
 from sqlmodel import select
 
-from core import db
+from pathlib import Path
+
+from core import audit, backup, db
 from core.bootstrap import initialise
 from core.config import load_settings
 from core.demo import DEMO_SEED, seed_demo
 from core.errors import UserFacingError
 from core.i18n import translate
 from core.models import MemberUnit
-from core.services import users
+from core.services import business_export, users
+from core.services.settings import put_setting
+from core.timeutil import utcnow
 from core.services.users import count_users
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_UNAVAILABLE = 0, 1, 2, 3
@@ -44,6 +48,14 @@ def _parser() -> argparse.ArgumentParser:
     seed = commands.add_parser("seed", help="load data into an empty database")
     seed.add_argument("--demo", action="store_true", required=True, help="the demo group")
     seed.add_argument("--seed", type=int, default=DEMO_SEED, help="random seed")
+
+    backup = commands.add_parser("backup", help="write a dated backup into a folder")
+    backup.add_argument("folder")
+    backup.add_argument("--keep", type=int, default=14, help="how many backups to keep (default 14)")
+    restore = commands.add_parser("restore", help="replace all data with a backup's")
+    restore.add_argument("file")
+    restore.add_argument("--yes", action="store_true", required=True,
+                         help="confirm that every row is replaced")
 
     user = commands.add_parser("user", help="user accounts").add_subparsers(
         dest="action", required=True)
@@ -90,6 +102,22 @@ def _run(args, engine, settings) -> dict:
             return {"result": initialise(engine, settings), "revision": db.current_revision(engine)}
         return {"revision": db.current_revision(engine), "head": db.head_revision()}
     db.upgrade(engine)
+    if args.command == "backup":
+        with db.session_scope(engine, write=False) as session:
+            workbook = business_export.workbook(session, args.lang)
+        path = backup.backup_to_dir(engine, Path(args.folder), keep=args.keep, workbook=workbook)
+        with db.session_scope(engine) as session:
+            put_setting(session, "last_backup_at", utcnow().isoformat())
+        return {"file": str(path)}
+    if args.command == "restore":
+        try:
+            content = Path(args.file).read_bytes()
+        except OSError as exc:
+            raise UserFacingError("cli.cannot_read", file=args.file) from exc
+        manifest = backup.restore_backup(engine, content)
+        with db.session_scope(engine) as session:
+            audit.record(session, action="backup_restored", actor_name="cli", detail=manifest["created_at"])
+        return {"restored": manifest["created_at"], "counts": manifest["counts"]}
     with db.session_scope(engine) as session:
         if args.command == "seed":
             if count_users(session):

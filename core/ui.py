@@ -340,7 +340,7 @@ def navigation(user: auth.CurrentUser | None):
                        url_path=spec.url_path, default=spec.key == default)
         by_key[spec.key] = page
         sections.setdefault(t(spec.section), []).append(page)
-    selected = st.navigation(sections)
+    selected = st.navigation(sections, expanded=True)  # every page listed, no "view more"
     # After login or logout the page on screen may no longer be one the role has.
     goto = st.session_state.pop(GOTO_KEY, None)
     if goto in by_key:
