@@ -20,7 +20,8 @@ def _style(chart: alt.Chart) -> alt.Chart:
 def bar_counts(frame: pd.DataFrame, *, category: str, value: str, category_title: str,
                value_title: str, height: int = 260) -> alt.Chart:
     chart = alt.Chart(frame).mark_bar(cornerRadiusEnd=4, color=SEA).encode(
-        y=alt.Y(f"{category}:N", sort="-x", title=category_title),
+        y=alt.Y(f"{category}:N", sort="-x", title=category_title,
+                axis=alt.Axis(labelOverlap=False, labelLimit=240)),
         x=alt.X(f"{value}:Q", title=value_title),
         tooltip=[alt.Tooltip(f"{category}:N", title=category_title),
                  alt.Tooltip(f"{value}:Q", title=value_title)],

@@ -7,6 +7,7 @@ class UserFacingError(Exception):
         super().__init__(f"{key} {params}" if params else key)
         self.key = key
         self.params = params
+        self.more: list[tuple[str, dict]] = []  # further problems found in the same check
 
 
 class PermissionDenied(UserFacingError):

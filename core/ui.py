@@ -77,7 +77,8 @@ def t(key: str, **params: Any) -> str:
 
 
 def show_error(error: UserFacingError) -> None:
-    st.error(t(error.key, **error.params), icon=":material/error:")
+    messages = [t(error.key, **error.params)] + [t(key, **params) for key, params in error.more]
+    st.error("  \n".join(messages), icon=":material/error:")
 
 
 def when(value) -> str:

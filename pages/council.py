@@ -61,7 +61,7 @@ else:
             with st.form("council_add_seat"):
                 unit_id = st.selectbox(ui.t("council.col_unit"), list(units), format_func=units.get,
                                        key="council_add_unit")
-                role = st.selectbox(ui.t("council.col_role"), roles,
+                role = st.selectbox(ui.t("council.col_role"), roles, index=roles.index(SeatRole.DIRECTOR),
                                     format_func=lambda r: ui.t(f"seat_role.{r}"), key="council_add_role")
                 person = st.text_input(ui.t("council.col_person"), key="council_add_person")
                 title = st.text_input(ui.t("council.col_title"), key="council_add_title")
@@ -85,6 +85,8 @@ else:
                                            key=ui.field_key("seat", int(seat_id), "person"))
                     title = st.text_input(ui.t("council.col_title"), seat["person_title"],
                                           key=ui.field_key("seat", int(seat_id), "title"))
+                    confirm_removal = st.checkbox(ui.t("council.confirm_remove"),
+                                                  key=ui.field_key("seat", int(seat_id), "confirm"))
                     save_col, remove_col = st.columns(2)
                     saved = save_col.form_submit_button(ui.t("common.save"), type="primary")
                     removed = remove_col.form_submit_button(ui.t("council.remove_seat"))
@@ -92,7 +94,9 @@ else:
                     save(council.update_seat, user, int(seat_id), version,
                          {"seat_role": role, "person_name": person, "person_title": title},
                          reload=("seat", int(seat_id)))
-                if removed:
+                if removed and not confirm_removal:
+                    st.warning(ui.t("council.confirm_remove_first"), icon=":material/warning:")
+                elif removed:
                     save(council.remove_seat, user, int(seat_id), version, reload=("seat", int(seat_id)))
 
 if is_staff:

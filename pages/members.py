@@ -31,8 +31,9 @@ def show_detail(member_id: int) -> None:
     with profile:
         st.markdown(f"**{ui.t('members.profile')}**")
         st.write(ui.t("members.line_short", value=unit["short_name"] or "—"))
-        st.write(ui.t("members.line_joined", joined=unit["joined_on"] or "—",
-                      exited=unit["exited_on"] or "—"))
+        st.write(ui.t("members.line_joined", joined=unit["joined_on"] or "—") if not unit["exited_on"]
+                 else ui.t("members.line_joined_exited", joined=unit["joined_on"] or "—",
+                           exited=unit["exited_on"]))
         st.write(ui.t("members.line_address", value=unit["address"] or "—"))
         if unit["status_reason"]:
             st.write(ui.t("members.line_reason", value=unit["status_reason"]))
@@ -61,12 +62,13 @@ def show_detail(member_id: int) -> None:
         st.markdown(f"**{ui.t('members.history')}**")
         st.dataframe(pd.DataFrame({
             ui.t("members.col_date"): info["history"]["effective_on"],
-            ui.t("members.col_change"): info["history"]["from_status"].map(code_label("member_status"))
+            ui.t("members.col_change"): info["history"]["from_status"].map(
+                lambda code: ui.t(f"member_status.{code}") if code else ui.t("members.new_unit"))
             + " → " + info["history"]["to_status"].map(code_label("member_status")),
             ui.t("members.col_reason"): info["history"]["reason"],
         }), hide_index=True, width="stretch")
     if not info["reports"].empty:
-        st.caption(ui.t("members.reports", list="；".join(
+        st.caption(ui.t("members.reports", list=" · ".join(
             f"{row.year} {ui.t(f'value_status.{row.status}')}" for row in info["reports"].itertuples())))
     if is_staff or user.member_id == member_id:
         edit_form(unit)
@@ -86,26 +88,30 @@ def edit_form(unit: dict) -> None:
         version = ui.edit_version("member", unit["id"], unit["version"])
         with st.form(f"members_edit_{unit['id']}"):
             values = {}
-            for name in fields:
+            columns = st.columns(2)
+            for index, name in enumerate(fields):
                 key = ui.field_key("member", unit["id"], name)
+                place = st if name == "description" else columns[index % 2]
                 if name == "unit_type":
-                    values[name] = st.selectbox(ui.t("members.f_unit_type"), list(MemberType),
+                    values[name] = place.selectbox(ui.t("members.f_unit_type"), list(MemberType),
                                                 index=list(MemberType).index(unit[name]),
                                                 format_func=code_label("member_type"), key=key)
                 elif name == "city":
-                    values[name] = st.selectbox(ui.t("members.f_city"), CITIES, key=key,
+                    values[name] = place.selectbox(ui.t("members.f_city"), CITIES, key=key,
                                                 index=CITIES.index(unit[name]) if unit[name] in CITIES else 0)
                 elif name == "description":
                     values[name] = st.text_area(ui.t("members.f_description"), unit[name] or "", key=key)
                 else:
-                    values[name] = st.text_input(ui.t(f"members.f_{name}"), unit[name] or "", key=key)
+                    values[name] = place.text_input(ui.t(f"members.f_{name}"), unit[name] or "", key=key)
             submitted = st.form_submit_button(ui.t("common.save"), type="primary")
         if submitted:  # outside the form, so a stale edit can offer its reload button
             save(members.update, user, unit["id"], version, values, reload=("member", unit["id"]))
 
 
 def lifecycle_form(unit: dict) -> None:
-    targets = sorted(members.TRANSITIONS.get(unit["status"], ()))
+    # The gentlest change first, an exit last: a slip should not default to the drastic one.
+    order = [MemberStatus.ACTIVE, MemberStatus.SUSPENDED, MemberStatus.APPLICANT, MemberStatus.EXITED]
+    targets = [code for code in order if code in members.TRANSITIONS.get(unit["status"], ())]
     with st.expander(ui.t("members.lifecycle"), icon=":material/swap_horiz:"):
         version = ui.edit_version("member", unit["id"], unit["version"])
         with st.form(f"members_status_{unit['id']}"):
@@ -125,29 +131,35 @@ def lifecycle_form(unit: dict) -> None:
 
 def add_form() -> None:
     with st.expander(ui.t("members.add"), icon=":material/add_business:"):
+        # Keys carry a generation: after a unit is added the form starts empty again.
+        generation = st.session_state.get("form_generation_member_new", 0)
+
+        def k(name: str) -> str:
+            return f"members_add_{name}" if generation == 0 else f"members_add_{name}_{generation}"
+
         with st.form("members_add", clear_on_submit=False):
             left, right = st.columns(2)
             values = {
-                "name": left.text_input(ui.t("members.f_name"), key="members_add_name"),
-                "credit_code": right.text_input(ui.t("members.f_credit_code"), key="members_add_code",
+                "name": left.text_input(ui.t("members.f_name"), key=k("name")),
+                "credit_code": right.text_input(ui.t("members.f_credit_code"), key=k("code"),
                                                 help=ui.t("members.code_help")),
-                "short_name": left.text_input(ui.t("members.f_short_name"), key="members_add_short"),
+                "short_name": left.text_input(ui.t("members.f_short_name"), key=k("short")),
                 "unit_type": right.selectbox(ui.t("members.f_unit_type"), list(MemberType),
                                              format_func=code_label("member_type"),
-                                             key="members_add_type"),
-                "city": left.selectbox(ui.t("members.f_city"), CITIES, key="members_add_city"),
-                "contact_name": right.text_input(ui.t("members.f_contact_name"), key="members_add_contact"),
-                "contact_phone": left.text_input(ui.t("members.f_contact_phone"), key="members_add_phone"),
-                "contact_email": right.text_input(ui.t("members.f_contact_email"), key="members_add_email"),
+                                             key=k("type")),
+                "city": left.selectbox(ui.t("members.f_city"), CITIES, key=k("city")),
+                "contact_name": right.text_input(ui.t("members.f_contact_name"), key=k("contact")),
+                "contact_phone": left.text_input(ui.t("members.f_contact_phone"), key=k("phone")),
+                "contact_email": right.text_input(ui.t("members.f_contact_email"), key=k("email")),
             }
             status = left.selectbox(ui.t("members.f_initial_status"),
                                     [MemberStatus.ACTIVE, MemberStatus.APPLICANT],
-                                    format_func=code_label("member_status"), key="members_add_status")
+                                    format_func=code_label("member_status"), key=k("status"))
             joined = right.date_input(ui.t("members.f_joined_on"), date.today(),
-                                      min_value=date(2000, 1, 1), key="members_add_joined")
+                                      min_value=date(2000, 1, 1), key=k("joined"))
             submitted = st.form_submit_button(ui.t("members.add_submit"), type="primary")
         if submitted:
-            save(members.create, user, values, status=status, joined_on=joined)
+            save(members.create, user, values, status=status, joined_on=joined, reload=("member", "new"))
 
 
 ui.show_flash("members_flash")

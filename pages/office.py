@@ -15,9 +15,10 @@ ui.show_flash("office_flash")
 
 frame = ui.read(staff.office, include_inactive=is_staff)
 by_duty = frame[frame["active"]]["duty_area"].value_counts()
-cols = st.columns(len(DutyArea))
-for column, duty in zip(cols, DutyArea):
-    column.metric(ui.t(f"duty_area.{duty}"), int(by_duty.get(duty, 0)))
+duties = list(DutyArea)
+for start in range(0, len(duties), 4):  # two rows of four: long English labels stay whole
+    for column, duty in zip(st.columns(4), duties[start:start + 4]):
+        column.metric(ui.t(f"duty_area.{duty}"), int(by_duty.get(duty, 0)))
 
 if frame.empty:
     st.info(ui.t("office.empty"), icon=":material/info:")
@@ -31,7 +32,7 @@ else:
         ui.t("office.col_email"): frame["email"],
         ui.t("office.col_account"): frame["username"],
         ui.t("office.col_active"): frame["active"].map(lambda a: ui.t("common.yes" if a else "common.no")),
-    }), hide_index=True, width="stretch")
+    }), hide_index=True, width="stretch", height=38 + 35 * len(frame))
 
 
 def save(fn, *args, reload=None, **kwargs) -> None:

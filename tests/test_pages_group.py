@@ -188,3 +188,20 @@ def test_office_staff_added_through_the_page(demo_db_url):
     assert [s.value for s in at.toast] == [translate("office.saved")]
     with session_scope(demo_db_url) as session:
         assert session.exec(select(StaffMember).where(StaffMember.name == "新同事")).first()
+
+
+def test_every_problem_of_the_form_is_shown_at_once(demo_db_url):
+    at = app_as(demo_db_url, "secretariat", "members")
+    at.text_input(key="members_add_code").set_value("123")
+    at.text_input(key="members_add_email").set_value("not-an-email")
+    button(at, "members.add_submit").click().run()
+    message = at.error[0].value
+    for key in ("member.name_required", "credit_code.length", "member.bad_email"):
+        assert translate(key) in message
+
+
+def test_add_form_starts_empty_after_a_unit_is_added(demo_db_url):
+    at = _add_unit(app_as(demo_db_url, "secretariat", "members"), "清空测试单位", NEW_CODE)
+    assert [t.value for t in at.toast] == [translate("members.saved")]
+    names = [w for w in at.text_input if w.label == translate("members.f_name")]
+    assert names[0].value == ""

@@ -99,8 +99,11 @@ def problems(session: Session, values: dict, *, member_id: int | None = None) ->
 
 
 def _raise_first(found: list[FieldProblem]) -> None:
+    """Refuse with the first problem, carrying the others so the form can show them all."""
     if found:
-        raise ValidationFailed(found[0].key, field=found[0].field, **found[0].params)
+        error = ValidationFailed(found[0].key, field=found[0].field, **found[0].params)
+        error.more = [(problem.key, problem.params) for problem in found[1:]]
+        raise error
 
 
 # ---------------------------------------------------------------- reading
