@@ -280,6 +280,41 @@ def show_flash(state_key: str) -> None:
         st.toast(t(key, **params), icon=":material/check_circle:")
 
 
+def upload_round(key: str) -> int:
+    """A counter in the uploader's key: after a commit the uploader starts empty."""
+    return st.session_state.get(f"{key}_round", 0)
+
+
+def finish_import(preview, *, key: str, commit, flash_key: str, flash) -> None:
+    """The end of every dry run: rejected rows (sheet, row, column, reason), the choice to import
+    only the valid rows, and one all-or-nothing commit.
+
+    `commit(session, only_valid)` re-plans inside its transaction and writes; `flash(batch)`
+    gives the confirmation (key, params) for the next run."""
+    if preview.rejects:
+        st.subheader(t("member_import.rejects"))
+        st.dataframe([{t("excel.col_sheet"): r.sheet, t("excel.col_row"): r.row,
+                       t("excel.col_column"): r.column, t("excel.col_reason"): t(r.key, **r.params)}
+                      for r in preview.rejects], hide_index=True, width="stretch")
+    if preview.nothing_to_do:
+        st.info(t("excel.nothing_to_do", unchanged=len(preview.unchanged)), icon=":material/info:")
+        return
+    only_valid = False
+    if preview.rejects:
+        st.warning(t("excel.has_rejects", rows=preview.rejected_rows), icon=":material/warning:")
+        only_valid = st.checkbox(t("member_import.only_valid"), key=f"{key}_only_valid")
+    if st.button(t("member_import.commit"), type="primary", key=f"{key}_commit",
+                 disabled=bool(preview.rejects) and not only_valid):
+        try:
+            batch = write(lambda session: commit(session, only_valid))
+        except UserFacingError as error:
+            show_error(error)
+        else:
+            st.session_state[flash_key] = flash(batch)
+            st.session_state[f"{key}_round"] = upload_round(key) + 1
+            st.rerun()
+
+
 def page_header(page_key: str, subtitle_key: str | None = None) -> None:
     st.title(t(f"page.{page_key}"))
     if subtitle_key:

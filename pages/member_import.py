@@ -18,7 +18,7 @@ ui.show_flash("member_import_flash")
 
 # A new key after each commit empties the uploader.
 upload = st.file_uploader(ui.t("member_import.upload"), type=["xlsx", "xls", "xlsm"],
-                          key=f"member_import_file_{st.session_state.get('member_import_round', 0)}",
+                          key=f"member_import_file_{ui.upload_round('member_import')}",
                           help=ui.t("member_import.upload_help"))
 if upload is None:
     st.stop()
@@ -55,31 +55,8 @@ if plan.changes:
                                 ui.t("excel.col_old"): str(old or ""), ui.t("excel.col_new"): str(new)}
                                for p in plan.changes for field, (old, new) in p.changes.items()]),
                  hide_index=True, width="stretch")
-if plan.rejects:
-    st.subheader(ui.t("member_import.rejects"))
-    st.dataframe(pd.DataFrame([{ui.t("excel.col_sheet"): r.sheet, ui.t("excel.col_row"): r.row,
-                                ui.t("excel.col_column"): r.column,
-                                ui.t("excel.col_reason"): ui.t(r.key, **r.params)}
-                               for r in plan.rejects]), hide_index=True, width="stretch")
-
-if plan.nothing_to_do:
-    st.info(ui.t("excel.nothing_to_do", unchanged=len(plan.unchanged)), icon=":material/info:")
-    st.stop()
-
-only_valid = False
-if plan.rejects:
-    st.warning(ui.t("excel.has_rejects", rows=plan.rejected_rows), icon=":material/warning:")
-    only_valid = st.checkbox(ui.t("member_import.only_valid"), key="member_import_only_valid")
-if st.button(ui.t("member_import.commit"), type="primary", disabled=bool(plan.rejects) and not only_valid,
-             key="member_import_commit"):
-    try:
-        batch = ui.write(lambda session: member_exchange.commit(
-            session, user, member_exchange.plan(session, user, content, upload.name),
-            only_valid=only_valid))
-    except UserFacingError as error:
-        ui.show_error(error)
-    else:
-        st.session_state["member_import_flash"] = ("member_import.done", {
-            "added": batch.rows_added, "changed": batch.rows_changed})
-        st.session_state["member_import_round"] = st.session_state.get("member_import_round", 0) + 1
-        st.rerun()
+ui.finish_import(
+    plan, key="member_import", flash_key="member_import_flash",
+    commit=lambda session, only_valid: member_exchange.commit(
+        session, user, member_exchange.plan(session, user, content, upload.name), only_valid=only_valid),
+    flash=lambda batch: ("member_import.done", {"added": batch.rows_added, "changed": batch.rows_changed}))

@@ -6,7 +6,6 @@ import streamlit as st
 
 from core import charts, ui
 from core.auth import STAFF_ROLES
-from core.errors import UserFacingError
 from core.models import MemberStatus, MemberType, Role, SeatRole
 from core.reference import CITIES
 from core.services import member_exchange, members

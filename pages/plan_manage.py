@@ -32,9 +32,8 @@ with excel_tab:
                            file_name=ui.t("plan_manage.template_file"), icon=":material/download:",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                            key="plan_manage_template")
-        round_no = st.session_state.get("plan_manage_round", 0)
         upload = st.file_uploader(ui.t("plan_manage.upload"), type=["xlsx", "xls", "xlsm"],
-                                  key=f"plan_manage_file_{round_no}")
+                                  key=f"plan_manage_file_{ui.upload_round('plan_manage')}")
         if upload is not None:
             content = upload.getvalue()
             try:
@@ -56,31 +55,12 @@ with excel_tab:
                          ui.t("excel.col_new"): str(new)}
                         for p in preview.changes for field, (old, new) in p.changes.items()]),
                         hide_index=True, width="stretch")
-                if preview.rejects:
-                    st.dataframe(pd.DataFrame([
-                        {ui.t("excel.col_sheet"): r.sheet, ui.t("excel.col_row"): r.row,
-                         ui.t("excel.col_column"): r.column, ui.t("excel.col_reason"): ui.t(r.key, **r.params)}
-                        for r in preview.rejects]), hide_index=True, width="stretch")
-                if preview.nothing_to_do:
-                    st.info(ui.t("excel.nothing_to_do", unchanged=len(preview.unchanged)), icon=":material/info:")
-                else:
-                    only_valid = False
-                    if preview.rejects:
-                        st.warning(ui.t("excel.has_rejects", rows=preview.rejected_rows), icon=":material/warning:")
-                        only_valid = st.checkbox(ui.t("member_import.only_valid"), key="plan_manage_only_valid")
-                    if st.button(ui.t("member_import.commit"), type="primary", key="plan_manage_commit",
-                                 disabled=bool(preview.rejects) and not only_valid):
-                        try:
-                            batch = ui.write(lambda session: plan_exchange.commit_updates(
-                                session, user, plan_exchange.plan_updates(session, user, content, upload.name),
-                                only_valid=only_valid))
-                        except UserFacingError as error:
-                            ui.show_error(error)
-                        else:
-                            st.session_state["plan_manage_flash"] = ("plan_manage.imported",
-                                                                     {"changed": batch.rows_changed})
-                            st.session_state["plan_manage_round"] = round_no + 1
-                            st.rerun()
+                ui.finish_import(
+                    preview, key="plan_manage", flash_key="plan_manage_flash",
+                    commit=lambda session, only_valid: plan_exchange.commit_updates(
+                        session, user, plan_exchange.plan_updates(session, user, content, upload.name),
+                        only_valid=only_valid),
+                    flash=lambda batch: ("plan_manage.imported", {"changed": batch.rows_changed}))
 
 with structure_tab:
     if plans:

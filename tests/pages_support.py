@@ -50,3 +50,20 @@ def button(at: AppTest, key: str):
     matches = [b for b in at.button if b.label == translate(key)]
     assert matches, f"no button {translate(key)!r}: {[b.label for b in at.button]}"
     return matches[0]
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def workbook(rows: list[list]) -> bytes:
+    """A one-sheet .xlsx holding these rows, as a person would save it."""
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

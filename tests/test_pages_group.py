@@ -1,15 +1,12 @@
 """Group management through its pages (AppTest): registry, edits, lifecycle, import, council, office."""
 from __future__ import annotations
 
-import io
-
-import openpyxl
 from sqlmodel import select
 
 from core import credit_code
 from core.i18n import translate
 from core.models import CouncilSeat, MemberUnit, StaffMember
-from tests.pages_support import app_as, button, session_scope
+from tests.pages_support import XLSX, app_as, button, session_scope, workbook
 
 NEW_CODE = credit_code.make("91", "370200", "20261130")
 
@@ -113,21 +110,9 @@ def test_liaison_sees_its_unit_and_edits_only_contacts(demo_db_url):
     assert _unit(demo_db_url, is_lead=True).contact_phone == "0531-88880000"
 
 
-def _workbook(rows) -> bytes:
-    book = openpyxl.Workbook()
-    for row in rows:
-        book.active.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
 def test_import_page_previews_then_commits(demo_db_url):
     at = app_as(demo_db_url, "secretariat", "member_import")
-    content = _workbook([["统一社会信用代码", "单位名称", "单位类型", "所在城市"],
+    content = workbook([["统一社会信用代码", "单位名称", "单位类型", "所在城市"],
                          [NEW_CODE, "导入测试有限公司", "企业", "青岛市"]])
     at.file_uploader[0].set_value(("members.xlsx", content, XLSX)).run()
     assert not at.exception
@@ -138,7 +123,7 @@ def test_import_page_previews_then_commits(demo_db_url):
     assert _unit(demo_db_url, credit_code=NEW_CODE).name == "导入测试有限公司"
 
 
-def test_import_page_refuses_a_file_that_is_not_a_workbook(demo_db_url):
+def test_import_page_refuses_a_file_that_is_not_aworkbook(demo_db_url):
     at = app_as(demo_db_url, "secretariat", "member_import")
     at.file_uploader[0].set_value(("members.xlsx", b"name,city\n", XLSX)).run()
     assert [e.value for e in at.error] == [translate("excel.not_workbook")]
@@ -146,7 +131,7 @@ def test_import_page_refuses_a_file_that_is_not_a_workbook(demo_db_url):
 
 def test_import_page_with_rejects_commits_only_when_chosen(demo_db_url):
     at = app_as(demo_db_url, "secretariat", "member_import")
-    content = _workbook([["统一社会信用代码", "单位名称", "单位类型", "所在城市"],
+    content = workbook([["统一社会信用代码", "单位名称", "单位类型", "所在城市"],
                          [NEW_CODE, "好行", "企业", "青岛市"], ["123", "坏行", "企业", "青岛市"]])
     at.file_uploader[0].set_value(("m.xlsx", content, XLSX)).run()
     assert button(at, "member_import.commit").disabled

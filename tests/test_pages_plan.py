@@ -1,18 +1,13 @@
 """Plan tracking through its pages (AppTest)."""
 from __future__ import annotations
 
-import io
 from datetime import date
 
-import openpyxl
 from sqlmodel import select
 
 from core.i18n import translate
 from core.models import Milestone, MilestoneHistory
-from tests.pages_support import app_as, button, session_scope
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
+from tests.pages_support import XLSX, app_as, button, session_scope, workbook
 
 def _open_milestone(url: str) -> Milestone:
     with session_scope(url) as session:
@@ -97,13 +92,10 @@ def test_evidence_file_is_checked_by_content(demo_db_url):
 
 def test_bulk_update_through_the_plan_management_page(demo_db_url):
     milestone = _open_milestone(demo_db_url)
-    book = openpyxl.Workbook()
-    book.active.append(["里程碑编号", "状态", "完成百分比", "更新说明"])
-    book.active.append([milestone.id, "已完成", 100, "年终总结"])
-    buffer = io.BytesIO()
-    book.save(buffer)
+    content = workbook([["里程碑编号", "状态", "完成百分比", "更新说明"],
+                        [milestone.id, "已完成", 100, "年终总结"]])
     at = app_as(demo_db_url, "admin", "plan_manage")
-    at.file_uploader[0].set_value(("updates.xlsx", buffer.getvalue(), XLSX)).run()
+    at.file_uploader[0].set_value(("updates.xlsx", content, XLSX)).run()
     assert [m.value for m in at.metric] == ["1", "0", "0"]
     button(at, "member_import.commit").click().run()
     assert [t.value for t in at.toast] == [translate("plan_manage.imported", changed=1)]

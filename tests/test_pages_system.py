@@ -4,7 +4,6 @@ from __future__ import annotations
 import io
 import zipfile
 
-import openpyxl
 from sqlmodel import select
 
 from core.i18n import translate

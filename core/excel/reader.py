@@ -133,7 +133,8 @@ def find_table(sheets: dict[str, pd.DataFrame], aliases: dict[str, list[str]],
 
 
 # ---------------------------------------------------------------- cell values
-def _blank(value: object) -> bool:
+def is_blank(value: object) -> bool:
+    """None, NaN or NaT: an empty cell."""
     if value is None:
         return True
     try:
@@ -144,7 +145,7 @@ def _blank(value: object) -> bool:
 
 def text(value: object) -> str:
     """A cell as trimmed text; full-width letters and digits folded; 12.0 read as "12"."""
-    if _blank(value):
+    if is_blank(value):
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
@@ -155,7 +156,7 @@ def number(value: object) -> float | None:
     """A cell as a number: numbers stored as text, thousands separators, full-width digits.
 
     Raises ValueError for text that is not a number."""
-    if _blank(value) or (isinstance(value, str) and not value.strip()):
+    if is_blank(value) or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, bool):
         raise ValueError(value)
@@ -171,7 +172,7 @@ EXCEL_EPOCH = date(1899, 12, 30)
 def day(value: object) -> date | None:
     """A cell as a date: real dates, Excel serial numbers, and text such as 2021-05-01,
     2021/5/1, 2021.5.1 or 2021年5月1日. Raises ValueError otherwise."""
-    if _blank(value) or (isinstance(value, str) and not value.strip()):
+    if is_blank(value) or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, datetime):
         return value.date()

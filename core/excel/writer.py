@@ -10,6 +10,8 @@ from typing import Any, Sequence
 import pandas as pd
 import xlsxwriter
 
+from core.excel.reader import is_blank as _blank
+
 # Text starting with one of these is a formula (or DDE) in Excel, WPS and LibreOffice.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 HEADER_FILL = "#0A4D8C"
@@ -43,15 +45,6 @@ def _records(rows) -> list[dict]:
     if isinstance(rows, pd.DataFrame):
         return rows.to_dict("records")
     return list(rows)
-
-
-def _blank(value: Any) -> bool:
-    if value is None:
-        return True
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
 
 
 def write_workbook(sheets: list[Sheet]) -> bytes:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, func, select
+from sqlmodel import func, select
 
 from core import db
 from core.models import (Attachment, AuditLog, CouncilSeat, IndicatorValue, LedgerEntry, MemberUnit,

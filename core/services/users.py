@@ -132,7 +132,7 @@ def _admin(current) -> None:
     require_role(current, Role.ADMIN)
 
 
-def listing(session: Session, current) -> "pd.DataFrame":
+def listing(session: Session, current):
     import pandas as pd
 
     from core.timeutil import utcnow as _now
