@@ -14,7 +14,7 @@ is_staff = user.role in STAFF_ROLES
 ui.show_flash("office_flash")
 
 frame = ui.read(staff.office, include_inactive=is_staff)
-by_duty = frame[frame["active"]]["duty_area"].value_counts()
+by_duty = frame[frame["active"].astype(bool)]["duty_area"].value_counts()
 duties = list(DutyArea)
 for start in range(0, len(duties), 4):  # two rows of four: long English labels stay whole
     for column, duty in zip(st.columns(4), duties[start:start + 4]):

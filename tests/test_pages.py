@@ -217,3 +217,26 @@ def test_real_deployment_lists_no_demo_accounts(monkeypatch, tmp_path):
     assert not at.exception and not at.dataframe
     assert translate("login.demo_title") not in [s.value for s in at.subheader]
     assert translate("portal.demo_notice") not in [i.value for i in at.info]
+
+
+def test_every_page_copes_with_an_empty_database(monkeypatch, tmp_path):
+    """A real deployment starts empty: each page shows its empty state, never an exception."""
+    monkeypatch.setenv("DEMO", "0")
+    monkeypatch.setenv("ADMIN_PASSWORD", "first-admin-pw")
+    url = f"sqlite:///{tmp_path / 'real.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    _app().run()  # creates the schema and the first admin
+    with _with_db(url) as session:
+        admin = session.exec(select(User).where(User.username == "admin")).one()
+        admin.must_change_password = False
+        session.add(admin)
+    with _with_db(url) as session:
+        from core import auth
+        user = auth.authenticate(session, "admin", "first-admin-pw").user
+    at = _app()
+    at.session_state["auth_user"] = user
+    at.run()
+    for page in nav.pages_for("admin"):
+        at.switch_page(_page(page.key)).run()
+        assert not at.exception, page.key
+        assert not at.error, (page.key, [e.value for e in at.error])
