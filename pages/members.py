@@ -238,5 +238,9 @@ if not frame.empty:
     names = dict(zip(frame["id"], frame["name"]))
     chosen = st.selectbox(ui.t("members.pick"), list(names), format_func=names.get,
                           index=None, placeholder=ui.t("members.pick_hint"), key="members_pick")
+    previous = st.session_state.get("members_shown")
+    if previous is not None and previous != chosen:  # leaving a unit drops its unsaved edits
+        ui.forget_edit_version("member", int(previous))
+    st.session_state["members_shown"] = chosen
     if chosen is not None:
         show_detail(int(chosen))

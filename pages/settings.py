@@ -7,7 +7,7 @@ import streamlit as st
 from core import ui
 from core.services import health
 from core.services import plan as plan_service
-from core.services.settings import update_settings
+from core.services.settings import reporting_deadline, update_settings
 
 user = ui.guard("settings")
 ui.page_header("settings", "settings.subtitle")
@@ -22,10 +22,8 @@ with st.form("settings_form"):
     profile_en = right.text_area(ui.t("settings.group_profile_en"), values["group_profile_en"], height=150)
     year = left.number_input(ui.t("settings.reporting_year"), 2000, 2100,
                              int(values.get("reporting_year") or date.today().year - 1))
-    deadline_value = values.get("reporting_deadline")
     deadline = right.date_input(ui.t("settings.reporting_deadline"),
-                                date.fromisoformat(deadline_value) if deadline_value
-                                else date(int(year) + 1, 3, 31))
+                                ui.read(reporting_deadline, int(year)))
     pct = left.number_input(ui.t("settings.change_comment_pct"), 1, 1000, int(values["change_comment_pct"]),
                             help=ui.t("settings.change_comment_help"))
     limit = right.number_input(ui.t("settings.upload_limit_mb"), 1, 200, int(values["upload_limit_mb"]),

@@ -56,6 +56,16 @@ def put_setting(session: Session, key: str, value: Any, *, user_id: int | None =
         session.add(row)
 
 
+def reporting_deadline(session: Session, year: int):
+    """The deadline of a reporting year: its reporting window's, else 31 March of the next year."""
+    from datetime import date
+
+    from core.models import ReportingWindow
+
+    window = session.exec(select(ReportingWindow).where(ReportingWindow.year == year)).first()
+    return window.deadline if window else date(year + 1, 3, 31)
+
+
 EDITABLE = ("group_name_zh", "group_name_en", "group_profile_zh", "group_profile_en",
             "reporting_year", "reporting_deadline", "change_comment_pct", "upload_limit_mb")
 
