@@ -61,6 +61,11 @@ def _current(user: User, auth_at: float) -> CurrentUser:
     )
 
 
+def acting_as(user: User) -> CurrentUser:
+    """A stored user as the caller of core services (the CLI's --as USER)."""
+    return _current(user, utcnow().timestamp())
+
+
 # ---------------------------------------------------------------- passwords
 def password_problems(username: str, password: str) -> list[str]:
     """i18n keys of every rule the password breaks (empty when it is acceptable)."""

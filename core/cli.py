@@ -6,6 +6,7 @@ Exit status: 0 done; 1 refused (a rule said no, nothing written); 2 usage error;
 from __future__ import annotations
 
 import argparse
+from datetime import date
 import getpass
 import json
 import sys
@@ -21,7 +22,10 @@ from core.config import load_settings
 from core.demo import DEMO_SEED, seed_demo
 from core.errors import UserFacingError
 from core.i18n import translate
-from core.models import MemberUnit
+from core.auth import acting_as, find_user
+from core.models import MemberUnit, User
+from core.services import member_exchange, members, plan_exchange
+from core.services import plan as plan_service
 from core.services import business_export, users
 from core.services.settings import put_setting
 from core.timeutil import utcnow
@@ -48,6 +52,18 @@ def _parser() -> argparse.ArgumentParser:
     seed = commands.add_parser("seed", help="load data into an empty database")
     seed.add_argument("--demo", action="store_true", required=True, help="the demo group")
     seed.add_argument("--seed", type=int, default=DEMO_SEED, help="random seed")
+
+    template = commands.add_parser("template", help="write an empty (or pre-filled) import workbook")
+    template.add_argument("kind", choices=EXCHANGE_KINDS)
+    template.add_argument("file")
+    export = commands.add_parser("export", help="write a formatted workbook of the data")
+    export.add_argument("kind", choices=EXCHANGE_KINDS)
+    export.add_argument("file")
+    load = commands.add_parser("import", help="import a workbook (its kind is recognised from it)")
+    load.add_argument("file")
+    load.add_argument("--dry-run", action="store_true", help="check and report; write nothing")
+    load.add_argument("--only-valid", action="store_true", help="import the valid rows, skip rejected")
+    load.add_argument("--as", dest="as_user", help="the account acting (default: an administrator)")
 
     backup = commands.add_parser("backup", help="write a dated backup into a folder")
     backup.add_argument("folder")
@@ -118,12 +134,96 @@ def _run(args, engine, settings) -> dict:
         with db.session_scope(engine) as session:
             audit.record(session, action="backup_restored", actor_name="cli", detail=manifest["created_at"])
         return {"restored": manifest["created_at"], "counts": manifest["counts"]}
+    if args.command in ("template", "export", "import"):
+        return _exchange(args, engine)
     with db.session_scope(engine) as session:
         if args.command == "seed":
             if count_users(session):
                 raise UserFacingError("cli.not_empty")
             return seed_demo(session, seed=args.seed, rounds=settings.bcrypt_rounds)
         return _user_command(args, session, settings)
+
+
+EXCHANGE_KINDS = ("members", "milestones")
+
+
+def _exchange(args, engine) -> dict:
+    """Templates, exports and imports: the same machinery and messages as the pages."""
+    if args.command in ("template", "export"):
+        with db.session_scope(engine, write=False) as session:
+            current_plan = plan_service.current_plan(session)
+            if args.kind == "milestones" and current_plan is None:
+                raise UserFacingError("plan.no_plans")
+            if args.kind == "members" and args.command == "template":
+                content = member_exchange.template(args.lang)
+            elif args.kind == "members":
+                frame = members.registry(session, _admin_caller(session),
+                                         members.RegistryFilter(include_exited=True))
+                content = member_exchange.export_workbook(session, frame, args.lang)
+            elif args.command == "template":
+                content = plan_exchange.update_template(session, current_plan.id, lang=args.lang)
+            else:
+                content = plan_exchange.export_pack(session, current_plan.id, as_of=date.today(),
+                                                    lang=args.lang)
+        Path(args.file).write_bytes(content)
+        return {"file": args.file, "bytes": len(content)}
+    try:
+        content = Path(args.file).read_bytes()
+    except OSError as exc:
+        raise UserFacingError("cli.cannot_read", file=args.file) from exc
+    name = Path(args.file).name
+    kind = _recognise(content, name)
+    with db.session_scope(engine, write=not args.dry_run) as session:
+        if args.as_user:
+            user = find_user(session, args.as_user)
+            if user is None:
+                raise UserFacingError("user.not_found", username=args.as_user)
+            caller = acting_as(user)
+        else:
+            caller = _admin_caller(session)
+        planner, committer = {
+            "members": (member_exchange.plan, member_exchange.commit),
+            "milestones": (plan_exchange.plan_updates, plan_exchange.commit_updates)}[kind]
+        preview = planner(session, caller, content, name)
+        summary = {**preview.summary(), "rejects": [
+            {"sheet": r.sheet, "row": r.row, "column": r.column,
+             "reason": translate(r.key, args.lang, **r.params)} for r in preview.rejects]}
+        if args.dry_run:
+            if preview.rejects:
+                raise _Refused(summary, "excel.has_rejects", rows=preview.rejected_rows)
+            return {**summary, "dry_run": True}
+        try:
+            batch = committer(session, caller, preview, only_valid=args.only_valid)
+        except UserFacingError as error:
+            raise _Refused(summary, error.key, **error.params) from error
+        return {**summary, "batch": batch.id}
+
+
+class _Refused(UserFacingError):
+    """A refusal that still reports what the dry run found."""
+
+    def __init__(self, summary: dict, key: str, **params) -> None:
+        super().__init__(key, **params)
+        self.summary = summary
+
+
+def _recognise(content: bytes, name: str) -> str:
+    from core.excel.reader import check_bytes, find_table, read_sheets
+
+    check_bytes(content, name)
+    sheets = read_sheets(content)
+    for kind, spec in (("members", member_exchange.MEMBER_IMPORT),
+                       ("milestones", plan_exchange.MILESTONE_IMPORT)):
+        if find_table(sheets, spec.aliases, spec.required) is not None:
+            return kind
+    raise UserFacingError("cli.unknown_workbook")
+
+
+def _admin_caller(session):
+    admin = session.exec(select(User).where(User.role == "admin", User.active)).first()
+    if admin is None:
+        raise UserFacingError("user.not_found", username="admin")
+    return acting_as(admin)
 
 
 def _user_command(args, session, settings) -> dict:
@@ -161,7 +261,8 @@ def main(argv: list[str] | None = None) -> int:
         return _report(args, EXIT_UNAVAILABLE, say(error.key, **error.params), error.key)
     except UserFacingError as error:
         status = EXIT_UNAVAILABLE if error.key.startswith("config.") else EXIT_REFUSED
-        return _report(args, status, say(error.key, **error.params), error.key)
+        return _report(args, status, say(error.key, **error.params), error.key,
+                       getattr(error, "summary", None))
     message = say("cli.done")
     if args.json:
         print(json.dumps({"ok": True, "message": message, **summary}, ensure_ascii=False,
@@ -171,9 +272,13 @@ def main(argv: list[str] | None = None) -> int:
     return EXIT_OK
 
 
-def _report(args, status: int, message: str, key: str) -> int:
+def _report(args, status: int, message: str, key: str, summary: dict | None = None) -> int:
     if args.json:
-        print(json.dumps({"ok": False, "error": key, "message": message}, ensure_ascii=False))
+        print(json.dumps({"ok": False, "error": key, "message": message, **(summary or {})},
+                         ensure_ascii=False, default=str))
     else:
+        for reject in (summary or {}).get("rejects", []):
+            print(f"{reject['sheet']}!{reject['row']} {reject['column']}: {reject['reason']}",
+                  file=sys.stderr)
         print(message, file=sys.stderr)
     return status

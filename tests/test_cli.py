@@ -70,3 +70,46 @@ def test_password_from_standard_input(url, tmp_path):
                            "admin2", "--role", "admin", "--password-stdin"],
                           cwd=ROOT, input="stdin-password\n", capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_export_then_dry_run_import_recognises_the_kind(url, tmp_path, capsys):
+    assert main(["--database-url", url, "seed", "--demo"]) == 0
+    target = str(tmp_path / "members.xlsx")
+    assert main(["--database-url", url, "export", "members", target]) == 0
+    capsys.readouterr()
+    assert main(["--database-url", url, "--json", "import", target, "--dry-run"]) == 0
+    summary = _json(capsys)
+    assert (summary["kind"], summary["unchanged"], summary["add"]) == ("members", 64, 0)
+
+
+def test_import_of_milestone_updates_commits_and_a_second_run_changes_nothing(url, tmp_path, capsys):
+    import openpyxl
+
+    assert main(["--database-url", url, "seed", "--demo"]) == 0
+    sheet_path = tmp_path / "milestones.xlsx"
+    assert main(["--database-url", url, "template", "milestones", str(sheet_path)]) == 0
+    book = openpyxl.load_workbook(sheet_path)
+    rows = list(book.active.iter_rows())
+    header = [cell.value for cell in rows[0]]
+    target = next(row for row in rows[1:] if row[header.index("状态")].value == "进行中")
+    target[header.index("完成百分比")].value = 99
+    book.save(sheet_path)
+    capsys.readouterr()
+    assert main(["--database-url", url, "--json", "import", str(sheet_path)]) == 0
+    assert _json(capsys)["change"] == 1
+    assert main(["--database-url", url, "--json", "import", str(sheet_path)]) == 1
+    assert _json(capsys)["error"] == "excel.nothing_to_do"
+
+
+def test_import_refuses_bad_files_and_roles(url, tmp_path, capsys):
+    assert main(["--database-url", url, "seed", "--demo"]) == 0
+    bad = tmp_path / "x.xlsx"
+    bad.write_text("not a workbook")
+    capsys.readouterr()
+    assert main(["--database-url", url, "--json", "import", str(bad)]) == 1
+    assert _json(capsys)["error"] == "excel.not_workbook"
+    sheet = tmp_path / "m.xlsx"
+    assert main(["--database-url", url, "template", "members", str(sheet)]) == 0
+    capsys.readouterr()
+    assert main(["--database-url", url, "--json", "import", str(sheet), "--as", "demo-council"]) == 1
+    assert _json(capsys)["error"] in ("auth.forbidden", "excel.no_rows")
