@@ -23,6 +23,7 @@ from core.timeutil import format_china
 T = TypeVar("T")
 USER_KEY = "auth_user"
 LANG_KEY = "ui_lang"
+LANGUAGE_WIDGET = "sidebar_lang"
 GOTO_KEY = "nav_goto"
 COOKIE_ACTION_KEY = "auth_cookie_action"
 # Less empty space above the page title than Streamlit's default, for projectors and laptops.
@@ -272,6 +273,18 @@ def save_and_rerun(fn, *args, flash_key: str, flash: str, reload: tuple[str, int
         st.rerun()
 
 
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def download_workbook(label: str, make: Callable[[], bytes], *, file_name: str, key: str) -> None:
+    """A workbook download built only when the user clicks, not on every rerun of the page.
+
+    `make` runs on another thread, without session state: bind what it needs (the language,
+    the rows shown) before passing it."""
+    st.download_button(label, make, file_name=file_name, mime=XLSX_MIME, key=key,
+                       icon=":material/download:")
+
+
 def show_flash(state_key: str) -> None:
     """A confirmation kept for the run after a save, shown as a toast (it outlives reruns)."""
     flash = st.session_state.pop(state_key, None)
@@ -346,16 +359,25 @@ def start_app():
     return selected
 
 
+def _on_language_picked(user: auth.CurrentUser | None) -> None:
+    """Runs before the rerun, so the whole page comes back in the chosen language."""
+    choice = st.session_state.get(LANGUAGE_WIDGET)
+    if choice in LANGUAGES:
+        st.session_state[LANG_KEY] = choice
+        if user is not None:
+            write(auth.set_language, user, choice)
+
+
 def _sidebar(user: auth.CurrentUser | None) -> None:
+    # The switch shows the language in force (e.g. the user's own after login); only a click
+    # changes it, so a new session neither reruns nor forgets the user's saved language.
+    if st.session_state.get(LANGUAGE_WIDGET) != lang():
+        st.session_state[LANGUAGE_WIDGET] = lang()
     with st.sidebar:
-        choice = st.segmented_control(
-            t("nav.language"), options=list(LANGUAGES), default=lang(),
-            format_func=lambda code: translate(f"lang.{code}", code), key="sidebar_lang")
-        if choice and choice != st.session_state.get(LANG_KEY):
-            st.session_state[LANG_KEY] = choice
-            if user is not None:
-                write(auth.set_language, user, choice)
-            st.rerun()
+        st.segmented_control(
+            t("nav.language"), options=list(LANGUAGES), key=LANGUAGE_WIDGET,
+            format_func=lambda code: translate(f"lang.{code}", code),
+            on_change=_on_language_picked, args=(user,))
         if user is not None:
             st.caption(t("nav.signed_in_as", name=user.display_name, role=role_label(user.role)))
             if st.button(t("nav.logout"), icon=":material/logout:", key="sidebar_logout",

@@ -53,8 +53,9 @@ if page_no > 0 and prev_col.button(ui.t("audit.newer"), key="audit_prev"):
 if (page_no + 1) * PAGE_SIZE < total and next_col.button(ui.t("audit.older"), key="audit_next"):
     st.session_state["audit_page"] = page_no + 1
     st.rerun()
-export_col.download_button(ui.t("audit.export"), write_workbook([Sheet(ui.t("page.audit"), [
-    Column(name, name, width=24 if name in (ui.t("audit.before"), ui.t("audit.after")) else 16)
-    for name in shown.columns], shown.to_dict("records"))]), file_name=ui.t("audit.export_file"),
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="audit_export",
-    icon=":material/download:")
+wide = {ui.t("audit.before"), ui.t("audit.after")}
+export_sheet = Sheet(ui.t("page.audit"), [Column(name, name, width=24 if name in wide else 16)
+                                          for name in shown.columns], shown.to_dict("records"))
+with export_col:
+    ui.download_workbook(ui.t("audit.export"), lambda: write_workbook([export_sheet]),
+                         file_name=ui.t("audit.export_file"), key="audit_export")

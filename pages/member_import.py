@@ -9,10 +9,9 @@ from core.services import member_exchange
 user = ui.guard("member_import")
 ui.page_header("member_import", "member_import.subtitle")
 
-st.download_button(ui.t("member_import.template"), member_exchange.template(ui.lang()),
-                   file_name=ui.t("member_import.template_file"), icon=":material/download:",
-                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                   key="member_import_template")
+lang = ui.lang()
+ui.download_workbook(ui.t("member_import.template"), lambda: member_exchange.template(lang),
+                     file_name=ui.t("member_import.template_file"), key="member_import_template")
 
 ui.show_flash("member_import_flash")
 

@@ -210,10 +210,10 @@ with table_tab:
             ui.t("members.f_contact_phone"): frame["contact_phone"],
         })
         st.dataframe(shown, hide_index=True, width="stretch", height=min(38 + 35 * len(shown), 460))
-        st.download_button(ui.t("members.export"), ui.read(member_exchange.export_workbook, frame, ui.lang()),
-                           file_name=ui.t("members.export_file"), icon=":material/download:",
-                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                           key="members_export")
+        lang = ui.lang()
+        ui.download_workbook(ui.t("members.export"),
+                             lambda: ui.read(member_exchange.export_workbook, frame, lang),
+                             file_name=ui.t("members.export_file"), key="members_export")
 with chart_tab:
     if not frame.empty:
         by_type = frame["unit_type"].map(code_label("member_type")).value_counts().rename_axis("k").reset_index(name="n")

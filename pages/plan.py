@@ -59,11 +59,10 @@ for column, row in zip(area_cols, areas.itertuples()):
                                                            expected=f"{row.expected:.0f}"))
         st.markdown(f"{rag_badge(row.rag)} :gray[{ui.t('plan.overdue_count', count=int(row.overdue))}]")
 
-st.download_button(ui.t("plan.export"), ui.read(plan_exchange.export_pack, plan_id, as_of=as_of,
-                                                lang=ui.lang()),
-                   file_name=ui.t("plan.export_file"), icon=":material/download:",
-                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                   key="plan_export")
+lang = ui.lang()
+ui.download_workbook(ui.t("plan.export"),
+                     lambda: ui.read(plan_exchange.export_pack, plan_id, as_of=as_of, lang=lang),
+                     file_name=ui.t("plan.export_file"), key="plan_export")
 
 tree_tab, gantt_tab, lists_tab = st.tabs([ui.t("plan.tab_tree"), ui.t("plan.tab_gantt"),
                                           ui.t("plan.tab_lists")])

@@ -27,11 +27,10 @@ with excel_tab:
         st.info(ui.t("plan.no_plans"), icon=":material/info:")
     else:
         st.caption(ui.t("plan_manage.excel_hint", plan=current.title))
-        st.download_button(ui.t("plan_manage.template"),
-                           ui.read(plan_exchange.update_template, current.id, lang=ui.lang()),
-                           file_name=ui.t("plan_manage.template_file"), icon=":material/download:",
-                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                           key="plan_manage_template")
+        lang, plan_id = ui.lang(), current.id
+        ui.download_workbook(ui.t("plan_manage.template"),
+                             lambda: ui.read(plan_exchange.update_template, plan_id, lang=lang),
+                             file_name=ui.t("plan_manage.template_file"), key="plan_manage_template")
         upload = st.file_uploader(ui.t("plan_manage.upload"), type=["xlsx", "xls", "xlsm"],
                                   key=f"plan_manage_file_{ui.upload_round('plan_manage')}")
         if upload is not None:

@@ -100,10 +100,11 @@ files_col, history_col = st.columns([2, 3], gap="large")
 with files_col:
     st.subheader(ui.t("plan_update.files"))
     files = ui.read(attachments.listing, "milestone", int(chosen))
-    for item in files.itertuples():
-        name, mime, data = ui.read(attachments.content, user, int(item.id))
-        st.download_button(ui.t("plan_update.file_label", name=name, kb=item.size_bytes // 1024 + 1), data, file_name=name, mime=mime,
-                           key=f"plan_update_file_{item.id}", icon=":material/attach_file:")
+    for item in files.itertuples():  # the file's bytes are read only when it is downloaded
+        st.download_button(ui.t("plan_update.file_label", name=item.filename, kb=item.size_bytes // 1024 + 1),
+                           lambda file_id=int(item.id): ui.read(attachments.content, user, file_id)[2],
+                           file_name=item.filename, mime=item.mime_type, key=f"plan_update_file_{item.id}",
+                           icon=":material/attach_file:")
     upload = st.file_uploader(ui.t("plan_update.upload"), key=f"plan_update_upload_{chosen}_{len(files)}",
                               type=["pdf", "docx", "xlsx", "pptx", "png", "jpg", "jpeg", "zip"])
     if upload is not None and st.button(ui.t("plan_update.attach"), key="plan_update_attach"):

@@ -21,13 +21,13 @@ if secret:
 handout = st.session_state.pop("users_handout", None)
 if handout:
     st.success(ui.t("users.liaisons_created", count=len(handout)), icon=":material/group_add:")
-    st.download_button(ui.t("users.download_handout"), write_workbook([Sheet(
-        ui.t("users.handout_sheet"), [Column("unit", ui.t("members.f_name"), width=36),
-                                      Column("credit_code", ui.t("members.f_credit_code"), width=22),
-                                      Column("username", ui.t("login.username"), width=14),
-                                      Column("password", ui.t("login.password"), width=14)], handout)]),
-        file_name=ui.t("users.handout_file"), icon=":material/download:", key="users_handout_download",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    handout_sheet = Sheet(ui.t("users.handout_sheet"), [
+        Column("unit", ui.t("members.f_name"), width=36),
+        Column("credit_code", ui.t("members.f_credit_code"), width=22),
+        Column("username", ui.t("login.username"), width=14),
+        Column("password", ui.t("login.password"), width=14)], handout)
+    ui.download_workbook(ui.t("users.download_handout"), lambda: write_workbook([handout_sheet]),
+                         file_name=ui.t("users.handout_file"), key="users_handout_download")
     st.caption(ui.t("users.handout_hint"))
 
 frame = ui.read(users.listing, user)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import shutil
 import time
+from pathlib import Path
 from datetime import datetime, timedelta
 
 import jwt
@@ -23,17 +24,22 @@ COOKIE = "zjjt_auth"
 TIMEOUT_MS = 45_000
 
 
+SERVED_DB: dict[str, Path] = {}  # base URL -> the database that server uses
+
+
 def _server(tmp_path_factory, demo_db_template):
     folder = tmp_path_factory.mktemp("browser")
     db_path = folder / "platform.db"
     shutil.copy(demo_db_template, db_path)
     env = {"DATABASE_URL": f"sqlite:///{db_path}", "BCRYPT_ROUNDS": "4"}
-    return streamlit_server(env, folder / "server.log")
+    return streamlit_server(env, folder / "server.log"), db_path
 
 
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory, demo_db_template):
-    with _server(tmp_path_factory, demo_db_template) as url:
+    server, db_path = _server(tmp_path_factory, demo_db_template)
+    with server as url:
+        SERVED_DB[url] = db_path
         yield url
 
 
@@ -127,12 +133,18 @@ def test_wrong_password_is_refused_in_the_browser(page, app_url):
     assert translate("page.home") not in _nav_titles(page)
 
 
-def test_english_switch(page, app_url):
-    _log_in(page, app_url, "demo-secretariat")
+def test_english_switch_is_remembered_for_the_next_login(browser, page, app_url):
+    _log_in(page, app_url, "demo-council")
     _wait_heading(page, translate("page.home"))
     page.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True).click()
     _wait_heading(page, "Home")
-    _expect_nav(page, [translate(p.title_key, "en") for p in nav.pages_for("secretariat")])
+    _expect_nav(page, [translate(p.title_key, "en") for p in nav.pages_for("council")])
+    other = browser.new_context().new_page()  # another browser: the saved choice applies
+    _log_in(other, app_url, "demo-council")
+    _wait_heading(other, "Home")
+    other.locator('[data-testid="stSidebar"]').get_by_text("中文", exact=True).click()
+    _wait_heading(other, translate("page.home"))
+    other.context.close()
 
 
 def test_forged_cookie_logs_no_one_in(page, app_url):
@@ -170,7 +182,8 @@ def test_cookie_relogs_in_until_the_user_logs_out_elsewhere(browser, app_url):
 
 def test_page_url_on_a_fresh_server_shows_no_data(tmp_path_factory, demo_db_template, browser):
     """The first request of a new server, for a page's URL, must not get around the guard."""
-    with _server(tmp_path_factory, demo_db_template) as url:
+    server, _ = _server(tmp_path_factory, demo_db_template)
+    with server as url:
         page = browser.new_page()
         page.goto(f"{url}/home")
         heading = _heading(page)
@@ -181,22 +194,28 @@ def test_page_url_on_a_fresh_server_shows_no_data(tmp_path_factory, demo_db_temp
 
 
 def test_secretariat_adds_a_unit_and_finds_it_by_search(page, app_url):
+    import random
+
     from core import credit_code
+
+    # Unique per attempt: a rerun of this flow meets the unit an earlier attempt added.
+    tag = f"{random.randint(0, 99999999):08d}"
+    name = f"烟台浏览器测试{tag}机械有限公司"
 
     _log_in(page, app_url, "demo-secretariat")
     _wait_heading(page, translate("page.home"))
     _go(page, "members")
     page.get_by_text(translate("members.add"), exact=True).click()
     form = page.locator('[data-testid="stForm"]').filter(has_text=translate("members.add_submit"))
-    form.get_by_label(translate("members.f_name"), exact=True).fill("烟台浏览器测试机械有限公司")
+    form.get_by_label(translate("members.f_name"), exact=True).fill(name)
     form.get_by_label(translate("members.f_unit_type"), exact=True).click()
     page.keyboard.type(translate("member_type.enterprise"))
     page.keyboard.press("Enter")
     form.get_by_label(translate("members.f_credit_code"), exact=True).fill(
-        credit_code.make("91", "370600", "77778888"))
+        credit_code.make("91", "370600", tag))
     form.get_by_role("button", name=translate("members.add_submit"), exact=True).click()
     page.get_by_text(translate("members.saved")).wait_for(timeout=TIMEOUT_MS)
-    page.get_by_label(translate("members.search"), exact=True).fill("浏览器测试")
+    page.get_by_label(translate("members.search"), exact=True).fill(f"浏览器测试{tag}")
     page.keyboard.press("Enter")
     total = page.locator('[data-testid="stMetricValue"]').first
     _settle(lambda: total.inner_text() == "1")
@@ -206,18 +225,30 @@ def test_secretariat_adds_a_unit_and_finds_it_by_search(page, app_url):
     def picker_lists_only_the_new_unit() -> bool:
         if options.count() == 0:  # a rerun may have closed the drop-down: open it again
             picker.click()
-        return options.all_inner_texts() == ["烟台浏览器测试机械有限公司"]
+        return options.all_inner_texts() == [name]
 
     _settle(picker_lists_only_the_new_unit)
+    page.keyboard.press("Escape")
+
+    # The export is built when clicked (not on every rerun) and holds what the table shows.
+    import io
+
+    import openpyxl
+    with page.expect_download(timeout=TIMEOUT_MS) as download:
+        page.get_by_role("button", name=translate("members.export")).click()
+    rows = list(openpyxl.load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
+                .active.iter_rows(values_only=True))
+    assert [row[1] for row in rows[1:]] == [name]
 
 
-def test_milestone_update_changes_the_roll_up(page, app_url, demo_db_template):
+def test_milestone_update_changes_the_roll_up(page, app_url):
     from sqlmodel import select
 
     from core import db
     from core.models import Milestone
 
-    with db.session_scope(db.make_engine(f"sqlite:///{demo_db_template}"), write=False) as session:
+    # From the server's own database: a rerun of this flow picks a milestone still open.
+    with db.session_scope(db.make_engine(f"sqlite:///{SERVED_DB[app_url]}"), write=False) as session:
         target = session.exec(select(Milestone).where(Milestone.status == "not_started")
                               .order_by(Milestone.id)).first()
     _log_in(page, app_url, "demo-secretariat")
@@ -248,12 +279,15 @@ def test_milestone_update_changes_the_roll_up(page, app_url, demo_db_template):
 
 
 def test_admin_opens_a_liaison_account_that_must_change_its_password(page, app_url):
+    import random
     import re
+
+    username = f"liaison-{random.randint(0, 999999):06d}"  # unique per attempt (reruns)
 
     _log_in(page, app_url, "demo-admin")
     _wait_heading(page, translate("page.home"))
     _go(page, "users")
-    page.get_by_label(translate("login.username"), exact=True).first.fill("liaison-browser")
+    page.get_by_label(translate("login.username"), exact=True).first.fill(username)
     page.get_by_label(translate("users.name"), exact=True).first.fill("浏览器联络员")
     page.get_by_label(translate("login.col_role"), exact=True).first.click()
     page.keyboard.type(translate("role.member"))
@@ -262,13 +296,13 @@ def test_admin_opens_a_liaison_account_that_must_change_its_password(page, app_u
     page.keyboard.type("齐鲁机电技师学院")
     page.keyboard.press("Enter")
     page.get_by_role("button", name=translate("users.create"), exact=True).click()
-    notice = page.get_by_text("liaison-browser", exact=False).filter(has_text="：").first
+    notice = page.get_by_text(username, exact=False).filter(has_text="：").first
     notice.wait_for(timeout=TIMEOUT_MS)
     password = re.search(r"：\s*(\S+)\s*。", notice.inner_text()).group(1)
     page.get_by_role("button", name=translate("nav.logout")).click()
     _wait_heading(page, "山东省机械行业职业培训教育集团")
 
-    _log_in(page, app_url, "liaison-browser", password)
+    _log_in(page, app_url, username, password)
     _wait_heading(page, translate("page.account"))
     page.get_by_text(translate("account.must_change")).first.wait_for(timeout=TIMEOUT_MS)
     page.get_by_label(translate("account.old_password"), exact=True).fill(password)

@@ -74,11 +74,11 @@ def add(session: Session, current: CurrentUser, *, owner_kind: str, owner_id: in
 
 
 def listing(session: Session, owner_kind: str, owner_id: int) -> pd.DataFrame:
-    rows = session.exec(select(Attachment.id, Attachment.filename, Attachment.size_bytes,
-                               Attachment.created_at)
+    rows = session.exec(select(Attachment.id, Attachment.filename, Attachment.mime_type,
+                               Attachment.size_bytes, Attachment.created_at)
                         .where(Attachment.owner_kind == owner_kind, Attachment.owner_id == owner_id)
                         .order_by(Attachment.id)).all()
-    return pd.DataFrame(rows, columns=["id", "filename", "size_bytes", "created_at"])
+    return pd.DataFrame(rows, columns=["id", "filename", "mime_type", "size_bytes", "created_at"])
 
 
 def content(session: Session, current: CurrentUser | None, attachment_id: int) -> tuple[str, str, bytes]:
