@@ -9,6 +9,7 @@ import os
 import secrets
 import tomllib
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from core.errors import UserFacingError
@@ -75,6 +76,23 @@ def _demo_cookie_key() -> str:
     key = secrets.token_urlsafe(48)
     DEMO_COOKIE_KEY_FILE.write_text(key)
     return key
+
+
+CONFIG_NAMES = ("DATABASE_URL", "DEMO", "COOKIE_KEY", "COOKIE_NAME", "COOKIE_EXPIRY_DAYS",
+                "ADMIN_PASSWORD", "BCRYPT_ROUNDS", "PLATFORM_SECRETS_FILE")
+
+
+def current_settings() -> Settings:
+    """load_settings(), read again only when the environment or the secrets file changes:
+    the app asks for the settings on every database call."""
+    path = Path(os.environ.get("PLATFORM_SECRETS_FILE", ROOT / ".streamlit" / "secrets.toml"))
+    mtime = path.stat().st_mtime_ns if path.is_file() else None
+    return _settings_for(tuple(os.environ.get(name) for name in CONFIG_NAMES) + (mtime,))
+
+
+@lru_cache(maxsize=8)
+def _settings_for(_fingerprint: tuple) -> Settings:
+    return load_settings()
 
 
 def load_settings() -> Settings:

@@ -14,7 +14,7 @@ from streamlit.runtime.pages_manager import PagesManager
 
 from core import auth, db, nav
 from core.bootstrap import initialise
-from core.config import ROOT, Settings, load_settings
+from core.config import ROOT, Settings, current_settings
 from core.errors import UserFacingError
 from core.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
 from core.services.settings import all_settings
@@ -42,7 +42,7 @@ def _engine_for(url: str, demo: bool, rounds: int):
 
 
 def settings() -> Settings:
-    return load_settings()
+    return current_settings()
 
 
 def engine():

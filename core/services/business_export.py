@@ -2,39 +2,27 @@
 milestones (importable), indicator values. Goes into every backup."""
 from __future__ import annotations
 
-from datetime import date
-
 import pandas as pd
 from sqlmodel import Session, select
 
 from core.excel.writer import Column, Sheet, write_workbook
 from core.i18n import translate
 from core.models import Indicator, IndicatorValue, MemberUnit
-from core.services import council, member_exchange, plan as plan_service, staff
+from core.services import council, member_exchange, members, plan as plan_service, plan_exchange, staff
 from core.services.members import REGISTRY_COLUMNS
 
 
 def _members_frame(session: Session) -> pd.DataFrame:
-    roles: dict = {}
-    term = council.terms(session)
-    if term:
-        seats = council.seats(session, term[0].id)
-        roles = dict(zip(seats["member_id"], seats["seat_role"]))
-    rows = [{"id": u.id, "council_role": roles.get(u.id, "")} for u in session.exec(select(MemberUnit))]
+    """Every unit, with its seat in the current council, shaped as the registry returns it."""
+    roles = members.council_roles(session)
+    rows = [{"id": unit_id, "council_role": roles.get(unit_id, "")}
+            for unit_id in session.exec(select(MemberUnit.id))]
     return pd.DataFrame(rows, columns=["id", "council_role"]).reindex(columns=REGISTRY_COLUMNS)
 
 
 def workbook(session: Session, lang: str = "zh") -> bytes:
     t = lambda key: translate(key, lang)  # noqa: E731
-    members_book = member_exchange.export_workbook(session, _members_frame(session), lang)
-    # Sheets are rebuilt from data (xlsxwriter cannot append to an existing book).
-    import io
-
-    import openpyxl
-    members_rows = list(openpyxl.load_workbook(io.BytesIO(members_book)).active.iter_rows(values_only=True))
-    header, body = list(members_rows[0]), [list(r) for r in members_rows[1:]]
-    sheets = [Sheet(t("member_import.sheet_members"), [Column(str(i), h, width=16) for i, h in enumerate(header)],
-                    [{str(i): v for i, v in enumerate(row)} for row in body])]
+    sheets = [member_exchange.export_sheet(session, _members_frame(session), lang)]
     terms = council.terms(session)
     if terms:
         seats = council.seats(session, terms[0].id)
@@ -51,10 +39,7 @@ def workbook(session: Session, lang: str = "zh") -> bytes:
                       duty_area=office["duty_area"].map(lambda d: translate(f"duty_area.{d}", lang)))))
     current = plan_service.current_plan(session)
     if current is not None:
-        frame = plan_service.milestones(session, current.id, as_of=date.today())
-        from core.services.plan_exchange import UPDATE_COLUMNS, _columns, _labelled
-        sheets.append(Sheet(t("plan.sheet_milestones"), _columns(lang, UPDATE_COLUMNS[:-1]),
-                            _labelled(frame, lang)))
+        sheets.append(plan_exchange.milestone_sheet(session, current.id, lang=lang))
     values = session.exec(select(MemberUnit.name, Indicator.code, Indicator.name_zh, IndicatorValue.year,
                                  IndicatorValue.value, IndicatorValue.status)
                           .join(MemberUnit, MemberUnit.id == IndicatorValue.member_id)

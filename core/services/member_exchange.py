@@ -68,6 +68,11 @@ def template(lang: str) -> bytes:
 
 def export_workbook(session: Session, frame: pd.DataFrame, lang: str) -> bytes:
     """What the registry shows, formatted; the same headers as the template, so it imports back."""
+    return write_workbook([export_sheet(session, frame, lang)])
+
+
+def export_sheet(session: Session, frame: pd.DataFrame, lang: str) -> Sheet:
+    """The registry rows of `frame` (ids and council seats) as a sheet of the member template."""
     ids = [int(i) for i in frame["id"]] if len(frame) else []
     units = {u.id: u for u in session.exec(select(MemberUnit).where(MemberUnit.id.in_(ids)))}
     roles = dict(zip(frame["id"], frame["council_role"])) if len(frame) else {}
@@ -79,8 +84,7 @@ def export_workbook(session: Session, frame: pd.DataFrame, lang: str) -> bytes:
         row["status"] = translate(f"member_status.{unit.status}", lang)
         row["council_role"] = translate(f"seat_role.{roles[member_id]}", lang) if roles[member_id] else ""
         rows.append(row)
-    return write_workbook([Sheet(translate("member_import.sheet_members", lang),
-                                 _columns(lang, FIELDS + EXPORT_ONLY), rows)])
+    return Sheet(translate("member_import.sheet_members", lang), _columns(lang, FIELDS + EXPORT_ONLY), rows)
 
 
 # ---------------------------------------------------------------- import

@@ -107,7 +107,7 @@ def _raise_first(found: list[FieldProblem]) -> None:
 
 
 # ---------------------------------------------------------------- reading
-def _council_roles(session: Session) -> dict[int, str]:
+def council_roles(session: Session) -> dict[int, str]:
     """Each unit's highest seat in the current council term."""
     term = current_term(session)
     if term is None:
@@ -146,7 +146,7 @@ def registry(session: Session, current: CurrentUser, filters: RegistryFilter) ->
         query = query.where(MemberUnit.status.in_(filters.statuses))
     elif not filters.include_exited:
         query = query.where(MemberUnit.status != MemberStatus.EXITED)
-    roles = _council_roles(session)
+    roles = council_roles(session)
     rows = [{**{name: getattr(unit, name) for name in REGISTRY_COLUMNS if name != "council_role"},
              "council_role": roles.get(unit.id, "")} for unit in session.exec(query)]
     frame = pd.DataFrame(rows, columns=REGISTRY_COLUMNS)

@@ -78,11 +78,16 @@ def export_pack(session: Session, plan_id: int, *, as_of: date, lang: str) -> by
     ])
 
 
-def update_template(session: Session, plan_id: int, *, lang: str) -> bytes:
-    """Every milestone of the plan, pre-filled, for the secretariat to update offline."""
+def milestone_sheet(session: Session, plan_id: int, *, lang: str) -> Sheet:
+    """Every milestone of the plan, pre-filled, in the update sheet's columns."""
     frame = plan_service.milestones(session, plan_id, as_of=date.today())
-    return write_workbook([Sheet(translate("plan.sheet_updates", lang), _columns(lang, UPDATE_COLUMNS),
-                                 _labelled(frame, lang), locked_header=True)])
+    return Sheet(translate("plan.sheet_updates", lang), _columns(lang, UPDATE_COLUMNS),
+                 _labelled(frame, lang), locked_header=True)
+
+
+def update_template(session: Session, plan_id: int, *, lang: str) -> bytes:
+    """The update sheet for the secretariat to fill in offline and import back."""
+    return write_workbook([milestone_sheet(session, plan_id, lang=lang)])
 
 
 # ---------------------------------------------------------------- import of updates
