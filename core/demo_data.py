@@ -151,6 +151,7 @@ INDICATORS = [
     ("E04", "对学校实训基地投入", "Investment in school training bases", "万元", "10k yuan", ["enterprise"], "investment", 0, 5000, 1, 20, ""),
     ("E05", "可供实训设备资产值", "Equipment available for training", "万元", "10k yuan", ["enterprise"], "investment", 0, 50000, 1, 260, ""),
     ("E06", "接收成员院校毕业生数", "Graduates hired from member schools", "人", "persons", ["enterprise"], "employment", 0, 5000, 0, 0, ""),
+    ("E07", "接受成员院校培训职工量", "Staff training received from member schools", "人日", "person-days", ["enterprise"], "training", 0, 200000, 0, 0, ""),
     ("G01", "成员单位数", "Member units", "家", "units", ["group"], "group", 0, 2000, 0, 0, ""),
     ("G02", "社会培训量", "Social training delivered", "人日", "person-days", ["school", "research", "other"], "training", 0, 500000, 0, 5200, ""),
     ("G03", "1+X 证书试点数", "1+X certificate pilots", "个", "pilots", ["school"], "training", 0, 100, 0, 3, ""),

@@ -26,7 +26,9 @@ with st.form("settings_form"):
                                 ui.read(reporting_deadline, int(year)))
     pct = left.number_input(ui.t("settings.change_comment_pct"), 1, 1000, int(values["change_comment_pct"]),
                             help=ui.t("settings.change_comment_help"))
-    limit = right.number_input(ui.t("settings.upload_limit_mb"), 1, 200, int(values["upload_limit_mb"]),
+    gap = right.number_input(ui.t("settings.mirror_gap_pct"), 1, 100, int(values["mirror_gap_pct"]),
+                             help=ui.t("settings.mirror_gap_help"))
+    limit = left.number_input(ui.t("settings.upload_limit_mb"), 1, 200, int(values["upload_limit_mb"]),
                                help=ui.t("settings.upload_limit_help"))
     plans = ui.read(plan_service.plans)
     current = ui.read(plan_service.current_plan)
@@ -39,7 +41,8 @@ if submitted:
         update_settings(session, user, {
             "group_name_zh": name_zh, "group_name_en": name_en, "group_profile_zh": profile_zh,
             "group_profile_en": profile_en, "reporting_year": int(year), "reporting_deadline": deadline,
-            "change_comment_pct": int(pct), "upload_limit_mb": int(limit)})
+            "change_comment_pct": int(pct), "mirror_gap_pct": int(gap),
+            "upload_limit_mb": int(limit)})
         if plan_id is not None:
             plan_service.set_current(session, user, plan_id)
 

@@ -31,6 +31,7 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "lead_unit_en": "Shandong Labor Vocational and Technical College",
     "reporting_year": None,
     "change_comment_pct": 50,
+    "mirror_gap_pct": 20,
     "upload_limit_mb": 20,
     "demo_loaded": False,
 }
@@ -67,7 +68,8 @@ def reporting_deadline(session: Session, year: int):
 
 
 EDITABLE = ("group_name_zh", "group_name_en", "group_profile_zh", "group_profile_en",
-            "reporting_year", "reporting_deadline", "change_comment_pct", "upload_limit_mb")
+            "reporting_year", "reporting_deadline", "change_comment_pct", "mirror_gap_pct",
+            "upload_limit_mb")
 
 
 def update_settings(session: Session, current, values: dict) -> dict:
@@ -87,12 +89,14 @@ def update_settings(session: Session, current, values: dict) -> dict:
         value = values[key]
         if key.startswith("group_name") and not str(value or "").strip():
             raise ValidationFailed("settings.name_required")
-        if key in ("reporting_year", "change_comment_pct", "upload_limit_mb"):
+        if key in ("reporting_year", "change_comment_pct", "mirror_gap_pct", "upload_limit_mb"):
             if not isinstance(value, int) or isinstance(value, bool):
                 raise ValidationFailed("settings.bad_number", field=key)
         if key == "reporting_year" and not 2000 <= value <= 2100:
             raise ValidationFailed("settings.bad_year")
         if key == "change_comment_pct" and not 1 <= value <= 1000:
+            raise ValidationFailed("settings.bad_percent")
+        if key == "mirror_gap_pct" and not 1 <= value <= 100:
             raise ValidationFailed("settings.bad_percent")
         if key == "upload_limit_mb" and not 1 <= value <= 200:
             raise ValidationFailed("settings.bad_upload_limit")

@@ -1,0 +1,120 @@
+"""Review (审核) of submitted reports: the queue, values beside last year with flags, decisions.
+
+Approve locks a report; reject sends it back with a reason the liaison sees (in the report and
+as a message); reopen unlocks an approved report. Each decision is versioned and audited.
+"""
+from __future__ import annotations
+
+import pandas as pd
+from sqlmodel import Session, select
+
+from core import audit
+from core.auth import CurrentUser, STAFF_ROLES, require_role
+from core.db import update_versioned
+from core.errors import NotFound, ValidationFailed
+from core.models import Indicator, IndicatorValue, MemberUnit, Submission, ValueStatus
+from core.services.indicator_entry import check
+from core.services.indicators import reported_for
+from core.services.settings import get_setting
+from core.timeutil import utcnow
+
+
+def queue(session: Session, *, status: str = ValueStatus.SUBMITTED, year: int | None = None) -> pd.DataFrame:
+    """Reports waiting for a decision (or in another status), oldest submission first."""
+    query = (select(Submission.id, Submission.member_id, MemberUnit.name, MemberUnit.unit_type,
+                    Submission.year, Submission.status, Submission.submitted_at, Submission.on_time,
+                    Submission.review_reason, Submission.version)
+             .join(MemberUnit, MemberUnit.id == Submission.member_id)
+             .where(Submission.status == status).order_by(Submission.submitted_at, Submission.id))
+    if year is not None:
+        query = query.where(Submission.year == year)
+    return pd.DataFrame(session.exec(query).all(), columns=[
+        "id", "member_id", "unit", "unit_type", "year", "status", "submitted_at", "on_time",
+        "reason", "version"])
+
+
+def detail(session: Session, *, member_id: int, year: int) -> pd.DataFrame:
+    """The report's values beside last year's, with the change and every flag a reviewer needs."""
+    indicators = reported_for(session, member_id)
+    rows = session.exec(select(IndicatorValue).where(IndicatorValue.member_id == member_id,
+                                                     IndicatorValue.year.in_([year, year - 1]))).all()
+    now = {r.indicator_id: r for r in rows if r.year == year}
+    last = {r.indicator_id: r.value for r in rows if r.year == year - 1}
+    values = {i.id: (now[i.id].value if i.id in now else None, now[i.id].comment if i.id in now else "")
+              for i in indicators}
+    flags: dict[int, list] = {}
+    for problem in check(indicators, values, last, float(get_setting(session, "change_comment_pct") or 50)):
+        flags.setdefault(problem.indicator_id, []).append((problem.key, {"code": problem.code, **problem.params}))
+    records = []
+    for i in indicators:
+        value, before = values[i.id][0], last.get(i.id)
+        change = None if value is None or not before else (value - before) / abs(before) * 100
+        records.append({"indicator_id": i.id, "code": i.code, "name_zh": i.name_zh, "name_en": i.name_en,
+                        "unit_zh": i.unit_zh, "unit_en": i.unit_en, "value": value, "last_year": before,
+                        "change_pct": change, "comment": values[i.id][1], "flags": flags.get(i.id, [])})
+    return pd.DataFrame(records, columns=["indicator_id", "code", "name_zh", "name_en", "unit_zh",
+                                          "unit_en", "value", "last_year", "change_pct", "comment", "flags"])
+
+
+def _decide(session: Session, current: CurrentUser, submission_id: int, expected_version: int, *,
+            allowed_from: tuple[str, ...], status: str, reason: str, action: str) -> Submission:
+    require_role(current, *STAFF_ROLES)
+    submission = session.get(Submission, submission_id)
+    if submission is None:
+        raise NotFound("indicator.submission_not_found")
+    if submission.status not in allowed_from:
+        raise ValidationFailed("indicator.wrong_status", status=submission.status)
+    before = submission.status
+    update_versioned(session, Submission, submission_id, expected_version, {
+        "status": status, "reviewed_at": utcnow(), "reviewed_by": current.id, "review_reason": reason})
+    session.execute(IndicatorValue.__table__.update()
+                    .where(IndicatorValue.member_id == submission.member_id,
+                           IndicatorValue.year == submission.year)
+                    .values(status=status))
+    audit.record(session, action=action, actor_id=current.id, actor_name=current.username,
+                 entity="submission", entity_id=f"{submission.member_id}/{submission.year}",
+                 before={"status": before}, after={"status": status, "reason": reason})
+    return submission
+
+
+def approve(session: Session, current: CurrentUser, *, submission_id: int, expected_version: int) -> None:
+    _decide(session, current, submission_id, expected_version, allowed_from=(ValueStatus.SUBMITTED,),
+            status=ValueStatus.APPROVED, reason="", action="report_approved")
+
+
+def _tell_unit(session: Session, current: CurrentUser, submission: Submission, key: str, reason: str) -> None:
+    """A message to the unit's liaisons, in the platform's default language."""
+    from core.i18n import translate
+    from core.services import messages
+
+    unit = session.get(MemberUnit, submission.member_id)
+    messages.send_system(session, title=translate(f"{key}_title", year=submission.year, unit=unit.name),
+                         body=translate(f"{key}_body", year=submission.year, reason=reason),
+                         member_ids=[submission.member_id], sender=current)
+
+
+def reject(session: Session, current: CurrentUser, *, submission_id: int, expected_version: int,
+           reason: str) -> None:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed("indicator.reason_required")
+    submission = _decide(session, current, submission_id, expected_version,
+                         allowed_from=(ValueStatus.SUBMITTED,), status=ValueStatus.REJECTED,
+                         reason=reason[:2000], action="report_rejected")
+    _tell_unit(session, current, submission, "indicator.rejected_message", reason)
+
+
+def reopen(session: Session, current: CurrentUser, *, submission_id: int, expected_version: int,
+           reason: str) -> None:
+    """Unlock an approved report so the unit can correct it (it then goes through review again)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed("indicator.reason_required")
+    submission = _decide(session, current, submission_id, expected_version,
+                         allowed_from=(ValueStatus.APPROVED,), status=ValueStatus.REJECTED,
+                         reason=reason[:2000], action="report_reopened")
+    _tell_unit(session, current, submission, "indicator.reopened_message", reason)
+
+
+def indicator_names(session: Session) -> dict[int, Indicator]:
+    return {row.id: row for row in session.exec(select(Indicator)).all()}
