@@ -20,6 +20,11 @@ def catalog(lang: str) -> dict[str, str]:
         return json.load(handle)
 
 
+class Text(str):
+    """A message parameter that is itself an i18n key: translated in the message's language
+    (e.g. the kind of workbook named in "this is a members workbook, not ...")."""
+
+
 def translate(key: str, lang: str = DEFAULT_LANGUAGE, **params: object) -> str:
     """The text for `key` in `lang`, with `{name}` placeholders filled from `params`.
 
@@ -29,6 +34,8 @@ def translate(key: str, lang: str = DEFAULT_LANGUAGE, **params: object) -> str:
     text = catalog(lang).get(key) or catalog(DEFAULT_LANGUAGE).get(key) or key
     if not params:
         return text
+    params = {name: translate(value, lang) if isinstance(value, Text) else value
+              for name, value in params.items()}
     try:
         return text.format(**params)
     except (KeyError, IndexError, ValueError):

@@ -7,14 +7,18 @@ sheet, row, column and reason) and commits it in one transaction, recorded as an
 from __future__ import annotations
 
 import hashlib
+import importlib
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from sqlmodel import Session, select
 
 from core import audit
 from core.auth import CurrentUser
 from core.errors import UserFacingError
+from core.i18n import Text
 from core.excel.reader import Limits, Table, check_bytes, find_table, read_sheets
 from core.models import ImportBatch
 
@@ -77,14 +81,69 @@ class ImportKind:
     find_existing: Callable[[Session, str], tuple[int, dict] | None]
     label_column: str = "name"
 
+    @property
+    def title_key(self) -> str:
+        """The i18n key naming this kind of workbook (import_kind.<name>)."""
+        return f"import_kind.{self.name}"
+
+
+# Every kind, so that a workbook of one kind uploaded where another is expected is named.
+# A module defining a kind registers it; the modules listed here are loaded on first need.
+KINDS: dict[str, ImportKind] = {}
+KIND_MODULES = ["core.services.member_exchange", "core.services.plan_exchange"]
+
+
+def register(kind: ImportKind) -> ImportKind:
+    KINDS[kind.name] = kind
+    return kind
+
+
+def known_kinds() -> list[ImportKind]:
+    for module in KIND_MODULES:
+        importlib.import_module(module)
+    return list(KINDS.values())
+
+
+# ---------------------------------------------------------------- progress
+# Long imports report their stage (reading, validating, writing) and how far they are, to a
+# callback the caller installs with `reporting(...)` (a progress bar on the pages).
+_PROGRESS: ContextVar[Callable[[str, float], None] | None] = ContextVar("import_progress",
+                                                                         default=None)
+
+
+@contextmanager
+def reporting(callback: Callable[[str, float], None]) -> Iterator[None]:
+    token = _PROGRESS.set(callback)
+    try:
+        yield
+    finally:
+        _PROGRESS.reset(token)
+
+
+def report(stage: str, fraction: float) -> None:
+    callback = _PROGRESS.get()
+    if callback is not None:
+        callback(stage, max(0.0, min(1.0, fraction)))
+
+
+def _every(total: int) -> int:
+    return max(1, total // 20)
+
 
 def plan_import(session: Session, kind: ImportKind, content: bytes, filename: str,
                 limits: Limits = Limits()) -> ImportPlan:
     """Read and validate the whole file; write nothing."""
+    report("reading", 0.0)
     check_bytes(content, filename, limits)
+    report("reading", 0.1)
     sheets = read_sheets(content, limits)
+    report("validating", 0.3)
     table = find_table(sheets, kind.aliases, kind.required)
     if table is None:
+        for other in known_kinds():
+            if other.name != kind.name and find_table(sheets, other.aliases, other.required):
+                raise UserFacingError("excel.wrong_kind", found=Text(other.title_key),
+                                      expected=Text(kind.title_key))
         raise UserFacingError("excel.wrong_template",
                               columns="、".join(kind.aliases[key][0] for key in sorted(kind.required)))
     plan = ImportPlan(kind=kind.name, filename=filename, sheet=table.sheet,
@@ -92,7 +151,10 @@ def plan_import(session: Session, kind: ImportKind, content: bytes, filename: st
     if not table.rows:
         raise UserFacingError("excel.no_rows", sheet=table.sheet)
     seen: dict[str, int] = {}
-    for row_number, raw in table.rows:
+    step = _every(len(table.rows))
+    for index, (row_number, raw) in enumerate(table.rows):
+        if index % step == 0:
+            report("validating", 0.3 + 0.5 * index / len(table.rows))
         values, found = kind.parse_row(session, raw, table, row_number)
         key = values.get(kind.key_column) or ""
         if key and key in seen and not found:
@@ -135,7 +197,11 @@ def commit(session: Session, current: CurrentUser, plan: ImportPlan, *, only_val
         raise UserFacingError("excel.has_rejects", rows=plan.rejected_rows)
     if plan.nothing_to_do:
         raise UserFacingError("excel.nothing_to_do", unchanged=len(plan.unchanged))
-    for planned in plan.adds + plan.changes:
+    writing = plan.adds + plan.changes
+    step = _every(len(writing))
+    for index, planned in enumerate(writing):
+        if index % step == 0:
+            report("writing", 0.8 + 0.2 * index / len(writing))
         apply_row(session, current, planned)
     batch = ImportBatch(kind=plan.kind, filename=plan.filename[:300], sha256=plan.sha256,
                         user_id=current.id, rows_added=len(plan.adds),

@@ -11,6 +11,7 @@ import io
 import re
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -20,9 +21,22 @@ from core.errors import UserFacingError
 
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_SIGNATURE = b"PK\x03\x04"
+LOCAL_HEADER = b"PK\x03\x04"
+# Stream names in an OLE container's directory (UTF-16LE): an encrypted .xlsx is an OLE file
+# holding EncryptionInfo and EncryptedPackage; a legacy .xls holds Workbook (or Book).
 ENCRYPTED_MARKER = "EncryptionInfo".encode("utf-16-le")
+ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+XLS_STREAMS = ("Workbook".encode("utf-16-le"), "Book".encode("utf-16-le"))
 DIMENSION = re.compile(rb'<dimension ref="[A-Z]+\d+:?[A-Z]*(\d*)"')
 HEADER_SCAN_ROWS = 15
+# Excel never writes a DTD; a DOCTYPE or ENTITY in a part is an entity attack (billion laughs,
+# external entities), refused before any XML parser sees it.
+UNSAFE_XML = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+# Rows and cells that hold something (a self-closing <c .../> is a formatted empty cell).
+ROW_WITH_CELLS = re.compile(rb'<row\b[^>]*?\br="(\d+)"[^>]*?(?<!/)>\s*<c\b')
+CELL_REF = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})\d+"[^>]*?(?<!/)>')
+CHUNK = 1024 * 1024
+OVERLAP = 512  # bytes kept between chunks, so a tag cut by a chunk boundary is still seen
 
 
 class WorkbookRejected(UserFacingError):
@@ -35,6 +49,8 @@ class Limits:
     max_unpacked_bytes: int = 200 * 1024 * 1024
     max_ratio: int = 100
     max_rows: int = 100_000
+    max_columns: int = 1_000
+    max_cells: int = 5_000_000  # rows x columns of a sheet's used area (the reader's memory)
 
 
 @dataclass
@@ -48,52 +64,174 @@ class Table:
 
 
 def check_bytes(content: bytes, filename: str, limits: Limits = Limits()) -> None:
+    """Refuse, before any parser runs, what is not a plain .xlsx of bounded size.
+
+    Every part is inflated here with its real (not declared) size counted, and scanned: XML
+    with a DTD is refused, and each sheet's used area (the highest row and column holding a
+    cell, whatever its <dimension> says) must stay within the limits, since the reader
+    allocates that whole area."""
     if not content:
         raise WorkbookRejected("excel.empty")
     if len(content) > limits.max_bytes:
         raise WorkbookRejected("excel.too_big", max_mb=limits.max_bytes // (1024 * 1024))
     if content.startswith(OLE_SIGNATURE):
-        if ENCRYPTED_MARKER in content[:65536] or not filename.lower().endswith(".xls"):
-            raise WorkbookRejected("excel.encrypted")
-        raise WorkbookRejected("excel.legacy_xls")
+        _check_ole(content, filename)
     if not content.startswith(ZIP_SIGNATURE):
         raise WorkbookRejected("excel.not_workbook")
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
         names = archive.namelist()
         infos = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
         raise WorkbookRejected("excel.corrupt") from exc
     if "xl/workbook.xml" not in names:
         raise WorkbookRejected("excel.not_workbook")
-    if "xl/vbaProject.bin" in names or filename.lower().endswith((".xlsm", ".xltm")):
+    if any(name.lower().endswith("vbaproject.bin") for name in names) \
+            or filename.lower().endswith((".xlsm", ".xltm", ".xlam")):
         raise WorkbookRejected("excel.macro")
-    unpacked = sum(info.file_size for info in infos)
+    declared = sum(info.file_size for info in infos)
     packed = max(1, sum(info.compress_size for info in infos))
-    if unpacked > limits.max_unpacked_bytes or unpacked / packed > limits.max_ratio:
+    if declared > limits.max_unpacked_bytes or declared / packed > limits.max_ratio:
         raise WorkbookRejected("excel.too_big_unpacked")
+    budget = _Budget(limits.max_unpacked_bytes, limits.max_ratio * len(content))
     for info in infos:
+        if info.is_dir():
+            continue
         if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
             _check_declared_rows(archive, info, limits)
+        _scan_part(content, info, limits, budget)
+
+
+def _check_ole(content: bytes, filename: str) -> None:
+    """An OLE compound file: a password-protected workbook, a legacy .xls (whatever its
+    extension), or something else such as a Word 97 document."""
+    if ENCRYPTED_MARKER in content or ENCRYPTED_PACKAGE in content:
+        raise WorkbookRejected("excel.encrypted")
+    if any(name in content for name in XLS_STREAMS) or filename.lower().endswith(".xls"):
+        raise WorkbookRejected("excel.legacy_xls")
+    raise WorkbookRejected("excel.not_workbook")
 
 
 def _check_declared_rows(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> None:
     try:
         with archive.open(info) as handle:
             head = handle.read(4096)
-    except (zipfile.BadZipFile, OSError, RuntimeError, EOFError) as exc:
+    except (zipfile.BadZipFile, OSError, RuntimeError, EOFError, ValueError,
+            NotImplementedError, zlib.error) as exc:
         raise WorkbookRejected("excel.corrupt") from exc
     found = DIMENSION.search(head)
     if found and found.group(1) and int(found.group(1)) > limits.max_rows + HEADER_SCAN_ROWS:
         raise WorkbookRejected("excel.too_many_rows", max_rows=limits.max_rows)
 
 
+class _Budget:
+    """Bytes still allowed to come out of the archive (total size and compression ratio)."""
+
+    def __init__(self, max_unpacked: int, max_by_ratio: int) -> None:
+        self.left = min(max_unpacked, max_by_ratio)
+
+    def take(self, count: int) -> None:
+        self.left -= count
+        if self.left < 0:
+            raise WorkbookRejected("excel.too_big_unpacked")
+
+
+def _raw_data(content: bytes, info: zipfile.ZipInfo) -> bytes:
+    """A member's compressed bytes, located through its local header as an unzipper does."""
+    start = info.header_offset
+    header = content[start:start + 30]
+    if len(header) < 30 or not header.startswith(LOCAL_HEADER):
+        raise WorkbookRejected("excel.corrupt")
+    name_len, extra_len = int.from_bytes(header[26:28], "little"), int.from_bytes(header[28:30], "little")
+    begin = start + 30 + name_len + extra_len
+    raw = content[begin:begin + info.compress_size]
+    if len(raw) < info.compress_size:
+        raise WorkbookRejected("excel.corrupt")
+    return raw
+
+
+def _inflate(content: bytes, info: zipfile.ZipInfo, budget: _Budget):
+    """A member's real content in chunks, counted against the budget as it comes out, so a
+    forged size in the zip directory cannot hide a bomb."""
+    if info.flag_bits & 0x1:
+        raise WorkbookRejected("excel.encrypted")
+    raw = _raw_data(content, info)
+    if info.compress_type == zipfile.ZIP_STORED:
+        for start in range(0, len(raw), CHUNK):
+            budget.take(min(CHUNK, len(raw) - start))
+            yield raw[start:start + CHUNK]
+        return
+    if info.compress_type != zipfile.ZIP_DEFLATED:
+        raise WorkbookRejected("excel.corrupt")
+    inflater = zlib.decompressobj(-15)
+    try:
+        for start in range(0, len(raw), CHUNK):
+            pending = raw[start:start + CHUNK]
+            while pending:
+                out = inflater.decompress(pending, CHUNK)
+                pending = inflater.unconsumed_tail
+                budget.take(len(out))
+                if out:
+                    yield out
+        rest = inflater.flush()
+        budget.take(len(rest))
+        if rest:
+            yield rest
+    except zlib.error as exc:
+        raise WorkbookRejected("excel.corrupt") from exc
+
+
+def column_number(letters: bytes | str) -> int:
+    """A column's letters as a number: A -> 1, Z -> 26, AA -> 27, XFD -> 16384."""
+    number = 0
+    for char in letters if isinstance(letters, str) else letters.decode():
+        number = number * 26 + ord(char) - 64
+    return number
+
+
+def _scan_part(content: bytes, info: zipfile.ZipInfo, limits: Limits, budget: _Budget) -> None:
+    name = info.filename
+    is_xml = name.lower().endswith((".xml", ".rels", ".vml"))
+    is_sheet = name.startswith("xl/worksheets/") and name.endswith(".xml")
+    max_row = max_col = 0
+    columns_seen: set[bytes] = set()
+    crc = 0
+    tail = b""
+    for chunk in _inflate(content, info, budget):
+        crc = zlib.crc32(chunk, crc)
+        if not (is_xml or is_sheet):
+            continue
+        window = tail + chunk
+        if UNSAFE_XML.search(window):
+            raise WorkbookRejected("excel.unsafe_xml")
+        if is_sheet:
+            for found in ROW_WITH_CELLS.finditer(window):
+                max_row = max(max_row, int(found.group(1)))
+            columns_seen.update(CELL_REF.findall(window))
+        tail = window[-OVERLAP:]
+    if crc != info.CRC:
+        raise WorkbookRejected("excel.corrupt")
+    if not is_sheet:
+        return
+    if columns_seen:
+        max_col = max(column_number(letters) for letters in columns_seen)
+    if max_row > limits.max_rows + HEADER_SCAN_ROWS:
+        raise WorkbookRejected("excel.too_many_rows", max_rows=limits.max_rows)
+    if max_col > limits.max_columns:
+        raise WorkbookRejected("excel.too_many_columns", max_columns=limits.max_columns)
+    if max_row * max_col > limits.max_cells:
+        raise WorkbookRejected("excel.too_many_cells", rows=max_row, columns=max_col,
+                               max_cells=limits.max_cells)
+
+
 def read_sheets(content: bytes, limits: Limits = Limits()) -> dict[str, pd.DataFrame]:
-    """Every sheet as raw cells (no header), at most max_rows + a header's worth of rows."""
+    """Every sheet as raw cells (no header), at most max_rows + a header's worth of rows.
+
+    Call check_bytes first: calamine allocates a sheet's whole used area."""
     try:
         sheets = pd.read_excel(io.BytesIO(content), sheet_name=None, header=None, dtype=object,
                                engine="calamine", nrows=limits.max_rows + HEADER_SCAN_ROWS + 1)
-    except Exception as exc:  # calamine, zip and XML errors: the file is broken
+    except Exception as exc:  # CalamineError, XmlError, zip and value errors: the file is broken
         raise WorkbookRejected("excel.corrupt") from exc
     for frame in sheets.values():
         if len(frame) > limits.max_rows + HEADER_SCAN_ROWS:

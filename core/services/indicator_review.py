@@ -42,13 +42,17 @@ def detail(session: Session, *, member_id: int, year: int) -> pd.DataFrame:
     last = {r.indicator_id: r.value for r in rows if r.year == year - 1}
     values = {i.id: (now[i.id].value if i.id in now else None, now[i.id].comment if i.id in now else "")
               for i in indicators}
+    limit = float(get_setting(session, "change_comment_pct") or 50)
     flags: dict[int, list] = {}
-    for problem in check(indicators, values, last, float(get_setting(session, "change_comment_pct") or 50)):
-        flags.setdefault(problem.indicator_id, []).append((problem.key, {"code": problem.code, **problem.params}))
+    for problem in check(indicators, values, last, limit):
+        if problem.key != "indicator.needs_comment":  # shown below as a change, comment or not
+            flags.setdefault(problem.indicator_id, []).append((problem.key, {"code": problem.code, **problem.params}))
     records = []
     for i in indicators:
         value, before = values[i.id][0], last.get(i.id)
         change = None if value is None or not before else (value - before) / abs(before) * 100
+        if change is not None and abs(change) > limit:
+            flags.setdefault(i.id, []).append(("review.big_change", {"code": i.code, "pct": round(change)}))
         records.append({"indicator_id": i.id, "code": i.code, "name_zh": i.name_zh, "name_en": i.name_en,
                         "unit_zh": i.unit_zh, "unit_en": i.unit_en, "value": value, "last_year": before,
                         "change_pct": change, "comment": values[i.id][1], "flags": flags.get(i.id, [])})

@@ -16,6 +16,7 @@ from core.i18n import translate
 from core.models import MemberStatus, MemberType, MemberUnit
 from core.reference import CITIES
 from core.services import members
+from core.services.settings import excel_limits
 
 KIND = "members"
 # (key, zh header, en header, kind, width)
@@ -121,15 +122,17 @@ def _find_existing(session: Session, code: str):
     return unit.id, {key: getattr(unit, key) for key, *_ in FIELDS if key != "joined_on"}
 
 
-MEMBER_IMPORT = importer.ImportKind(name=KIND, aliases=ALIASES, required=REQUIRED,
-                                    key_column="credit_code", parse_row=_parse_row,
-                                    find_existing=_find_existing)
+MEMBER_IMPORT = importer.register(importer.ImportKind(
+    name=KIND, aliases=ALIASES, required=REQUIRED, key_column="credit_code", parse_row=_parse_row,
+    find_existing=_find_existing))
 
 
 def plan(session: Session, current: CurrentUser, content: bytes, filename: str,
-         limits: Limits = Limits()) -> importer.ImportPlan:
+         limits: Limits | None = None) -> importer.ImportPlan:
+    """The dry run; the reader's limits are the platform settings' unless given."""
     require_role(current, *STAFF_ROLES)
-    return importer.plan_import(session, MEMBER_IMPORT, content, filename, limits)
+    return importer.plan_import(session, MEMBER_IMPORT, content, filename,
+                                limits or excel_limits(session))
 
 
 def _apply(session: Session, current: CurrentUser, planned: importer.PlannedRow) -> None:

@@ -14,6 +14,7 @@ from core.excel.writer import Column, Sheet, write_workbook
 from core.i18n import translate
 from core.models import Milestone, MilestoneStatus
 from core.services import plan as plan_service
+from core.services.settings import excel_limits
 
 KIND = "milestones"
 # (key, zh, en, kind, width)
@@ -154,15 +155,17 @@ def _find_existing(session: Session, key: str):
                           "actual_done_on": milestone.actual_done_on, "evidence": milestone.evidence}
 
 
-MILESTONE_IMPORT = importer.ImportKind(name=KIND, aliases=ALIASES, required=REQUIRED, key_column="id",
-                                       parse_row=_parse_row, find_existing=_find_existing,
-                                       label_column="title")
+MILESTONE_IMPORT = importer.register(importer.ImportKind(
+    name=KIND, aliases=ALIASES, required=REQUIRED, key_column="id", parse_row=_parse_row,
+    find_existing=_find_existing, label_column="title"))
 
 
 def plan_updates(session: Session, current: CurrentUser, content: bytes, filename: str,
-                 limits: Limits = Limits()) -> importer.ImportPlan:
+                 limits: Limits | None = None) -> importer.ImportPlan:
+    """The dry run; the reader's limits are the platform settings' unless given."""
     require_role(current, *STAFF_ROLES)
-    return importer.plan_import(session, MILESTONE_IMPORT, content, filename, limits)
+    return importer.plan_import(session, MILESTONE_IMPORT, content, filename,
+                                limits or excel_limits(session))
 
 
 def _apply(session: Session, current: CurrentUser, planned: importer.PlannedRow) -> None:

@@ -33,6 +33,11 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "change_comment_pct": 50,
     "mirror_gap_pct": 20,
     "upload_limit_mb": 20,
+    # What the Excel reader accepts (core.excel.reader.Limits): rows per sheet, the size a
+    # workbook may unpack to, and its compression ratio (zip bombs).
+    "excel_max_rows": 100_000,
+    "excel_max_unpacked_mb": 200,
+    "excel_max_ratio": 100,
     "demo_loaded": False,
 }
 
