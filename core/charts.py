@@ -111,3 +111,52 @@ def gantt(frame: pd.DataFrame, *, as_of, labels: dict[str, str], titles: dict[st
             color=SUN, strokeWidth=2, strokeDash=[4, 3]).encode(x="as_of:T")
     height = max(120, 24 * len(data))
     return _style(layers.properties(height=height))
+
+
+def target_bullets(frame: pd.DataFrame, *, label: str, value_title: str, rag_labels: dict[str, str],
+                   legend_title: str, value_label: str, target_label: str) -> alt.Chart:
+    """Progress against target (%) per indicator, coloured red/amber/green, with a 100 % line.
+
+    `frame` needs: `label`, progress (0..n %), rag (green/amber/red), value_text, target_text.
+    """
+    data = frame.assign(rag_label=frame["rag"].map(rag_labels), shown=frame["progress"].clip(upper=130))
+    y = alt.Y(f"{label}:N", sort=None, title=None, axis=alt.Axis(labelLimit=300, labelFont=FONT))
+    bars = alt.Chart(data).mark_bar(cornerRadiusEnd=3, height=14).encode(
+        y=y, x=alt.X("shown:Q", title=value_title, scale=alt.Scale(domain=[0, 130])),
+        color=alt.Color("rag_label:N", title=legend_title, legend=alt.Legend(orient="top"),
+                        scale=alt.Scale(domain=[rag_labels[k] for k in RAG], range=list(RAG.values()))),
+        tooltip=[alt.Tooltip(f"{label}:N"), alt.Tooltip("value_text:N", title=value_label),
+                 alt.Tooltip("target_text:N", title=target_label),
+                 alt.Tooltip("progress:Q", title=value_title, format=".1f")])
+    goal = alt.Chart(pd.DataFrame({"x": [100]})).mark_rule(color="#1B2A3A", strokeDash=[3, 3]).encode(x="x:Q")
+    return _style((bars + goal).properties(height=max(120, 24 * len(data))))
+
+
+def trend_with_target(frame: pd.DataFrame, *, x_title: str, y_title: str, value_label: str,
+                      target_label: str) -> alt.Chart:
+    """Actual values as a line with points and targets as dashes, per year."""
+    long = frame.melt(id_vars="year", value_vars=["value", "target"], var_name="series", value_name="amount")
+    long["series"] = long["series"].map({"value": value_label, "target": target_label})
+    chart = alt.Chart(long.dropna(subset=["amount"])).mark_line(point=True).encode(
+        x=alt.X("year:O", title=x_title, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("amount:Q", title=y_title),
+        color=alt.Color("series:N", title=None, legend=alt.Legend(orient="top"),
+                        scale=alt.Scale(domain=[value_label, target_label], range=[SEA, SUN])),
+        strokeDash=alt.StrokeDash("series:N", legend=None,
+                                  scale=alt.Scale(domain=[value_label, target_label], range=[[1, 0], [5, 4]])),
+        tooltip=[alt.Tooltip("year:O", title=x_title), alt.Tooltip("series:N", title=" "),
+                 alt.Tooltip("amount:Q", title=y_title, format=",.1f")])
+    return _style(chart.properties(height=280))
+
+
+def heatmap(frame: pd.DataFrame, *, x: str, y: str, colour: str, colours: dict[str, str],
+            x_title: str, y_title: str, legend_title: str, sort_y=None) -> alt.Chart:
+    """Categorical cells (e.g. unit × year coloured by report status)."""
+    return _style(alt.Chart(frame).mark_rect(stroke="white", strokeWidth=1).encode(
+        x=alt.X(f"{x}:O", title=x_title, axis=alt.Axis(labelAngle=0, orient="top", labelFont=FONT)),
+        y=alt.Y(f"{y}:N", title=y_title, sort=sort_y, axis=alt.Axis(labelLimit=260, labelFont=FONT)),
+        color=alt.Color(f"{colour}:N", title=legend_title, legend=alt.Legend(orient="top"),
+                        scale=alt.Scale(domain=list(colours), range=list(colours.values()))),
+        tooltip=[alt.Tooltip(f"{y}:N", title=y_title), alt.Tooltip(f"{x}:O", title=x_title),
+                 alt.Tooltip(f"{colour}:N", title=legend_title)],
+    ).properties(height=max(120, 18 * frame[y].nunique())))

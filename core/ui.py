@@ -17,6 +17,7 @@ from core.bootstrap import initialise
 from core.config import ROOT, Settings, current_settings
 from core.errors import UserFacingError
 from core.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
+from core.services import messages
 from core.services.settings import all_settings
 from core.timeutil import format_china
 
@@ -386,6 +387,16 @@ def _sidebar(user: auth.CurrentUser | None) -> None:
                 st.rerun()
 
 
+def _nav_title(spec: nav.PageSpec, user: auth.CurrentUser | None) -> str:
+    """A page's title in the navigation; the inbox carries the user's unread count."""
+    title = t(spec.title_key)
+    if spec.key == "inbox" and user is not None:
+        unread = read(messages.unread_count, user)
+        if unread:
+            return t("nav.unread_count", title=title, count=unread)
+    return title
+
+
 def navigation(user: auth.CurrentUser | None):
     role = nav.role_of(user)
     default = nav.default_page(role)
@@ -394,7 +405,7 @@ def navigation(user: auth.CurrentUser | None):
     sections: dict[str, list] = {}
     by_key = {}
     for spec in nav.pages_for(role):
-        page = st.Page(str(ROOT / spec.path), title=t(spec.title_key), icon=spec.icon,
+        page = st.Page(str(ROOT / spec.path), title=_nav_title(spec, user), icon=spec.icon,
                        url_path=spec.url_path, default=spec.key == default)
         by_key[spec.key] = page
         sections.setdefault(t(spec.section), []).append(page)

@@ -4,9 +4,9 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from core import charts, ui
+from core import charts, nav, ui
 from core.models import Role
-from core.services import overview
+from core.services import messages, overview
 from core.services import plan as plan_service
 
 user = ui.guard("home")
@@ -53,8 +53,11 @@ with right:
         marker = ":material/push_pin: " if notice["pinned"] else ""
         badge = f" :blue-badge[{ui.t('home.unread')}]" if notice["unread"] else ""
         category = ui.t("message_category." + notice["category"])
-        st.markdown(f"{marker}**{notice['title']}**{badge}  \n"
+        st.markdown(f"{marker}**{messages.plain_title(notice['title'])}**{badge}  \n"
                     f":gray[{category} · {ui.when(notice['at'])[:10]}]")
+    if notices:
+        st.page_link(nav.PAGES_BY_KEY["inbox"].path, label=ui.t("home.all_messages"),
+                     icon=":material/mail:")
 
 if user.role == Role.MEMBER and user.member_id is not None:
     st.subheader(ui.t("home.my_unit"))

@@ -3,7 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from core import charts, ui
-from core.services import members, overview
+from core.services import members, messages, overview
 
 ui.guard("portal")
 settings = ui.platform_settings()
@@ -36,8 +36,8 @@ with news:
     if not notices:
         st.caption(ui.t("portal.no_news"))
     for notice in notices:
-        with st.expander(f"{ui.when(notice['at'])[:10]}  {notice['title']}"):
-            st.markdown(notice["body"])
+        with st.expander(f"{ui.when(notice['at'])[:10]}  {messages.plain_title(notice['title'])}"):
+            st.markdown(messages.safe_markdown(notice["body"]))
 
 by_type = pd.DataFrame(
     [{"type": ui.t(f"member_type.{code}"), "count": count}

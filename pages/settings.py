@@ -30,6 +30,16 @@ with st.form("settings_form"):
                              help=ui.t("settings.mirror_gap_help"))
     limit = left.number_input(ui.t("settings.upload_limit_mb"), 1, 200, int(values["upload_limit_mb"]),
                                help=ui.t("settings.upload_limit_help"))
+    excel_left, excel_mid, excel_right = st.columns(3)
+    excel_rows = excel_left.number_input(ui.t("settings.excel_max_rows"), 100, 1_000_000,
+                                         int(values["excel_max_rows"]), step=1000,
+                                         help=ui.t("settings.excel_max_rows_help"))
+    excel_unpacked = excel_mid.number_input(ui.t("settings.excel_max_unpacked_mb"), 10, 2_000,
+                                            int(values["excel_max_unpacked_mb"]),
+                                            help=ui.t("settings.excel_max_unpacked_help"))
+    excel_ratio = excel_right.number_input(ui.t("settings.excel_max_ratio"), 10, 1_000,
+                                           int(values["excel_max_ratio"]),
+                                           help=ui.t("settings.excel_max_ratio_help"))
     plans = ui.read(plan_service.plans)
     current = ui.read(plan_service.current_plan)
     plan_labels = {p.id: p.title for p in plans}
@@ -42,7 +52,8 @@ if submitted:
             "group_name_zh": name_zh, "group_name_en": name_en, "group_profile_zh": profile_zh,
             "group_profile_en": profile_en, "reporting_year": int(year), "reporting_deadline": deadline,
             "change_comment_pct": int(pct), "mirror_gap_pct": int(gap),
-            "upload_limit_mb": int(limit)})
+            "upload_limit_mb": int(limit), "excel_max_rows": int(excel_rows),
+            "excel_max_unpacked_mb": int(excel_unpacked), "excel_max_ratio": int(excel_ratio)})
         if plan_id is not None:
             plan_service.set_current(session, user, plan_id)
 

@@ -97,8 +97,6 @@ def check_bytes(content: bytes, filename: str, limits: Limits = Limits()) -> Non
     for info in infos:
         if info.is_dir():
             continue
-        if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
-            _check_declared_rows(archive, info, limits)
         _scan_part(content, info, limits, budget)
 
 
@@ -110,18 +108,6 @@ def _check_ole(content: bytes, filename: str) -> None:
     if any(name in content for name in XLS_STREAMS) or filename.lower().endswith(".xls"):
         raise WorkbookRejected("excel.legacy_xls")
     raise WorkbookRejected("excel.not_workbook")
-
-
-def _check_declared_rows(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> None:
-    try:
-        with archive.open(info) as handle:
-            head = handle.read(4096)
-    except (zipfile.BadZipFile, OSError, RuntimeError, EOFError, ValueError,
-            NotImplementedError, zlib.error) as exc:
-        raise WorkbookRejected("excel.corrupt") from exc
-    found = DIMENSION.search(head)
-    if found and found.group(1) and int(found.group(1)) > limits.max_rows + HEADER_SCAN_ROWS:
-        raise WorkbookRejected("excel.too_many_rows", max_rows=limits.max_rows)
 
 
 class _Budget:
@@ -198,6 +184,11 @@ def _scan_part(content: bytes, info: zipfile.ZipInfo, limits: Limits, budget: _B
     crc = 0
     tail = b""
     for chunk in _inflate(content, info, budget):
+        if is_sheet and not tail:  # the size the sheet declares, refused before reading on
+            declared = DIMENSION.search(chunk[:4096])
+            if declared and declared.group(1) and \
+                    int(declared.group(1)) > limits.max_rows + HEADER_SCAN_ROWS:
+                raise WorkbookRejected("excel.too_many_rows", max_rows=limits.max_rows)
         crc = zlib.crc32(chunk, crc)
         if not (is_xml or is_sheet):
             continue

@@ -33,19 +33,30 @@ def _catalogue(session: Session) -> list[Indicator]:
 
 
 def _aggregate(session: Session, wanted: list[str], *, by: list, where: list) -> pd.DataFrame:
-    """SUM, AVG and the latest value of each indicator per group, computed by the database."""
-    latest = func.row_number().over(
-        partition_by=[IndicatorValue.indicator_id, IndicatorValue.year, *by],
-        order_by=(IndicatorValue.updated_at.desc(), IndicatorValue.id.desc())).label("rn")
-    base = (select(IndicatorValue.indicator_id, IndicatorValue.year, *by, IndicatorValue.value, latest)
-            .join(MemberUnit, MemberUnit.id == IndicatorValue.member_id)
-            .where(IndicatorValue.status.in_(wanted), IndicatorValue.value.is_not(None), *where)
-            .subquery())
-    keys = [base.c.indicator_id, base.c.year, *[base.c[col.key] for col in by]]
-    query = select(*keys, func.sum(base.c.value), func.avg(base.c.value),
-                   func.max(sa.case((base.c.rn == 1, base.c.value))), func.count()).group_by(*keys)
-    columns = ["indicator_id", "year", *[col.key for col in by], "sum", "avg", "latest", "units"]
-    return pd.DataFrame(session.exec(query).all(), columns=columns)
+    """SUM, AVG and the latest value of each indicator per group, computed by the database.
+
+    The latest value needs a window over the rows, so it is computed only for the few
+    indicators that aggregate that way, not over the whole values table.
+    """
+    filters = [IndicatorValue.status.in_(wanted), IndicatorValue.value.is_not(None), *where]
+    keys = [IndicatorValue.indicator_id, IndicatorValue.year, *by]
+    columns = ["indicator_id", "year", *[col.key for col in by], "sum", "avg", "units"]
+    query = (select(*keys, func.sum(IndicatorValue.value), func.avg(IndicatorValue.value), func.count())
+             .join(MemberUnit, MemberUnit.id == IndicatorValue.member_id).where(*filters).group_by(*keys))
+    frame = pd.DataFrame(session.exec(query).all(), columns=columns)
+    latest_ids = session.exec(select(Indicator.id).where(Indicator.aggregation == Aggregation.LATEST)).all()
+    frame["latest"] = None
+    if latest_ids and not frame.empty:
+        rank = func.row_number().over(partition_by=keys, order_by=(IndicatorValue.updated_at.desc(),
+                                                                   IndicatorValue.id.desc())).label("rn")
+        ranked = (select(*keys, IndicatorValue.value, rank)
+                  .join(MemberUnit, MemberUnit.id == IndicatorValue.member_id)
+                  .where(*filters, IndicatorValue.indicator_id.in_(latest_ids)).subquery())
+        rows = session.exec(select(*[ranked.c[c] for c in columns[:len(keys)]], ranked.c.value)
+                            .where(ranked.c.rn == 1)).all()
+        latest = {tuple(row[:-1]): row[-1] for row in rows}
+        frame["latest"] = [latest.get(tuple(key)) for key in frame[columns[:len(keys)]].itertuples(index=False)]
+    return frame
 
 
 def _with_derived(frame: pd.DataFrame, catalogue: list[Indicator], group: list[str]) -> pd.DataFrame:
@@ -71,17 +82,24 @@ def _with_derived(frame: pd.DataFrame, catalogue: list[Indicator], group: list[s
     return pd.concat(out, ignore_index=True) if len(out) > 1 else out[0]
 
 
-def totals(session: Session, current: CurrentUser | None, *, include_pending: bool = False) -> pd.DataFrame:
+def totals(session: Session, current: CurrentUser | None, *, include_pending: bool = False,
+           years: list[int] | None = None) -> pd.DataFrame:
     """Group totals per indicator and year: indicator_id, code, year, value, units."""
     wanted = statuses(current, include_pending)
-    return _with_derived(_aggregate(session, wanted, by=[], where=[]), _catalogue(session), [])
+    where = [] if years is None else [IndicatorValue.year.in_(years)]
+    return _with_derived(_aggregate(session, wanted, by=[], where=where), _catalogue(session), [])
+
+
+def years(session: Session) -> list[int]:
+    """The years that hold values, newest first."""
+    return sorted(session.exec(select(IndicatorValue.year).distinct()).all(), reverse=True)
 
 
 def scorecard(session: Session, current: CurrentUser | None, *, year: int,
               include_pending: bool = False) -> pd.DataFrame:
     """Each indicator's group total for the year beside its target, with progress and RAG."""
     catalogue = _catalogue(session)
-    all_totals = totals(session, current, include_pending=include_pending)
+    all_totals = totals(session, current, include_pending=include_pending, years=[year - 1, year])
     now = all_totals[all_totals["year"] == year].set_index("indicator_id")["value"].to_dict()
     before = all_totals[all_totals["year"] == year - 1].set_index("indicator_id")["value"].to_dict()
     goal = dict(session.exec(select(IndicatorTarget.indicator_id, IndicatorTarget.target_value)

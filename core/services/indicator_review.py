@@ -86,14 +86,15 @@ def approve(session: Session, current: CurrentUser, *, submission_id: int, expec
             status=ValueStatus.APPROVED, reason="", action="report_approved")
 
 
-def _tell_unit(session: Session, current: CurrentUser, submission: Submission, key: str, reason: str) -> None:
+def _tell_unit(session: Session, current: CurrentUser, submission: Submission, title_key: str,
+               body_key: str, reason: str) -> None:
     """A message to the unit's liaisons, in the platform's default language."""
     from core.i18n import translate
     from core.services import messages
 
     unit = session.get(MemberUnit, submission.member_id)
-    messages.send_system(session, title=translate(f"{key}_title", year=submission.year, unit=unit.name),
-                         body=translate(f"{key}_body", year=submission.year, reason=reason),
+    messages.send_system(session, title=translate(title_key, year=submission.year, unit=unit.name),
+                         body=translate(body_key, year=submission.year, reason=reason),
                          member_ids=[submission.member_id], sender=current)
 
 
@@ -105,7 +106,8 @@ def reject(session: Session, current: CurrentUser, *, submission_id: int, expect
     submission = _decide(session, current, submission_id, expected_version,
                          allowed_from=(ValueStatus.SUBMITTED,), status=ValueStatus.REJECTED,
                          reason=reason[:2000], action="report_rejected")
-    _tell_unit(session, current, submission, "indicator.rejected_message", reason)
+    _tell_unit(session, current, submission, "indicator.rejected_message_title",
+               "indicator.rejected_message_body", reason)
 
 
 def reopen(session: Session, current: CurrentUser, *, submission_id: int, expected_version: int,
@@ -117,7 +119,8 @@ def reopen(session: Session, current: CurrentUser, *, submission_id: int, expect
     submission = _decide(session, current, submission_id, expected_version,
                          allowed_from=(ValueStatus.APPROVED,), status=ValueStatus.REJECTED,
                          reason=reason[:2000], action="report_reopened")
-    _tell_unit(session, current, submission, "indicator.reopened_message", reason)
+    _tell_unit(session, current, submission, "indicator.reopened_message_title",
+               "indicator.reopened_message_body", reason)
 
 
 def indicator_names(session: Session) -> dict[int, Indicator]:

@@ -366,6 +366,24 @@ def publish(session: Session, current: CurrentUser | None, *, category: str, tit
     return message
 
 
+def publish_with_files(session: Session, current: CurrentUser | None, *,
+                       files: Iterable[tuple[str, bytes]] = (), **fields) -> Message:
+    """Publish and attach files in one transaction: a refused file publishes nothing."""
+    message = publish(session, current, **fields)
+    for filename, content in files:
+        add_attachment(session, current, message.id, filename=filename, content=content)
+    return message
+
+
+def unit_choices(session: Session, current: CurrentUser | None) -> list[tuple[int, str]]:
+    """Member units for the audience picker: active ones first, by name."""
+    require_role(current, *STAFF_ROLES)
+    rows = session.exec(select(MemberUnit.id, MemberUnit.name, MemberUnit.status)).all()
+    rows = sorted(rows, key=lambda r: (r[2] != MemberStatus.ACTIVE,
+                                       r[1].encode("gbk", errors="replace")))
+    return [(unit_id, name) for unit_id, name, _ in rows]
+
+
 def update_message(session: Session, current: CurrentUser | None, message_id: int,
                    expected_version: int, *, category: str, title: str, body: str,
                    audience: dict, pinned: bool = False, is_public: bool = False,
@@ -463,7 +481,22 @@ def manage_list(session: Session, current: CurrentUser | None, *, category: str 
         .limit(max(1, per_page)).offset((max(1, page) - 1) * max(1, per_page))).all()
     frame = pd.DataFrame([tuple(r) for r in rows], columns=MANAGE_COLUMNS)
     frame["author"] = frame["author"].fillna("")
+    now = utcnow()
+    frame["state"] = [message_state(r.published, r.publish_at, r.expires_at, now)
+                      for r in frame.itertuples()]
     return frame, int(total)
+
+
+def message_state(published: bool, publish_at: datetime, expires_at: datetime | None,
+                  now: datetime) -> str:
+    """withdrawn, scheduled, expired or live."""
+    if not published:
+        return "withdrawn"
+    if as_utc(publish_at) > now:
+        return "scheduled"
+    if expires_at is not None and not pd.isna(expires_at) and as_utc(expires_at) <= now:
+        return "expired"
+    return "live"
 
 
 def notice(session: Session, current: CurrentUser | None, message_id: int) -> Message:

@@ -8,9 +8,10 @@ from sqlmodel import Session, func, select
 
 from core.auth import CurrentUser
 from core.models import (
-    AuditLog, CouncilTerm, LedgerEntry, MemberStatus, MemberUnit, Message, ReadReceipt, Role,
-    Submission, User, ValueStatus,
+    AuditLog, CouncilTerm, LedgerEntry, MemberStatus, MemberUnit, Role, Submission, User,
+    ValueStatus,
 )
+from core.services import messages
 from core.services.settings import all_settings
 from core.timeutil import utcnow
 
@@ -54,12 +55,8 @@ def _sort_key(column: pd.Series) -> pd.Series:
 
 
 def public_notices(session: Session, limit: int = 5) -> list[dict]:
-    now = utcnow()
-    rows = session.exec(
-        select(Message).where(Message.is_public, Message.published, Message.publish_at <= now)
-        .order_by(Message.publish_at.desc()).limit(limit)).all()
-    return [{"title": m.title, "body": m.body, "category": m.category, "at": m.publish_at}
-            for m in rows]
+    """Public notices published now (see core.services.messages)."""
+    return messages.public_notices(session, limit)
 
 
 # ---------------------------------------------------------------- reporting
@@ -94,31 +91,9 @@ def unit_submissions(session: Session, member_id: int) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------- messages for the user
-def _addressed_to(audience: dict, user: CurrentUser, member_type: str | None) -> bool:
-    if audience.get("everyone"):
-        return True
-    return (user.role in audience.get("roles", [])
-            or (member_type is not None and member_type in audience.get("member_types", []))
-            or (user.member_id is not None and user.member_id in audience.get("member_ids", []))
-            or user.id in audience.get("user_ids", []))
-
-
 def notices_for(session: Session, user: CurrentUser, limit: int = 6) -> tuple[list[dict], int]:
-    """The newest notices addressed to the user, and how many of those addressed are unread."""
-    now = utcnow()
-    member_type = None
-    if user.member_id is not None:
-        unit = session.get(MemberUnit, user.member_id)
-        member_type = unit.unit_type if unit else None
-    read_ids = set(session.exec(select(ReadReceipt.message_id)
-                                .where(ReadReceipt.user_id == user.id)).all())
-    rows = session.exec(select(Message).where(Message.published, Message.publish_at <= now)
-                        .order_by(Message.pinned.desc(), Message.publish_at.desc())).all()
-    mine = [m for m in rows if _addressed_to(m.audience or {}, user, member_type)
-            and (m.expires_at is None or m.expires_at > now)]
-    unread = sum(1 for m in mine if m.id not in read_ids)
-    return ([{"title": m.title, "category": m.category, "at": m.publish_at, "pinned": m.pinned,
-              "unread": m.id not in read_ids} for m in mine[:limit]], unread)
+    """The newest messages addressed to the user, and how many addressed are unread."""
+    return messages.latest_for(session, user, limit)
 
 
 # ---------------------------------------------------------------- administration

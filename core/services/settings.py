@@ -74,7 +74,28 @@ def reporting_deadline(session: Session, year: int):
 
 EDITABLE = ("group_name_zh", "group_name_en", "group_profile_zh", "group_profile_en",
             "reporting_year", "reporting_deadline", "change_comment_pct", "mirror_gap_pct",
-            "upload_limit_mb")
+            "upload_limit_mb", "excel_max_rows", "excel_max_unpacked_mb", "excel_max_ratio")
+# Accepted ranges of the Excel reader's limits.
+EXCEL_LIMIT_RANGES = {"excel_max_rows": (100, 1_000_000), "excel_max_unpacked_mb": (10, 2_000),
+                      "excel_max_ratio": (10, 1_000)}
+
+
+def excel_limits(session: Session):
+    """The Excel reader's limits as the administrator set them (defaults otherwise)."""
+    from core.excel.reader import Limits
+
+    values = all_settings(session)
+
+    def whole(key: str) -> int:
+        try:
+            return int(values.get(key) or DEFAULT_SETTINGS[key])
+        except (TypeError, ValueError):
+            return int(DEFAULT_SETTINGS[key])
+
+    mb = 1024 * 1024
+    return Limits(max_bytes=whole("upload_limit_mb") * mb, max_rows=whole("excel_max_rows"),
+                  max_unpacked_bytes=whole("excel_max_unpacked_mb") * mb,
+                  max_ratio=whole("excel_max_ratio"))
 
 
 def update_settings(session: Session, current, values: dict) -> dict:
@@ -105,6 +126,12 @@ def update_settings(session: Session, current, values: dict) -> dict:
             raise ValidationFailed("settings.bad_percent")
         if key == "upload_limit_mb" and not 1 <= value <= 200:
             raise ValidationFailed("settings.bad_upload_limit")
+        if key in EXCEL_LIMIT_RANGES:
+            low, high = EXCEL_LIMIT_RANGES[key]
+            if not isinstance(value, int) or isinstance(value, bool):
+                raise ValidationFailed("settings.bad_number", field=key)
+            if not low <= value <= high:
+                raise ValidationFailed("settings.bad_excel_limit", low=low, high=high)
         if key == "reporting_deadline":
             value = value.isoformat() if isinstance(value, date) else value
         clean[key] = value.strip() if isinstance(value, str) else value

@@ -1,0 +1,103 @@
+"""Inbox (消息中心): notices, documents and system messages addressed to the user; opening one
+marks it read."""
+import streamlit as st
+
+from core import ui
+from core.errors import UserFacingError
+from core.services import messages
+
+user = ui.guard("inbox")
+ui.page_header("inbox", "inbox.subtitle")
+
+OPEN_KEY = "inbox_open"
+PER_PAGE = 15
+
+
+def _reset_page() -> None:
+    st.session_state["inbox_page"] = 1
+
+
+filters = st.columns([3, 2, 1.2], vertical_alignment="bottom")
+search = filters[0].text_input(ui.t("inbox.search"), key="inbox_search",
+                               placeholder=ui.t("inbox.search_hint"), on_change=_reset_page)
+categories = [None, *messages.CATEGORIES]
+category = filters[1].selectbox(ui.t("inbox.category"), categories, key="inbox_category",
+                                format_func=lambda c: ui.t("common.choose_all") if c is None
+                                else ui.t(f"message_category.{c}"), on_change=_reset_page)
+unread_only = filters[2].toggle(ui.t("inbox.unread_only"), key="inbox_unread_only",
+                                on_change=_reset_page)
+
+page_no = st.session_state.get("inbox_page", 1)
+result = ui.read(messages.inbox, user, category=category, search=search, unread_only=unread_only,
+                 page=page_no, per_page=PER_PAGE)
+st.session_state["inbox_page"] = result.page
+
+listing, detail = st.columns([5, 7], gap="large")
+with listing:
+    st.caption(ui.t("inbox.counts", total=result.total, unread=result.unread))
+    if result.rows.empty:
+        st.info(ui.t("inbox.empty"), icon=":material/inbox:")
+    for row in result.rows.itertuples():
+        chosen = st.session_state.get(OPEN_KEY) == int(row.id)
+        icon = (":material/chevron_right:" if chosen else ":material/push_pin:" if row.pinned
+                else ":material/mark_email_unread:" if not row.is_read else ":material/drafts:")
+        with st.container(border=True):
+            title = messages.plain_title(row.title)
+            label = title if row.is_read else f"**{title}**"
+            if st.button(label, key=f"inbox_item_{row.id}", type="tertiary", icon=icon):
+                st.session_state[OPEN_KEY] = int(row.id)
+                st.rerun()
+            badge = "" if row.is_read else f":blue-badge[{ui.t('inbox.unread')}] "
+            clip = f" · :material/attach_file: {row.files}" if row.files else ""
+            st.caption(f"{badge}{ui.t(f'message_category.{row.category}')} · "
+                       f"{ui.when(row.publish_at)}"
+                       + (f" · {messages.plain_title(row.author)}" if row.author else "") + clip)
+    if result.pages > 1:
+        prev, where, nxt = st.columns([1, 2, 1], vertical_alignment="center")
+        if prev.button(ui.t("inbox.prev"), key="inbox_prev", disabled=result.page <= 1,
+                       icon=":material/chevron_left:"):
+            st.session_state["inbox_page"] = result.page - 1
+            st.rerun()
+        where.caption(ui.t("inbox.page_of", page=result.page, pages=result.pages))
+        if nxt.button(ui.t("inbox.next"), key="inbox_next", disabled=result.page >= result.pages,
+                      icon=":material/chevron_right:"):
+            st.session_state["inbox_page"] = result.page + 1
+            st.rerun()
+
+with detail:
+    opened_id = st.session_state.get(OPEN_KEY)
+    if opened_id is None:
+        st.caption(ui.t("inbox.pick"))
+    else:
+        try:
+            item = ui.write(messages.open_message, user, int(opened_id))
+        except UserFacingError as error:
+            st.session_state.pop(OPEN_KEY, None)
+            ui.show_error(error)
+        else:
+            if item["was_unread"]:
+                st.rerun()  # the unread count in the navigation and the list change
+            with st.container(border=True):
+                st.subheader(messages.plain_title(item["title"]), anchor=False)
+                meta = [ui.t(f"message_category.{item['category']}"),
+                        ui.t("inbox.published", at=ui.when(item["publish_at"]))]
+                if item["author"]:
+                    meta.append(ui.t("inbox.from", name=messages.plain_title(item["author"])))
+                if item["expires_at"] is not None:
+                    meta.append(ui.t("inbox.expires", at=ui.when(item["expires_at"])))
+                st.caption(" · ".join(meta))
+                if item["addressed"]:
+                    st.caption(f":green-badge[:material/done_all: {ui.t('inbox.read')}]")
+                st.markdown(messages.safe_markdown(item["body"]))
+                if not item["files"].empty:
+                    st.markdown(f"**{ui.t('inbox.files')}**")
+                for file in item["files"].itertuples():  # bytes read only on download
+                    st.download_button(
+                        ui.t("inbox.file_label", name=file.filename, kb=file.size_bytes // 1024 + 1),
+                        lambda file_id=int(file.id): ui.read(messages.attachment_content, user,
+                                                             file_id)[2],
+                        file_name=file.filename, mime=file.mime_type, key=f"inbox_file_{file.id}",
+                        icon=":material/attach_file:")
+            if st.button(ui.t("inbox.close"), key="inbox_close", icon=":material/close:"):
+                st.session_state.pop(OPEN_KEY, None)
+                st.rerun()

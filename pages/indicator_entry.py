@@ -1,0 +1,96 @@
+"""Data entry (数据填报): one unit's indicators for one year, checked as you type, saved or submitted."""
+import streamlit as st
+
+from core import ui
+from core.models import Role, ValueStatus
+from core.services import indicator_completeness as completeness
+from core.services import indicator_entry as entry
+from core.services.settings import reporting_deadline
+
+user = ui.guard("indicator_entry")
+ui.page_header("indicator_entry", "indicator_entry.subtitle")
+ui.show_flash("indicator_entry_flash")
+lang = ui.lang()
+
+settings = ui.platform_settings()
+current_year = int(settings.get("reporting_year") or 2021)
+years = list(range(current_year, current_year - 5, -1))
+left, right = st.columns([1, 3])
+year = left.selectbox(ui.t("indicators.year"), years, key="indicator_entry_year")
+if user.role == Role.MEMBER:
+    if user.member_id is None:
+        st.warning(ui.t("indicator_entry.no_unit"), icon=":material/warning:")
+        st.stop()
+    member_id = user.member_id
+else:
+    units = ui.read(completeness.expected_units, year)
+    if units.empty:
+        st.info(ui.t("indicator_entry.no_units"), icon=":material/info:")
+        st.stop()
+    names = dict(zip(units["member_id"], units["unit"]))
+    member_id = right.selectbox(ui.t("indicator_entry.unit"), list(names), format_func=names.get,
+                                key="indicator_entry_unit", help=ui.t("indicator_entry.unit_help"))
+
+form = ui.read(entry.entry_form, user, member_id=member_id, year=year)
+scope = f"entry{year}"
+version = ui.edit_version(scope, member_id, form.version)
+deadline = ui.read(reporting_deadline, year)
+st.markdown(f"**{form.unit_name}** · {ui.t(f'member_type.{form.unit_type}')} · "
+            + ui.t("indicator_entry.deadline", year=year, deadline=deadline.isoformat()))
+status = form.status or "none"
+locked = form.status in entry.LOCKED
+if form.status == ValueStatus.REJECTED:
+    st.warning(ui.t("indicator_entry.rejected", reason=form.reason), icon=":material/undo:")
+elif form.status == ValueStatus.SUBMITTED:
+    st.info(ui.t("indicator_entry.submitted", on_time=ui.t("common.yes" if form.on_time else "common.no")),
+            icon=":material/hourglass_top:")
+elif form.status == ValueStatus.APPROVED:
+    st.success(ui.t("indicator_entry.approved"), icon=":material/lock:")
+else:
+    st.caption(ui.t(f"indicator_entry.status_{status}"))
+if form.rows.empty:
+    st.info(ui.t("indicator_entry.nothing_to_report"), icon=":material/info:")
+    st.stop()
+
+values: dict[int, tuple[object, str]] = {}
+head = st.columns([4, 2, 2, 3])
+for column, key in zip(head, ("col_indicator", "col_value", "col_last_year", "col_comment")):
+    column.markdown(f"**{ui.t(f'indicator_entry.{key}')}**")
+for row in form.rows.itertuples():
+    cells = st.columns([4, 2, 2, 3], vertical_alignment="center")
+    unit = row.unit_zh if lang == "zh" else row.unit_en
+    cells[0].markdown(f"{row.code} {row.name_zh if lang == 'zh' else row.name_en}  \n:gray[{unit}]")
+    decimals = int(row.decimals)
+    step = 1.0 if decimals == 0 else 10.0 ** -decimals
+    value = cells[1].number_input(
+        row.code, value=None if row.value is None or row.value != row.value else float(row.value),
+        step=step, format=f"%.{decimals}f", label_visibility="collapsed", disabled=locked,
+        key=ui.field_key(scope, member_id, f"value_{row.indicator_id}"), placeholder="—")
+    last = row.last_year
+    cells[2].markdown("—" if last is None or last != last else f"{last:,.{decimals}f}")
+    comment = cells[3].text_input(row.code, row.comment, label_visibility="collapsed", disabled=locked,
+                                  placeholder=ui.t("indicator_entry.comment_hint"), max_chars=1000,
+                                  key=ui.field_key(scope, member_id, f"comment_{row.indicator_id}"))
+    values[row.indicator_id] = (value, comment)
+
+problems = [] if locked else ui.read(entry.problems_for, member_id=member_id, year=year, values=values)
+hard = [p for p in problems if p.blocks_save]
+soft = [p for p in problems if not p.blocks_save]
+for problem in hard:
+    st.error(ui.t(problem.key, code=problem.code, **problem.params), icon=":material/error:")
+if soft:
+    with st.expander(ui.t("indicator_entry.before_submit", count=len(soft)), icon=":material/checklist:"):
+        for problem in soft:
+            st.markdown(f"- {ui.t(problem.key, code=problem.code, **problem.params)}")
+
+if not locked:
+    save_col, submit_col, _ = st.columns([1, 1, 3])
+    if save_col.button(ui.t("indicator_entry.save_draft"), key="indicator_entry_save", disabled=bool(hard)):
+        ui.save_and_rerun(entry.save, user, member_id=member_id, year=year, values=values,
+                          expected_version=version, flash_key="indicator_entry_flash",
+                          flash="indicator_entry.saved", reload=(scope, member_id))
+    if submit_col.button(ui.t("indicator_entry.submit"), type="primary", key="indicator_entry_submit",
+                         disabled=bool(problems)):
+        ui.save_and_rerun(entry.save, user, member_id=member_id, year=year, values=values,
+                          expected_version=version, submit=True, flash_key="indicator_entry_flash",
+                          flash="indicator_entry.submitted_flash", reload=(scope, member_id))

@@ -1,0 +1,164 @@
+"""Indicator analysis (指标分析): group totals against targets, trends, breakdowns, pivot, units."""
+import pandas as pd
+import streamlit as st
+
+from core import charts, ui
+from core.errors import UserFacingError
+from core.excel.writer import Column, Sheet, write_workbook
+from core.models import Role
+from core.services import indicator_analysis as analysis
+from core.services import members as member_service
+
+user = ui.guard("indicators")
+ui.page_header("indicators", "indicators.subtitle")
+lang = ui.lang()
+
+years = ui.read(analysis.years)
+if not years:
+    st.info(ui.t("indicators.no_data"), icon=":material/info:")
+    st.stop()
+
+
+def name(row) -> str:
+    return f"{row['code']} {row['name_zh'] if lang == 'zh' else row['name_en']}"
+
+
+def number(value, decimals: int = 0) -> str:
+    if value is None or pd.isna(value):
+        return "—"
+    return f"{value:,.{int(decimals)}f}"
+
+
+controls = st.columns([1, 2, 2])
+year = controls[0].selectbox(ui.t("indicators.year"), years, key="indicators_year")
+may_include = user.role in analysis.PENDING_ROLES
+pending = controls[1].toggle(ui.t("indicators.include_pending"), key="indicators_pending",
+                             help=ui.t("indicators.include_pending_help"), disabled=not may_include)
+controls[2].caption(ui.t("indicators.pending_note" if pending and may_include else "indicators.approved_note"))
+views = ["scorecard", "trend", "breakdown", "pivot", "unit"]
+view = st.segmented_control(ui.t("indicators.view"), views, default="scorecard", key="indicators_view",
+                            format_func=lambda v: ui.t(f"indicators.view_{v}"), label_visibility="collapsed")
+card = ui.read(analysis.scorecard, user, year=year, include_pending=pending)
+card["label"] = card.apply(name, axis=1)
+labels = dict(zip(card["indicator_id"], card["label"]))
+
+if view in (None, "scorecard"):
+    counts = card["rag"].value_counts()
+    cols = st.columns(4)
+    for column, code in zip(cols, ("green", "amber", "red", "none")):
+        column.metric(ui.t(f"indicators.rag_{code}"), int(counts.get(code, 0)), border=True)
+    with_target = card[card["progress"].notna()]
+    if not with_target.empty:
+        st.altair_chart(charts.target_bullets(
+            with_target.assign(value_text=[number(v, d) for v, d in zip(with_target["value"], with_target["decimals"])],
+                               target_text=[number(v, d) for v, d in zip(with_target["target"], with_target["decimals"])]),
+            label="label", value_title=ui.t("indicators.progress_pct"),
+            rag_labels={code: ui.t(f"indicators.rag_{code}") for code in ("green", "amber", "red")},
+            legend_title=ui.t("indicators.rag"), value_label=ui.t("indicators.col_value"),
+            target_label=ui.t("indicators.col_target")), width="stretch")
+    table = pd.DataFrame({
+        ui.t("indicators.col_indicator"): card["label"],
+        ui.t("indicators.col_unit"): card["unit_zh" if lang == "zh" else "unit_en"],
+        ui.t("indicators.col_value"): [number(v, d) for v, d in zip(card["value"], card["decimals"])],
+        ui.t("indicators.col_last_year"): [number(v, d) for v, d in zip(card["last_year"], card["decimals"])],
+        ui.t("indicators.col_target"): [number(v, d) for v, d in zip(card["target"], card["decimals"])],
+        ui.t("indicators.col_progress"): card["progress"],
+        ui.t("indicators.rag"): card["rag"].map(lambda r: ui.t(f"indicators.rag_{r}")),
+    })
+    st.dataframe(table, hide_index=True, width="stretch", column_config={
+        ui.t("indicators.col_progress"): st.column_config.ProgressColumn(format="%.0f%%", min_value=0, max_value=120)})
+    columns = [Column(key, key, width=14) for key in table.columns]
+    ui.download_workbook(ui.t("common.export_excel"),
+                         lambda rows=table.to_dict("records"), cols=columns, title=ui.t("indicators.view_scorecard"):
+                         write_workbook([Sheet(title[:31], cols, rows)]),
+                         file_name=f"indicators-{year}.xlsx", key="indicators_export_card")
+
+elif view == "trend":
+    chosen = st.selectbox(ui.t("indicators.pick_indicator"), list(labels), format_func=labels.get,
+                          key="indicators_trend_pick")
+    frame = ui.read(analysis.trend, user, indicator_id=chosen, include_pending=pending)
+    if frame["value"].notna().any():
+        st.altair_chart(charts.trend_with_target(frame, x_title=ui.t("indicators.year"),
+                                                 y_title=labels[chosen], value_label=ui.t("indicators.col_value"),
+                                                 target_label=ui.t("indicators.col_target")), width="stretch")
+    else:
+        st.caption(ui.t("indicators.no_values"))
+
+elif view == "breakdown":
+    chosen = st.selectbox(ui.t("indicators.pick_indicator"), list(labels), format_func=labels.get,
+                          key="indicators_breakdown_pick")
+    left, right = st.columns(2, gap="large")
+    for column, by in ((left, "unit_type"), (right, "city")):
+        frame = ui.read(analysis.breakdown, user, indicator_id=chosen, year=year, by=by, include_pending=pending)
+        with column:
+            st.subheader(ui.t(f"indicators.by_{by}"))
+            if frame.empty:
+                st.caption(ui.t("indicators.no_values"))
+                continue
+            if by == "unit_type":
+                frame[by] = frame[by].map(lambda code: ui.t(f"member_type.{code}"))
+            st.altair_chart(charts.bar_counts(frame.round(1), category=by, value="value",
+                                              category_title=ui.t(f"indicators.by_{by}"),
+                                              value_title=labels[chosen]), width="stretch")
+
+elif view == "pivot":
+    long = ui.read(analysis.pivot, user, include_pending=pending)
+    if long.empty:
+        st.caption(ui.t("indicators.no_values"))
+        st.stop()
+    long = long.assign(indicator=long["indicator_id"].map(labels),
+                       type=long["unit_type"].map(lambda code: ui.t(f"member_type.{code}")))
+    table = long.pivot_table(index="indicator", columns=["year", "type"], values="value", aggfunc="sum")
+    table = table.reindex([labels[i] for i in labels if labels[i] in table.index])
+    table.columns = [f"{y} · {t}" for y, t in table.columns]
+    st.dataframe(table.round(1), width="stretch")
+    flat = table.round(1).reset_index()
+    columns = [Column(str(c), str(c), kind="number" if i else "text", width=14 if i else 36)
+               for i, c in enumerate(flat.columns)]
+    ui.download_workbook(ui.t("common.export_excel"),
+                         lambda rows=flat.to_dict("records"), cols=columns: write_workbook([Sheet("pivot", cols, rows)]),
+                         file_name="indicators-pivot.xlsx", key="indicators_export_pivot")
+    if user.role in analysis.DRILL_ROLES:
+        st.subheader(ui.t("indicators.drill_title"))
+        a, b = st.columns(2)
+        chosen = a.selectbox(ui.t("indicators.pick_indicator"), list(labels), format_func=labels.get,
+                             key="indicators_drill_pick")
+        types = sorted(long["unit_type"].unique())
+        unit_type = b.selectbox(ui.t("indicators.pick_type"), [None, *types], key="indicators_drill_type",
+                                format_func=lambda c: ui.t("indicators.all_types") if c is None else ui.t(f"member_type.{c}"))
+        units = ui.read(analysis.drill, user, indicator_id=chosen, year=year, unit_type=unit_type,
+                        include_pending=pending)
+        st.dataframe(pd.DataFrame({
+            ui.t("indicators.col_member"): units["unit"],
+            ui.t("indicators.col_type"): units["unit_type"].map(lambda code: ui.t(f"member_type.{code}")),
+            ui.t("indicators.col_city"): units["city"],
+            ui.t("indicators.col_value"): units["value"].round(2),
+        }), hide_index=True, width="stretch")
+
+else:  # one unit over the years
+    if user.role == Role.MEMBER:
+        member_ids = [user.member_id] if user.member_id else []
+        names = {user.member_id: ui.t("indicators.my_unit")}
+    else:
+        registry = ui.read(member_service.registry, user, member_service.RegistryFilter(include_exited=True))
+        member_ids = registry["id"].tolist()
+        names = dict(zip(registry["id"], registry["name"]))
+    if not member_ids:
+        st.caption(ui.t("indicators.no_values"))
+        st.stop()
+    member_id = st.selectbox(ui.t("indicators.pick_unit"), member_ids, format_func=names.get,
+                             key="indicators_unit_pick", disabled=user.role == Role.MEMBER)
+    try:
+        frame = ui.read(analysis.unit_values, user, member_id=member_id, include_pending=pending)
+    except UserFacingError as error:
+        ui.show_error(error)
+        st.stop()
+    frame = frame.dropna(subset=["value"])
+    if frame.empty:
+        st.caption(ui.t("indicators.no_values"))
+    else:
+        wide = frame.assign(indicator=frame["indicator_id"].map(labels)).pivot_table(
+            index="indicator", columns="year", values="value", aggfunc="first")
+        wide = wide.reindex([labels[i] for i in labels if labels[i] in wide.index])
+        wide.columns = [str(c) for c in wide.columns]
+        st.dataframe(wide.round(2), width="stretch")
