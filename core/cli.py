@@ -23,11 +23,12 @@ from core.demo import DEMO_SEED, seed_demo
 from core.errors import UserFacingError
 from core.i18n import translate
 from core.auth import acting_as, find_user
-from core.models import MemberUnit, User
+from core.models import MemberStatus, MemberType, MemberUnit, Plan, User
+from core.reference import CITIES
 from core.services import member_exchange, members, plan_exchange
 from core.services import plan as plan_service
 from core.services import business_export, users
-from core.services.settings import put_setting
+from core.services.settings import excel_limits, put_setting
 from core.timeutil import utcnow
 from core.services.users import count_users
 
@@ -59,11 +60,23 @@ def _parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", help="write a formatted workbook of the data")
     export.add_argument("kind", choices=EXCHANGE_KINDS)
     export.add_argument("file")
+    export.add_argument("--type", dest="types", action="append", default=[],
+                        choices=[code.value for code in MemberType],
+                        help="members: only this unit type (repeatable)")
+    export.add_argument("--city", dest="cities", action="append", default=[],
+                        help="members: only this city, e.g. 济南 or 济南市 (repeatable)")
+    export.add_argument("--status", dest="statuses", action="append", default=[],
+                        choices=[code.value for code in MemberStatus],
+                        help="members: only this status (repeatable; default: every status)")
+    export.add_argument("--plan", dest="plan_id", type=int,
+                        help="milestones: the plan's id (default: the current plan)")
     load = commands.add_parser("import", help="import a workbook (its kind is recognised from it)")
     load.add_argument("file")
     load.add_argument("--dry-run", action="store_true", help="check and report; write nothing")
     load.add_argument("--only-valid", action="store_true", help="import the valid rows, skip rejected")
     load.add_argument("--as", dest="as_user", help="the account acting (default: an administrator)")
+    load.add_argument("--kind", choices=EXCHANGE_KINDS,
+                      help="what the file must be (default: recognised from its headers)")
 
     backup = commands.add_parser("backup", help="write a dated backup into a folder")
     backup.add_argument("folder")
@@ -150,29 +163,35 @@ EXCHANGE_KINDS = ("members", "milestones")
 def _exchange(args, engine) -> dict:
     """Templates, exports and imports: the same machinery and messages as the pages."""
     if args.command in ("template", "export"):
+        rows = None
         with db.session_scope(engine, write=False) as session:
             current_plan = plan_service.current_plan(session)
+            if args.kind == "milestones" and getattr(args, "plan_id", None):
+                current_plan = session.get(Plan, args.plan_id)
+                if current_plan is None:
+                    raise UserFacingError("cli.unknown_plan", plan=args.plan_id)
             if args.kind == "milestones" and current_plan is None:
                 raise UserFacingError("plan.no_plans")
             if args.kind == "members" and args.command == "template":
                 content = member_exchange.template(args.lang)
             elif args.kind == "members":
-                frame = members.registry(session, _admin_caller(session),
-                                         members.RegistryFilter(include_exited=True))
-                content = member_exchange.export_workbook(session, frame, args.lang)
+                frame = members.registry(session, _admin_caller(session), _member_filter(args))
+                content, rows = member_exchange.export_workbook(session, frame, args.lang), len(frame)
             elif args.command == "template":
                 content = plan_exchange.update_template(session, current_plan.id, lang=args.lang)
             else:
                 content = plan_exchange.export_pack(session, current_plan.id, as_of=date.today(),
                                                     lang=args.lang)
         Path(args.file).write_bytes(content)
-        return {"file": args.file, "bytes": len(content)}
+        return {"file": args.file, "bytes": len(content), **({"rows": rows} if rows is not None else {})}
     try:
         content = Path(args.file).read_bytes()
     except OSError as exc:
         raise UserFacingError("cli.cannot_read", file=args.file) from exc
     name = Path(args.file).name
-    kind = _recognise(content, name)
+    with db.session_scope(engine, write=False) as session:
+        limits = excel_limits(session)
+    kind = args.kind or _recognise(content, name, limits)
     with db.session_scope(engine, write=not args.dry_run) as session:
         if args.as_user:
             user = find_user(session, args.as_user)
@@ -207,11 +226,25 @@ class _Refused(UserFacingError):
         self.summary = summary
 
 
-def _recognise(content: bytes, name: str) -> str:
+def _member_filter(args) -> members.RegistryFilter:
+    """`--type/--city/--status`; a city may be given without its 市 (济南 for 济南市)."""
+    cities = []
+    for city in args.cities:
+        city = city.strip()
+        if city not in CITIES and f"{city}市" in CITIES:
+            city = f"{city}市"
+        if city not in CITIES:
+            raise UserFacingError("member.unknown_city", value=city)
+        cities.append(city)
+    return members.RegistryFilter(types=args.types, cities=cities, statuses=args.statuses,
+                                  include_exited=True)
+
+
+def _recognise(content: bytes, name: str, limits) -> str:
     from core.excel.reader import check_bytes, find_table, read_sheets
 
-    check_bytes(content, name)
-    sheets = read_sheets(content)
+    check_bytes(content, name, limits)
+    sheets = read_sheets(content, limits)
     for kind, spec in (("members", member_exchange.MEMBER_IMPORT),
                        ("milestones", plan_exchange.MILESTONE_IMPORT)):
         if find_table(sheets, spec.aliases, spec.required) is not None:

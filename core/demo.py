@@ -372,6 +372,7 @@ class _Builder:
                 if self.rng.random() < 0.7:
                     self.add(ReadReceipt(message_id=message.id, user_id=self.users[role].id,
                                          read_at=_utc(date.fromisoformat(day) + timedelta(days=1))))
+        self._targeted_notices(author)
         posters = [self.users[Role.MEMBER].id, self.users[Role.SECRETARIAT].id,
                    self.users[Role.COUNCIL].id]
         for index, (board, title, posts) in enumerate(D.TOPICS):
@@ -383,6 +384,28 @@ class _Builder:
                 self.add(Post(topic_id=topic.id, author_user_id=posters[offset % len(posters)],
                               body=body, created_at=day + timedelta(days=offset)))
 
+    def _targeted_notices(self, author: int) -> None:
+        """Notices for part of the group, some with files: roles, unit types, chosen units."""
+        enterprises = [m.id for m in self.members if m.unit_type == MemberType.ENTERPRISE][:2]
+        audiences = {"council": {"roles": [Role.COUNCIL, Role.SECRETARIAT]},
+                     "schools": {"member_types": [MemberType.SCHOOL]},
+                     "enterprises": {"member_types": [MemberType.ENTERPRISE]},
+                     "units": {"member_ids": sorted([self.members[0].id, *enterprises])}}
+        for category, title, body, day, kind, attachment in D.TARGETED_NOTICES:
+            when = _utc(date.fromisoformat(day))
+            message = self.add(Message(category=category, title=title, body=body,
+                                       author_user_id=author, audience=audiences[kind],
+                                       publish_at=when, created_at=when, updated_at=when))
+            self.session.flush()
+            if attachment:
+                filename, kind_of_file = attachment
+                content = _tiny_docx(title) if kind_of_file == "docx" else _tiny_pdf(title)
+                mime = ("application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+                        if kind_of_file == "docx" else "application/pdf")
+                self.add(Attachment(owner_kind="message", owner_id=message.id, filename=filename,
+                                    mime_type=mime, size_bytes=len(content),
+                                    sha256=_sha256(content), content=content, uploaded_by=author))
+
     def settings(self) -> None:
         values = dict(DEFAULT_SETTINGS, demo_loaded=True, reporting_year=2021)
         for key, value in values.items():
@@ -392,6 +415,34 @@ class _Builder:
 def _sha256(content: bytes) -> str:
     import hashlib
     return hashlib.sha256(content).hexdigest()
+
+
+def _tiny_docx(title: str) -> bytes:
+    """A minimal Word document holding the title (a demo attachment)."""
+    import io
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    parts = {
+        "[Content_Types].xml": '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.'
+        'openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType='
+        '"application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" '
+        'ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType='
+        '"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
+        "_rels/.rels": '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
+        'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
+        'openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+        'Target="word/document.xml"/></Relationships>',
+        "word/document.xml": '<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://'
+        'schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>'
+        + escape(title) + '</w:t></w:r></w:p></w:body></w:document>',
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as book:
+        for name, text in parts.items():  # a fixed time: the same bytes every seeding
+            book.writestr(zipfile.ZipInfo(name, date_time=(2021, 1, 1, 0, 0, 0)), text,
+                          compress_type=zipfile.ZIP_DEFLATED)
+    return buffer.getvalue()
 
 
 def _tiny_pdf(title: str) -> bytes:

@@ -5,6 +5,7 @@ each of which opens its own short session (never a session kept across reruns).
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from typing import Any, Callable, TypeVar
 
 import streamlit as st
@@ -16,6 +17,7 @@ from core import auth, db, nav
 from core.bootstrap import initialise
 from core.config import ROOT, Settings, current_settings
 from core.errors import UserFacingError
+from core.excel import importer
 from core.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
 from core.services import messages
 from core.services.settings import all_settings
@@ -299,6 +301,26 @@ def upload_round(key: str) -> int:
     return st.session_state.get(f"{key}_round", 0)
 
 
+@contextmanager
+def import_progress(stages: str = "excel.stage_{stage}"):
+    """A progress bar for a long import or export, while the block runs.
+
+    Imports report their stages themselves (reading, validating, writing; see
+    core.excel.importer.reporting); other work calls the yielded `step(stage, fraction)`.
+    The bar goes away when the block ends."""
+    slot = st.empty()
+    bar = slot.progress(0.0, text=t(stages.format(stage="reading")))
+
+    def step(stage: str, fraction: float) -> None:
+        bar.progress(max(0.0, min(1.0, fraction)), text=t(stages.format(stage=stage)))
+
+    try:
+        with importer.reporting(step):
+            yield step
+    finally:
+        slot.empty()
+
+
 def finish_import(preview, *, key: str, commit, flash_key: str, flash) -> None:
     """The end of every dry run: rejected rows (sheet, row, column, reason), the choice to import
     only the valid rows, and one all-or-nothing commit.
@@ -320,7 +342,8 @@ def finish_import(preview, *, key: str, commit, flash_key: str, flash) -> None:
     if st.button(t("member_import.commit"), type="primary", key=f"{key}_commit",
                  disabled=bool(preview.rejects) and not only_valid):
         try:
-            batch = write(lambda session: commit(session, only_valid))
+            with import_progress():
+                batch = write(lambda session: commit(session, only_valid))
         except UserFacingError as error:
             show_error(error)
         else:

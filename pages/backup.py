@@ -14,9 +14,12 @@ ui.show_flash("backup_flash")
 st.subheader(ui.t("backup.make"))
 st.write(ui.t("backup.make_hint"))
 if st.button(ui.t("backup.prepare"), type="primary", key="backup_prepare", icon=":material/backup:"):
-    with st.spinner(ui.t("backup.preparing")):
+    with ui.import_progress("backup.stage_{stage}") as step:
+        step("workbook", 0.1)
         workbook = ui.read(business_export.workbook, ui.lang())
+        step("tables", 0.5)
         st.session_state["backup_file"] = backup.make_backup(ui.engine(), workbook=workbook)
+        step("done", 1.0)
         ui.write(lambda session: put_setting(session, "last_backup_at", utcnow().isoformat(), user_id=user.id))
 prepared = st.session_state.get("backup_file")
 if prepared:

@@ -7,7 +7,7 @@ import streamlit as st
 from core import ui
 from core.auth import STAFF_ROLES
 from core.models import SeatRole
-from core.services import council, members
+from core.services import council, members, table_export
 
 user = ui.guard("council")
 ui.page_header("council", "council.subtitle")
@@ -53,6 +53,9 @@ else:
         ui.t("council.col_unit"): seats["unit"],
         ui.t("council.col_type"): seats["unit_type"].map(lambda c: ui.t(f"member_type.{c}")),
     }), hide_index=True, width="stretch", height=min(38 + 35 * max(len(seats), 1), 420))
+    lang, term_title = ui.lang(), labels[term_id]
+    ui.download_workbook(ui.t("common.export_excel"), lambda: table_export.council(seats, lang, term_title),
+                         file_name=ui.t("council.export_file"), key="council_export")
 
     if is_staff:
         units = dict(ui.read(members.options))

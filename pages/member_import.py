@@ -24,7 +24,8 @@ if upload is None:
 
 content = upload.getvalue()
 try:
-    plan = ui.read(member_exchange.plan, user, content, upload.name)
+    with ui.import_progress():
+        plan = ui.read(member_exchange.plan, user, content, upload.name)
 except UserFacingError as error:
     ui.show_error(error)
     st.stop()

@@ -5,7 +5,7 @@ import streamlit as st
 from core import ui
 from core.auth import STAFF_ROLES
 from core.models import DutyArea
-from core.services import staff
+from core.services import staff, table_export
 
 user = ui.guard("office")
 ui.page_header("office", "office.subtitle")
@@ -33,6 +33,9 @@ else:
         ui.t("office.col_account"): frame["username"],
         ui.t("office.col_active"): frame["active"].map(lambda a: ui.t("common.yes" if a else "common.no")),
     }), hide_index=True, width="stretch", height=38 + 35 * len(frame))
+    lang = ui.lang()
+    ui.download_workbook(ui.t("common.export_excel"), lambda: table_export.office(frame, lang),
+                         file_name=ui.t("office.export_file"), key="office_export")
 
 
 def save(fn, *args, reload=None, **kwargs) -> None:

@@ -7,7 +7,7 @@ import streamlit as st
 from core import charts, ui
 from core.models import MilestoneStatus
 from core.services import plan as plan_service
-from core.services import plan_exchange
+from core.services import plan_exchange, table_export
 
 user = ui.guard("plan")
 ui.page_header("plan", "plan.subtitle")
@@ -140,6 +140,9 @@ with lists_tab:
     staff_id = ui.read(plan_service.staff_id_of, user.id)
     working = plan_service.lists(frame, as_of=as_of, staff_id=staff_id)
     names = ["overdue", "due_soon", "recent"] + (["mine"] if staff_id is not None else [])
+    shown_lists = {name: working[name] for name in names}
+    ui.download_workbook(ui.t("plan.lists_export"), lambda: table_export.plan_lists(shown_lists, lang),
+                         file_name=ui.t("plan.lists_export_file"), key="plan_lists_export")
     for name in names:
         rows = working[name]
         st.markdown(f"**{ui.t(f'plan.list_{name}')}** ({len(rows)})")

@@ -36,7 +36,8 @@ with excel_tab:
         if upload is not None:
             content = upload.getvalue()
             try:
-                preview = ui.read(plan_exchange.plan_updates, user, content, upload.name)
+                with ui.import_progress():
+                    preview = ui.read(plan_exchange.plan_updates, user, content, upload.name)
             except UserFacingError as error:
                 ui.show_error(error)
                 preview = None

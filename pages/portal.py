@@ -3,7 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from core import charts, ui
-from core.services import members, messages, overview
+from core.services import members, messages, overview, table_export
 
 ui.guard("portal")
 settings = ui.platform_settings()
@@ -74,3 +74,6 @@ else:
         tab.dataframe(
             pd.DataFrame({ui.t("portal.col_name"): subset["name"], ui.t("portal.col_city"): subset["city"]}),
             hide_index=True, width="stretch")
+    shown_members = members
+    ui.download_workbook(ui.t("common.export_excel"), lambda: table_export.public_members(shown_members, lang),
+                         file_name=ui.t("portal.export_file"), key="portal_export")

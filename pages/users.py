@@ -6,7 +6,7 @@ from core import ui
 from core.errors import UserFacingError
 from core.excel.writer import Column, Sheet, write_workbook
 from core.models import Role
-from core.services import members, users
+from core.services import members, table_export, users
 
 user = ui.guard("users")
 ui.page_header("users", "users.subtitle")
@@ -44,6 +44,9 @@ st.dataframe(pd.DataFrame({
                            for active, locked in zip(frame["active"], frame["locked"])],
     ui.t("users.last_login"): frame["last_login_at"].map(lambda v: ui.when(v) if pd.notna(v) else ""),
 }), hide_index=True, width="stretch", height=min(38 + 35 * len(frame), 420))
+lang = ui.lang()
+ui.download_workbook(ui.t("common.export_excel"), lambda: table_export.users(frame, lang),
+                     file_name=ui.t("users.export_file"), key="users_export")
 
 units = dict(ui.read(members.options))
 roles = list(Role)

@@ -113,3 +113,64 @@ def test_import_refuses_bad_files_and_roles(url, tmp_path, capsys):
     capsys.readouterr()
     assert main(["--database-url", url, "--json", "import", str(sheet), "--as", "demo-council"]) == 1
     assert _json(capsys)["error"] in ("auth.forbidden", "excel.no_rows")
+
+
+def test_export_members_with_filters_and_milestones_of_a_plan(url, tmp_path, capsys):
+    import openpyxl
+
+    assert main(["--database-url", url, "seed", "--demo"]) == 0
+    target = tmp_path / "schools.xlsx"
+    capsys.readouterr()
+    assert main(["--database-url", url, "--json", "export", "members", str(target),
+                 "--type", "school", "--city", "济南", "--status", "active"]) == 0
+    rows = _json(capsys)["rows"]
+    sheet = openpyxl.load_workbook(target).active
+    header = [cell.value for cell in sheet[1]]
+    found = [dict(zip(header, (cell.value for cell in row))) for row in sheet.iter_rows(min_row=2)]
+    assert 0 < len(found) == rows < 64
+    assert {(r["单位类型"], r["所在城市"], r["状态"]) for r in found} == {("学校", "济南市", "正常")}
+    assert main(["--database-url", url, "--json", "export", "members", str(target),
+                 "--city", "北京"]) == 1
+    assert _json(capsys)["error"] == "member.unknown_city"
+    pack = tmp_path / "pack.xlsx"
+    assert main(["--database-url", url, "--json", "export", "milestones", str(pack), "--plan", "1"]) == 0
+    assert _json(capsys)["ok"] and openpyxl.load_workbook(pack).sheetnames
+    assert main(["--database-url", url, "--json", "export", "milestones", str(pack), "--plan", "999"]) == 1
+    assert _json(capsys)["error"] == "cli.unknown_plan"
+
+
+@pytest.fixture(scope="module")
+def hostile_url(tmp_path_factory):
+    url = f"sqlite:///{tmp_path_factory.mktemp('hostile') / 'cli.db'}"
+    assert main(["--database-url", url, "db", "upgrade"]) == 0
+    assert main(["--database-url", url, "user", "add", "admin1", "--role", "admin",
+                 "--password", "a-good-pass", "--no-force-change"]) == 0
+    return url
+
+
+def _table_counts(url: str) -> tuple[int, ...]:
+    from sqlmodel import func, select
+
+    from core import db
+    from core.models import AuditLog, ImportBatch, MemberUnit, Milestone
+
+    with db.session_scope(db.make_engine(url), write=False) as session:
+        return tuple(session.exec(select(func.count()).select_from(model)).one()
+                     for model in (ImportBatch, MemberUnit, Milestone, AuditLog))
+
+
+def _hostile_cases():
+    from tests.files.make_hostile import CASES
+
+    return CASES
+
+
+@pytest.mark.parametrize("case", _hostile_cases(), ids=lambda case: case.file)
+def test_import_of_each_hostile_file_exits_non_zero_and_writes_nothing(hostile_url, case, capsys):
+    path = ROOT / "tests" / "files" / "hostile" / case.file
+    before = _table_counts(hostile_url)
+    capsys.readouterr()
+    status = main(["--database-url", hostile_url, "--json", "import", str(path), "--kind", case.kind])
+    assert status == 1
+    assert _json(capsys)["error"] == case.key
+    assert _table_counts(hostile_url) == before
