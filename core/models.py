@@ -335,7 +335,10 @@ class Submission(SQLModel, table=True):
 
 class IndicatorValue(SQLModel, table=True):
     __tablename__ = "indicator_value"
-    __table_args__ = (UniqueConstraint("member_id", "indicator_id", "year"),)
+    __table_args__ = (UniqueConstraint("member_id", "indicator_id", "year"),
+                      # yearly totals are answered from this index alone (see migration 0002)
+                      sa.Index("ix_indicator_value_year_status_cover", "year", "status", "indicator_id",
+                               "member_id", "value"))
     id: Optional[int] = Field(default=None, primary_key=True)
     member_id: int = Field(foreign_key="member_unit.id", index=True)
     indicator_id: int = Field(foreign_key="indicator.id", index=True)
