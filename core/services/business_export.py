@@ -9,6 +9,7 @@ from core.excel.writer import Column, Sheet, write_workbook
 from core.i18n import translate
 from core.models import Indicator, IndicatorValue, MemberUnit
 from core.services import council, member_exchange, members, plan as plan_service, plan_exchange, staff
+from core.services import table_export
 from core.services.members import REGISTRY_COLUMNS
 
 
@@ -25,18 +26,8 @@ def workbook(session: Session, lang: str = "zh") -> bytes:
     sheets = [member_exchange.export_sheet(session, _members_frame(session), lang)]
     terms = council.terms(session)
     if terms:
-        seats = council.seats(session, terms[0].id)
-        sheets.append(Sheet(t("page.council"), [
-            Column("seat_role", t("council.col_role"), width=12), Column("person_name", t("council.col_person")),
-            Column("person_title", t("council.col_title")), Column("unit", t("council.col_unit"), width=36)],
-            seats.assign(seat_role=seats["seat_role"].map(lambda r: translate(f"seat_role.{r}", lang)))))
-    office = staff.office(session, include_inactive=True)
-    sheets.append(Sheet(t("page.office"), [
-        Column("name", t("office.col_name")), Column("position", t("office.col_position")),
-        Column("duty_area", t("office.col_duty")), Column("duties", t("office.col_duties"), width=40),
-        Column("phone", t("office.col_phone")), Column("email", t("office.col_email"), width=26)],
-        office.assign(position=office["position"].map(lambda p: translate(f"staff_position.{p}", lang)),
-                      duty_area=office["duty_area"].map(lambda d: translate(f"duty_area.{d}", lang)))))
+        sheets.append(table_export.council_sheet(council.seats(session, terms[0].id), lang))
+    sheets.append(table_export.office_sheet(staff.office(session, include_inactive=True), lang))
     current = plan_service.current_plan(session)
     if current is not None:
         sheets.append(plan_exchange.milestone_sheet(session, current.id, lang=lang))
