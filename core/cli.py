@@ -25,7 +25,7 @@ from core.i18n import translate
 from core.auth import acting_as, find_user
 from core.models import MemberStatus, MemberType, MemberUnit, Plan, User
 from core.reference import CITIES
-from core.services import member_exchange, members, plan_exchange
+from core.services import indicator_exchange, member_exchange, members, plan_exchange
 from core.services import plan as plan_service
 from core.services import business_export, users
 from core.services.settings import excel_limits, put_setting
@@ -57,6 +57,8 @@ def _parser() -> argparse.ArgumentParser:
     template = commands.add_parser("template", help="write an empty (or pre-filled) import workbook")
     template.add_argument("kind", choices=EXCHANGE_KINDS)
     template.add_argument("file")
+    template.add_argument("--member", help="values: the unit's credit code (default: every unit, long format)")
+    template.add_argument("--year", type=int, help="values: the year (default: the reporting year)")
     export = commands.add_parser("export", help="write a formatted workbook of the data")
     export.add_argument("kind", choices=EXCHANGE_KINDS)
     export.add_argument("file")
@@ -68,6 +70,7 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--status", dest="statuses", action="append", default=[],
                         choices=[code.value for code in MemberStatus],
                         help="members: only this status (repeatable; default: every status)")
+    export.add_argument("--year", type=int, help="values: the year (default: the reporting year)")
     export.add_argument("--plan", dest="plan_id", type=int,
                         help="milestones: the plan's id (default: the current plan)")
     load = commands.add_parser("import", help="import a workbook (its kind is recognised from it)")
@@ -157,7 +160,7 @@ def _run(args, engine, settings) -> dict:
         return _user_command(args, session, settings)
 
 
-EXCHANGE_KINDS = ("members", "milestones")
+EXCHANGE_KINDS = ("members", "milestones", "values")
 
 
 def _exchange(args, engine) -> dict:
@@ -172,7 +175,9 @@ def _exchange(args, engine) -> dict:
                     raise UserFacingError("cli.unknown_plan", plan=args.plan_id)
             if args.kind == "milestones" and current_plan is None:
                 raise UserFacingError("plan.no_plans")
-            if args.kind == "members" and args.command == "template":
+            if args.kind == "values":
+                content = _values_workbook(session, args)
+            elif args.kind == "members" and args.command == "template":
                 content = member_exchange.template(args.lang)
             elif args.kind == "members":
                 frame = members.registry(session, _admin_caller(session), _member_filter(args))
@@ -202,7 +207,8 @@ def _exchange(args, engine) -> dict:
             caller = _admin_caller(session)
         planner, committer = {
             "members": (member_exchange.plan, member_exchange.commit),
-            "milestones": (plan_exchange.plan_updates, plan_exchange.commit_updates)}[kind]
+            "milestones": (plan_exchange.plan_updates, plan_exchange.commit_updates),
+            "values": (indicator_exchange.plan, indicator_exchange.commit)}[kind]
         preview = planner(session, caller, content, name)
         summary = {**preview.summary(), "rejects": [
             {"sheet": r.sheet, "row": r.row, "column": r.column,
@@ -246,10 +252,25 @@ def _recognise(content: bytes, name: str, limits) -> str:
     check_bytes(content, name, limits)
     sheets = read_sheets(content, limits)
     for kind, spec in (("members", member_exchange.MEMBER_IMPORT),
-                       ("milestones", plan_exchange.MILESTONE_IMPORT)):
+                       ("milestones", plan_exchange.MILESTONE_IMPORT),
+                       ("values", indicator_exchange.VALUES_IMPORT)):
         if find_table(sheets, spec.aliases, spec.required) is not None:
             return kind
     raise UserFacingError("cli.unknown_workbook")
+
+
+def _values_workbook(session, args) -> bytes:
+    """`template values --member CODE`: that unit's sheet; otherwise every unit in long format."""
+    caller = _admin_caller(session)
+    year = args.year or indicator_exchange.default_year(session)
+    if args.command == "template" and args.member:
+        code = args.member.strip().upper()
+        unit = session.exec(select(MemberUnit).where(MemberUnit.credit_code == code)).first()
+        if unit is None:
+            raise UserFacingError("values_import.unknown_unit", value=args.member)
+        return indicator_exchange.template(session, caller, member_id=unit.id, year=year, lang=args.lang)
+    return indicator_exchange.export_workbook(session, caller, year=year,
+                                              types=getattr(args, "types", []), lang=args.lang)
 
 
 def _admin_caller(session):

@@ -52,6 +52,8 @@ PAGES: tuple[PageSpec, ...] = (
              (Role.MEMBER, *STAFF), "nav.section.indicators"),
     PageSpec("indicator_review", "pages/indicator_review.py", ":material/fact_check:", STAFF,
              "nav.section.indicators"),
+    PageSpec("indicator_import", "pages/indicator_import.py", ":material/upload_file:", STAFF,
+             "nav.section.indicators"),
     PageSpec("indicator_completeness", "pages/indicator_completeness.py", ":material/grid_view:",
              (Role.COUNCIL, *STAFF), "nav.section.indicators"),
     PageSpec("indicator_catalogue", "pages/indicator_catalogue.py", ":material/list_alt:", STAFF,

@@ -191,9 +191,9 @@ def test_reimporting_the_same_file_changes_nothing_and_says_so(session):
 
 
 def test_wrong_template_is_named(session):
-    content = _xlsx([["指标代码", "数值"], ["S01", 5]])
+    content = _xlsx([["项目", "金额"], ["S01", 5]])  # (指标代码 + 数值 is now a values workbook)
     with pytest.raises(UserFacingError) as refused:
-        member_exchange.plan(session, _as(session), content, "values.xlsx")
+        member_exchange.plan(session, _as(session), content, "other.xlsx")
     assert refused.value.key == "excel.wrong_template"
 
 

@@ -90,7 +90,8 @@ class ImportKind:
 # Every kind, so that a workbook of one kind uploaded where another is expected is named.
 # A module defining a kind registers it; the modules listed here are loaded on first need.
 KINDS: dict[str, ImportKind] = {}
-KIND_MODULES = ["core.services.member_exchange", "core.services.plan_exchange"]
+KIND_MODULES = ["core.services.member_exchange", "core.services.plan_exchange",
+                "core.services.indicator_exchange"]
 
 
 def register(kind: ImportKind) -> ImportKind:
