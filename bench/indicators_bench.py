@@ -139,7 +139,7 @@ def main() -> None:
     parser.add_argument("--units", type=int, default=1000)
     parser.add_argument("--indicators", type=int, default=200)
     parser.add_argument("--years", type=int, default=10)
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--keep", help="keep the databases in this directory")
     args = parser.parse_args()
     work = Path(args.keep or tempfile.mkdtemp(prefix="indicators-bench-"))

@@ -75,7 +75,8 @@ st.altair_chart(charts.heatmap(cells, x="year", y="unit", colour="state", colour
 if typed["unit"].nunique() > len(order):
     st.caption(ui.t("indicator_completeness.map_limited", shown=len(order), total=typed["unit"].nunique()))
 
-with st.expander(ui.t("indicator_completeness.fill_title", year=year), icon=":material/grid_on:"):
+# Built only when asked for: it reads every value of the year for the chosen type.
+if st.toggle(ui.t("indicator_completeness.fill_title", year=year), key="indicator_completeness_fill"):
     fill = ui.read(completeness.indicator_fill, year=year, unit_type=unit_type)
     if fill.empty:
         st.caption(ui.t("indicators.no_values"))

@@ -186,3 +186,10 @@ def test_catalogue_sets_a_reporting_window(demo_db_url):
     at.segmented_control(key="indicator_catalogue_section").set_value("windows").run()
     button(at, "common.save").click().run()
     assert not at.exception and [t.value for t in at.toast] == [translate("indicator_catalogue.window_saved")]
+
+
+def test_progress_shows_which_indicators_each_unit_filled(demo_db_url):
+    at = app_as(demo_db_url, "secretariat", "indicator_completeness")
+    charts_before = len(at.get("vega_lite_chart"))
+    at.toggle(key="indicator_completeness_fill").set_value(True).run()
+    assert not at.exception and len(at.get("vega_lite_chart")) == charts_before + 1

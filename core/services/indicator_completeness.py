@@ -32,30 +32,35 @@ def _reporting_types(session: Session) -> set[str]:
     return types
 
 
+def _members(session: Session) -> pd.DataFrame:
+    """Every unit that has been a member, with the dates that decide which years it reports."""
+    rows = session.exec(select(MemberUnit.id, MemberUnit.name, MemberUnit.unit_type, MemberUnit.city,
+                               MemberUnit.is_lead, MemberUnit.joined_on, MemberUnit.exited_on)
+                        .where(MemberUnit.status != MemberStatus.APPLICANT,
+                               MemberUnit.joined_on.is_not(None))).all()
+    return pd.DataFrame([tuple(row) for row in rows], columns=[
+        "member_id", "unit", "unit_type", "city", "is_lead", "joined_on", "exited_on"])
+
+
+def _expected_in(members: pd.DataFrame, types: set[str], year: int) -> pd.DataFrame:
+    joined = members["joined_on"].map(lambda d: d <= date(year, 12, 31))
+    stayed = members["exited_on"].map(lambda d: d is None or pd.isna(d) or d > date(year, 1, 1))
+    reports = members["unit_type"].isin(types) | members["is_lead"].astype(bool)
+    return members[joined & stayed & reports][["member_id", "unit", "unit_type", "city"]]
+
+
 def expected_units(session: Session, year: int) -> pd.DataFrame:
     """member_id, unit, unit_type, city of the units expected to report `year`."""
-    types = _reporting_types(session)
-    rows = session.exec(select(MemberUnit.id, MemberUnit.name, MemberUnit.unit_type, MemberUnit.city,
-                               MemberUnit.is_lead)
-                        .where(MemberUnit.status != MemberStatus.APPLICANT,
-                               MemberUnit.joined_on.is_not(None),
-                               MemberUnit.joined_on <= date(year, 12, 31),
-                               (MemberUnit.exited_on.is_(None)) | (MemberUnit.exited_on > date(year, 1, 1)))
-                        ).all()
-    frame = pd.DataFrame(rows, columns=["member_id", "unit", "unit_type", "city", "is_lead"])
-    return frame[frame["unit_type"].isin(types) | frame["is_lead"]].drop(columns="is_lead")
+    return _expected_in(_members(session), _reporting_types(session), year).reset_index(drop=True)
 
 
 def matrix(session: Session, years: list[int]) -> pd.DataFrame:
     """Member × year: member_id, unit, unit_type, year, status (or "missing"), on_time."""
-    frames = []
-    submitted = pd.DataFrame(session.exec(
+    submitted = pd.DataFrame([tuple(row) for row in session.exec(
         select(Submission.member_id, Submission.year, Submission.status, Submission.on_time)
-        .where(Submission.year.in_(years))).all(), columns=["member_id", "year", "status", "on_time"])
-    for year in years:
-        expected = expected_units(session, year)
-        expected["year"] = year
-        frames.append(expected)
+        .where(Submission.year.in_(years))).all()], columns=["member_id", "year", "status", "on_time"])
+    members, types = _members(session), _reporting_types(session)
+    frames = [_expected_in(members, types, year).assign(year=year) for year in years]
     if not frames:
         return pd.DataFrame(columns=["member_id", "unit", "unit_type", "city", "year", "status", "on_time"])
     frame = pd.concat(frames, ignore_index=True).merge(submitted, on=["member_id", "year"], how="left")
@@ -98,9 +103,9 @@ def indicator_fill(session: Session, *, year: int, unit_type: str, limit: int = 
     chosen = expected.sort_values(["filled", "unit"]).head(limit)
     codes = [i for i in session.exec(select(Indicator).where(Indicator.active, Indicator.formula == "")
                                      .order_by(Indicator.sort_order)).all() if unit_type in i.reporter_types]
-    present = set(session.exec(select(IndicatorValue.member_id, IndicatorValue.indicator_id)
+    present = set(map(tuple, session.exec(select(IndicatorValue.member_id, IndicatorValue.indicator_id)
                                .where(IndicatorValue.year == year, IndicatorValue.value.is_not(None),
-                                      IndicatorValue.member_id.in_(chosen["member_id"].tolist()))).all())
+                                      IndicatorValue.member_id.in_(chosen["member_id"].tolist()))).all()))
     rows = [{"member_id": unit.member_id, "unit": unit.unit, "code": indicator.code,
              "filled": (unit.member_id, indicator.id) in present}
             for unit in chosen.itertuples() for indicator in codes]
