@@ -120,7 +120,8 @@ def target_bullets(frame: pd.DataFrame, *, label: str, value_title: str, rag_lab
     `frame` needs: `label`, progress (0..n %), rag (green/amber/red), value_text, target_text.
     """
     data = frame.assign(rag_label=frame["rag"].map(rag_labels), shown=frame["progress"].clip(upper=130))
-    y = alt.Y(f"{label}:N", sort=None, title=None, axis=alt.Axis(labelLimit=300, labelFont=FONT))
+    y = alt.Y(f"{label}:N", sort=None, title=None,
+              axis=alt.Axis(labelLimit=300, labelFont=FONT, labelOverlap=False))
     bars = alt.Chart(data).mark_bar(cornerRadiusEnd=3, height=14).encode(
         y=y, x=alt.X("shown:Q", title=value_title, scale=alt.Scale(domain=[0, 130])),
         color=alt.Color("rag_label:N", title=legend_title, legend=alt.Legend(orient="top"),
@@ -129,7 +130,7 @@ def target_bullets(frame: pd.DataFrame, *, label: str, value_title: str, rag_lab
                  alt.Tooltip("target_text:N", title=target_label),
                  alt.Tooltip("progress:Q", title=value_title, format=".1f")])
     goal = alt.Chart(pd.DataFrame({"x": [100]})).mark_rule(color="#1B2A3A", strokeDash=[3, 3]).encode(x="x:Q")
-    return _style((bars + goal).properties(height=max(120, 24 * len(data))))
+    return _style((bars + goal).properties(height=max(120, 26 * len(data))))
 
 
 def trend_with_target(frame: pd.DataFrame, *, x_title: str, y_title: str, value_label: str,

@@ -352,6 +352,14 @@ def finish_import(preview, *, key: str, commit, flash_key: str, flash) -> None:
             st.rerun()
 
 
+def link_to_page(page_key: str, label: str, icon: str | None = None) -> None:
+    """A link to another page of the navigation (left out when run outside app.py's navigation)."""
+    try:
+        st.page_link(nav.PAGES_BY_KEY[page_key].path, label=label, icon=icon)
+    except StreamlitPageNotFoundError:
+        pass
+
+
 def page_header(page_key: str, subtitle_key: str | None = None) -> None:
     st.title(t(f"page.{page_key}"))
     if subtitle_key:

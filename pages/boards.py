@@ -63,21 +63,24 @@ with listing:
     st.caption(ui.t("boards.count", n=total))
     if frame.empty:
         st.info(ui.t("boards.empty"), icon=":material/forum:")
-    for row in frame.itertuples():
-        chosen = st.session_state.get(OPEN_KEY) == int(row.id)
-        icon = (":material/chevron_right:" if chosen else ":material/lock:" if row.locked
-                else ":material/visibility_off:" if row.hidden else ":material/chat_bubble:")
-        with st.container(border=True):
-            if st.button(messages.plain_title(row.title), key=f"boards_item_{row.id}",
-                         type="tertiary", icon=icon):
-                st.session_state[OPEN_KEY] = int(row.id)
-                st.rerun()
-            flags = (f" · :orange-badge[{ui.t('boards.locked')}]" if row.locked else "") + \
-                (f" · :gray-badge[{ui.t('boards.hidden')}]" if row.hidden else "")
-            st.caption(f"{board_label(row.board)} · "
-                       + ui.t("boards.topic_meta", author=messages.plain_title(row.author) or "—",
-                              unit=messages.plain_title(row.unit) or "—", posts=row.posts,
-                              at=ui.when(row.last_post_at)) + flags)
+    else:
+        ids = [int(i) for i in frame["id"]]
+        labels, captions = {}, []
+        for row in frame.itertuples():
+            mark = (":material/lock: " if row.locked else "") + \
+                (":material/visibility_off: " if row.hidden else "")
+            labels[int(row.id)] = mark + messages.plain_title(row.title)
+            captions.append(f"{board_label(row.board)} · "
+                            + ui.t("boards.topic_meta", author=messages.plain_title(row.author) or "—",
+                                   unit=messages.plain_title(row.unit) or "—", posts=row.posts,
+                                   at=ui.when(row.last_post_at)))
+        current = st.session_state.get(OPEN_KEY)
+        choice = st.radio(ui.t("boards.list"), ids, format_func=labels.get, captions=captions,
+                          index=ids.index(current) if current in ids else None,
+                          label_visibility="collapsed")
+        if choice is not None and choice != current:
+            st.session_state[OPEN_KEY] = choice
+            st.rerun()
     if pages > 1:
         prev, where, nxt = st.columns([1, 2, 1], vertical_alignment="center")
         if prev.button(ui.t("inbox.prev"), key="boards_prev", disabled=page_no <= 1,

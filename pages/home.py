@@ -4,7 +4,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from core import charts, nav, ui
+from core import charts, ui
 from core.models import Role
 from core.services import messages, overview
 from core.services import plan as plan_service
@@ -56,8 +56,7 @@ with right:
         st.markdown(f"{marker}**{messages.plain_title(notice['title'])}**{badge}  \n"
                     f":gray[{category} · {ui.when(notice['at'])[:10]}]")
     if notices:
-        st.page_link(nav.PAGES_BY_KEY["inbox"].path, label=ui.t("home.all_messages"),
-                     icon=":material/mail:")
+        ui.link_to_page("inbox", ui.t("home.all_messages"), icon=":material/mail:")
 
 if user.role == Role.MEMBER and user.member_id is not None:
     st.subheader(ui.t("home.my_unit"))

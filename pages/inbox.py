@@ -37,21 +37,25 @@ with listing:
     st.caption(ui.t("inbox.counts", total=result.total, unread=result.unread))
     if result.rows.empty:
         st.info(ui.t("inbox.empty"), icon=":material/inbox:")
-    for row in result.rows.itertuples():
-        chosen = st.session_state.get(OPEN_KEY) == int(row.id)
-        icon = (":material/chevron_right:" if chosen else ":material/push_pin:" if row.pinned
-                else ":material/mark_email_unread:" if not row.is_read else ":material/drafts:")
-        with st.container(border=True):
+    else:
+        ids = [int(i) for i in result.rows["id"]]
+        labels, captions = {}, []
+        for row in result.rows.itertuples():
             title = messages.plain_title(row.title)
-            label = title if row.is_read else f"**{title}**"
-            if st.button(label, key=f"inbox_item_{row.id}", type="tertiary", icon=icon):
-                st.session_state[OPEN_KEY] = int(row.id)
-                st.rerun()
+            pin = ":material/push_pin: " if row.pinned else ""
+            labels[int(row.id)] = pin + (title if row.is_read else f"**{title}**")
             badge = "" if row.is_read else f":blue-badge[{ui.t('inbox.unread')}] "
             clip = f" · :material/attach_file: {row.files}" if row.files else ""
-            st.caption(f"{badge}{ui.t(f'message_category.{row.category}')} · "
-                       f"{ui.when(row.publish_at)}"
-                       + (f" · {messages.plain_title(row.author)}" if row.author else "") + clip)
+            captions.append(f"{badge}{ui.t(f'message_category.{row.category}')} · "
+                            f"{ui.when(row.publish_at)}"
+                            + (f" · {messages.plain_title(row.author)}" if row.author else "") + clip)
+        current = st.session_state.get(OPEN_KEY)
+        choice = st.radio(ui.t("inbox.list"), ids, format_func=labels.get, captions=captions,
+                          index=ids.index(current) if current in ids else None,
+                          label_visibility="collapsed")
+        if choice is not None and choice != current:
+            st.session_state[OPEN_KEY] = choice
+            st.rerun()
     if result.pages > 1:
         prev, where, nxt = st.columns([1, 2, 1], vertical_alignment="center")
         if prev.button(ui.t("inbox.prev"), key="inbox_prev", disabled=result.page <= 1,

@@ -29,12 +29,13 @@ def number(value, decimals: int = 0) -> str:
     return f"{value:,.{int(decimals)}f}"
 
 
-controls = st.columns([1, 2, 2])
+controls = st.columns([1, 3], vertical_alignment="bottom")
 year = controls[0].selectbox(ui.t("indicators.year"), years, key="indicators_year")
 may_include = user.role in analysis.PENDING_ROLES
-pending = controls[1].toggle(ui.t("indicators.include_pending"), key="indicators_pending",
-                             help=ui.t("indicators.include_pending_help"), disabled=not may_include)
-controls[2].caption(ui.t("indicators.pending_note" if pending and may_include else "indicators.approved_note"))
+with controls[1]:
+    pending = st.toggle(ui.t("indicators.include_pending"), key="indicators_pending",
+                        help=ui.t("indicators.include_pending_help"), disabled=not may_include)
+    st.caption(ui.t("indicators.pending_note" if pending and may_include else "indicators.approved_note"))
 views = ["scorecard", "trend", "breakdown", "pivot", "unit"]
 view = st.segmented_control(ui.t("indicators.view"), views, default="scorecard", key="indicators_view",
                             format_func=lambda v: ui.t(f"indicators.view_{v}"), label_visibility="collapsed")

@@ -199,7 +199,7 @@ with tab_list:
                            ui.t("notices_manage.audience_line", audience=audience_text(message.audience)),
                            state(frame[frame["id"] == chosen].iloc[0])]))
 
-    edit_col, status_col = st.columns([3, 2], gap="large")
+    edit_col, status_col = st.columns(2, gap="large")
     with status_col:
         st.markdown(f"**{ui.t('notices_manage.read_title')}**")
         status = ui.read(messages.read_status, user, chosen)
@@ -229,13 +229,13 @@ with tab_list:
                 status.units[status.units["status"] == shown]
             st.dataframe(pd.DataFrame({
                 ui.t("notices_manage.col_unit"): units_frame["unit"],
-                ui.t("notices_manage.col_unit_type"): units_frame["unit_type"].map(
-                    lambda c: ui.t(f"member_type.{c}")),
                 ui.t("notices_manage.col_status"): units_frame["status"].map(
                     lambda c: ui.t(f"notices_manage.unit_{c}")),
                 ui.t("notices_manage.col_read_at"): units_frame["read_at"].map(
                     lambda v: "" if v is None or pd.isna(v) else ui.when(v)),
-            }), hide_index=True, width="stretch", height=300)
+                ui.t("notices_manage.col_unit_type"): units_frame["unit_type"].map(
+                    lambda c: ui.t(f"member_type.{c}")),
+            }), hide_index=True, width="stretch")
         others = status.people[status.people["member_id"].isna()]
         if not others.empty:
             with st.expander(ui.t("notices_manage.other_readers", n=len(others))):

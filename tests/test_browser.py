@@ -1,6 +1,7 @@
 """The main flows in real Chromium against `streamlit run app.py` (demo data, SQLite)."""
 from __future__ import annotations
 
+import re
 import shutil
 import time
 from pathlib import Path
@@ -65,8 +66,9 @@ def _heading(page) -> str:
 def _nav_titles(page) -> list[str]:
     links = page.locator('[data-testid="stSidebarNav"] a')
     links.first.wait_for(timeout=TIMEOUT_MS)
-    # Each link reads "<icon ligature>\n\n<title>"; keep the title.
-    return [text.strip().split("\n")[-1] for text in links.all_inner_texts()]
+    # Each link reads "<icon ligature>\n\n<title>"; keep the title, less the inbox's unread count.
+    return [re.sub(r" \(\d+\)$", "", text.strip().split("\n")[-1])
+            for text in links.all_inner_texts()]
 
 
 def _settle(check) -> None:
