@@ -155,7 +155,8 @@ def heatmap(frame: pd.DataFrame, *, x: str, y: str, colour: str, colours: dict[s
     """Categorical cells (e.g. unit × year coloured by report status)."""
     return _style(alt.Chart(frame).mark_rect(stroke="white", strokeWidth=1).encode(
         x=alt.X(f"{x}:O", title=x_title, axis=alt.Axis(labelAngle=0, orient="top", labelFont=FONT)),
-        y=alt.Y(f"{y}:N", title=y_title, sort=sort_y, axis=alt.Axis(labelLimit=260, labelFont=FONT)),
+        y=alt.Y(f"{y}:N", title=y_title, sort=sort_y,
+                axis=alt.Axis(labelLimit=260, labelFont=FONT, labelOverlap=False)),
         color=alt.Color(f"{colour}:N", title=legend_title, legend=alt.Legend(orient="top"),
                         scale=alt.Scale(domain=list(colours), range=list(colours.values()))),
         tooltip=[alt.Tooltip(f"{y}:N", title=y_title), alt.Tooltip(f"{x}:O", title=x_title),

@@ -49,6 +49,7 @@ class _Builder:
     staff: dict[str, list[StaffMember]] = field(default_factory=dict)
     users: dict[str, User] = field(default_factory=dict)
     indicators: dict[str, Indicator] = field(default_factory=dict)
+    levels: dict[tuple[int, str], float] = field(default_factory=dict)
 
     def person(self) -> str:
         return self.rng.choice(D.SURNAMES) + self.rng.choice(D.GIVEN)
@@ -248,7 +249,10 @@ class _Builder:
             code, reporters, decimals, base = row[0], row[5], row[9], row[10]
             if unit.unit_type not in reporters or not base:
                 continue
-            raw = base * size * growth * self.rng.uniform(0.7, 1.3)
+            # A unit's own level per indicator, then modest year-on-year noise: real reports
+            # rarely swing past the change that needs a comment.
+            level = self.levels.setdefault((unit.id, code), self.rng.uniform(0.7, 1.3))
+            raw = base * size * growth * level * self.rng.uniform(0.94, 1.06)
             values[code] = round(raw, decimals) if decimals else float(round(raw))
         if "S03" in values:
             values["S04"] = float(round(values["S03"] * self.rng.uniform(0.35, 0.7)))

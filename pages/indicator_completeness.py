@@ -13,7 +13,7 @@ ui.show_flash("indicator_completeness_flash")
 
 settings = ui.platform_settings()
 years = sorted(set(ui.read(analysis.years)) | {int(settings.get("reporting_year") or 2021)}, reverse=True)
-year = st.selectbox(ui.t("indicators.year"), years, key="indicator_completeness_year")
+year = st.columns([1, 3])[0].selectbox(ui.t("indicators.year"), years, key="indicator_completeness_year")
 shown_years = sorted(y for y in years if year - 4 <= y <= year)
 frame = ui.read(completeness.matrix, shown_years)
 rates = completeness.rates(frame)

@@ -107,11 +107,22 @@ elif view == "pivot":
     if long.empty:
         st.caption(ui.t("indicators.no_values"))
         st.stop()
+    layout = st.radio(ui.t("indicators.pivot_layout"), ["types", "years"], horizontal=True,
+                      key="indicators_pivot_layout", format_func=lambda v: ui.t(f"indicators.pivot_{v}", year=year))
     long = long.assign(indicator=long["indicator_id"].map(labels),
                        type=long["unit_type"].map(lambda code: ui.t(f"member_type.{code}")))
-    table = long.pivot_table(index="indicator", columns=["year", "type"], values="value", aggfunc="sum")
+    if layout == "types":  # one year, a column per member type and the group total
+        shown = long[long["year"] == year]
+        table = shown.pivot_table(index="indicator", columns="type", values="value", aggfunc="sum")
+        totals = card.set_index("label")["value"]
+        table[ui.t("indicators.group_total")] = totals.reindex(table.index)
+    else:  # the group total per year
+        table = (ui.read(analysis.totals, user, include_pending=pending)
+                 .assign(indicator=lambda f: f["indicator_id"].map(labels))
+                 .pivot_table(index="indicator", columns="year", values="value", aggfunc="first"))
     table = table.reindex([labels[i] for i in labels if labels[i] in table.index])
-    table.columns = [f"{y} · {t}" for y, t in table.columns]
+    table.columns = [str(c) for c in table.columns]
+    table.index.name = ui.t("indicators.col_indicator")
     st.dataframe(table.round(1), width="stretch")
     flat = table.round(1).reset_index()
     columns = [Column(str(c), str(c), kind="number" if i else "text", width=14 if i else 36)

@@ -1,15 +1,15 @@
-"""The business data as one workbook for people: members (importable), council, office,
-milestones (importable), indicator values. Goes into every backup."""
+"""The business data as one workbook for people: members, council, office, milestones and
+indicator values. Goes into every backup. The members, milestones and values sheets are in the
+formats their imports read, so the workbook imports back (each kind from its own sheet)."""
 from __future__ import annotations
 
 import pandas as pd
 from sqlmodel import Session, select
 
 from core.excel.writer import Column, Sheet, write_workbook
-from core.i18n import translate
-from core.models import Indicator, IndicatorValue, MemberUnit
+from core.models import IndicatorValue, MemberUnit
 from core.services import council, member_exchange, members, plan as plan_service, plan_exchange, staff
-from core.services import table_export
+from core.services import indicator_exchange, table_export
 from core.services.members import REGISTRY_COLUMNS
 
 
@@ -22,7 +22,6 @@ def _members_frame(session: Session) -> pd.DataFrame:
 
 
 def workbook(session: Session, lang: str = "zh") -> bytes:
-    t = lambda key: translate(key, lang)  # noqa: E731
     sheets = [member_exchange.export_sheet(session, _members_frame(session), lang)]
     terms = council.terms(session)
     if terms:
@@ -31,15 +30,9 @@ def workbook(session: Session, lang: str = "zh") -> bytes:
     current = plan_service.current_plan(session)
     if current is not None:
         sheets.append(plan_exchange.milestone_sheet(session, current.id, lang=lang))
-    values = session.exec(select(MemberUnit.name, Indicator.code, Indicator.name_zh, IndicatorValue.year,
-                                 IndicatorValue.value, IndicatorValue.status)
-                          .join(MemberUnit, MemberUnit.id == IndicatorValue.member_id)
-                          .join(Indicator, Indicator.id == IndicatorValue.indicator_id)
-                          .order_by(IndicatorValue.year, MemberUnit.id, Indicator.sort_order)).all()
-    sheets.append(Sheet(t("backup.sheet_values"), [
-        Column("unit", t("members.f_name"), width=34), Column("code", t("backup.col_code"), width=8),
-        Column("indicator", t("backup.col_indicator"), width=26), Column("year", t("plan.year"), "int", 8),
-        Column("value", t("backup.col_value"), "number", 12), Column("status", t("plan.col_status"), width=10)],
-        [{"unit": u, "code": c, "indicator": n, "year": y, "value": v,
-          "status": translate(f"value_status.{s}", lang)} for u, c, n, y, v, s in values]))
+    # Indicator values in the long format the values import reads, every year one after another.
+    years = sorted(session.exec(select(IndicatorValue.year).distinct()).all())
+    rows = [row for year in years for row in indicator_exchange.export_rows(session, year=year, lang=lang)
+            if row["value"] is not None or row["comment"]]
+    sheets.append(indicator_exchange.long_sheet(rows, lang, export=True))
     return write_workbook(sheets)

@@ -71,6 +71,7 @@ def _with_derived(frame: pd.DataFrame, catalogue: list[Indicator], group: list[s
     how = frame["indicator_id"].map({i: by_id[i].aggregation for i in by_id})
     frame["value"] = frame["sum"].where(how == Aggregation.SUM,
                                         frame["avg"].where(how == Aggregation.AVERAGE, frame["latest"]))
+    frame["value"] = pd.to_numeric(frame["value"], errors="coerce")
     frame["code"] = frame["indicator_id"].map({i: by_id[i].code for i in by_id})
     out = [frame[["indicator_id", "code", "year", *group, "value", "units"]]]
     derived = [i for i in catalogue if i.formula]
@@ -84,7 +85,8 @@ def _with_derived(frame: pd.DataFrame, catalogue: list[Indicator], group: list[s
                              **dict(zip(["year", *group], key)),
                              "value": evaluate(indicator.formula, values.to_dict()), "units": None})
         out.append(pd.DataFrame(rows))
-    return pd.concat(out, ignore_index=True) if len(out) > 1 else out[0]
+    result = pd.concat(out, ignore_index=True) if len(out) > 1 else out[0]
+    return result.assign(value=pd.to_numeric(result["value"], errors="coerce"))
 
 
 def totals(session: Session, current: CurrentUser | None, *, include_pending: bool = False,

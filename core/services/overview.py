@@ -72,8 +72,9 @@ def reporting_status(session: Session, year: int, member_id: int | None = None) 
     if member_id is not None:
         query = query.where(Submission.member_id == member_id)
     counts = dict(session.exec(query.group_by(Submission.status)).all())
-    expected = session.exec(select(func.count()).select_from(MemberUnit)
-                            .where(MemberUnit.status == MemberStatus.ACTIVE)).one()
+    # The same units the reporting-progress page expects (members that year whose type reports).
+    from core.services.indicator_completeness import expected_units
+    expected = len(expected_units(session, year))
     reported = sum(counts.get(s, 0) for s in (ValueStatus.SUBMITTED, ValueStatus.APPROVED))
     return {"expected": expected if member_id is None else 1, "reported": reported,
             "approved": counts.get(ValueStatus.APPROVED, 0),
