@@ -321,6 +321,48 @@ def import_progress(stages: str = "excel.stage_{stage}"):
         slot.empty()
 
 
+def dry_run(plan, *args, **kwargs):
+    """Read and check an uploaded workbook with a progress bar; the preview, or None after
+    showing why the file was refused (nothing is written either way)."""
+    try:
+        with import_progress():
+            return read(plan, *args, **kwargs)
+    except UserFacingError as error:
+        show_error(error)
+        return None
+
+
+def import_counts(preview, kinds=("add", "change", "unchanged", "rejected")) -> None:
+    """The dry run's counts as metrics, and the sheet the rows were found on."""
+    summary = preview.summary()
+    for column, kind in zip(st.columns(len(kinds)), kinds):
+        column.metric(t(f"member_import.count_{kind}"), summary[kind])
+    if getattr(preview, "sheet", ""):
+        st.caption(t("member_import.sheet_found", sheet=preview.sheet))
+
+
+def values_preview(preview) -> None:
+    """An indicator-values dry run: the counts, the values to add and the changes (old → new)."""
+    import_counts(preview)
+    heads = {"row": t("excel.col_row"), "unit": t("values_import.col_unit"),
+             "year": t("values_import.col_year"), "code": t("values_import.col_code")}
+
+    def where(p) -> dict:
+        return {heads["row"]: p.row, heads["unit"]: p.label, heads["year"]: p.values["year"],
+                heads["code"]: p.values["code"]}
+
+    if preview.adds:
+        st.subheader(t("values_import.adds"))
+        st.dataframe([{**where(p), t("values_import.col_value"): p.values["value"]} for p in preview.adds],
+                     hide_index=True, width="stretch")
+    if preview.changes:
+        st.subheader(t("values_import.changes"))
+        st.dataframe([{**where(p), t("excel.col_field"): t(f"values_import.f_{name}"),
+                       t("excel.col_old"): "" if old is None else str(old), t("excel.col_new"): str(new)}
+                      for p in preview.changes for name, (old, new) in p.changes.items()],
+                     hide_index=True, width="stretch")
+
+
 def finish_import(preview, *, key: str, commit, flash_key: str, flash) -> None:
     """The end of every dry run: rejected rows (sheet, row, column, reason), the choice to import
     only the valid rows, and one all-or-nothing commit.

@@ -5,6 +5,7 @@ from core import ui
 from core.models import Role, ValueStatus
 from core.services import indicator_completeness as completeness
 from core.services import indicator_entry as entry
+from core.services import indicator_exchange as exchange
 from core.services.settings import reporting_deadline
 
 user = ui.guard("indicator_entry")
@@ -96,31 +97,6 @@ if not locked:
                           flash="indicator_entry.submitted_flash", reload=(scope, member_id))
 
 # ---------------------------------------------------------------- Excel: this unit's template and upload
-import pandas as pd  # noqa: E402
-
-from core.errors import UserFacingError  # noqa: E402
-from core.services import indicator_exchange as exchange  # noqa: E402
-
-
-def _values_preview(preview) -> None:
-    """The dry run's counts and its adds and changes (old → new)."""
-    summary = preview.summary()
-    for column, key in zip(st.columns(4), ("add", "change", "unchanged", "rejected")):
-        column.metric(ui.t(f"member_import.count_{key}"), summary[key])
-    heads = {"row": ui.t("excel.col_row"), "unit": ui.t("values_import.col_unit"),
-             "year": ui.t("values_import.col_year"), "code": ui.t("values_import.col_code")}
-    if preview.adds:
-        st.subheader(ui.t("values_import.adds"))
-        st.dataframe(pd.DataFrame([{heads["row"]: p.row, heads["unit"]: p.label, heads["year"]: p.values["year"],
-                                    heads["code"]: p.values["code"], ui.t("values_import.col_value"): p.values["value"]}
-                                   for p in preview.adds]), hide_index=True, width="stretch")
-    if preview.changes:
-        st.subheader(ui.t("values_import.changes"))
-        st.dataframe(pd.DataFrame([{heads["row"]: p.row, heads["unit"]: p.label, heads["year"]: p.values["year"],
-                                    heads["code"]: p.values["code"], ui.t("excel.col_field"): ui.t(f"values_import.f_{name}"),
-                                    ui.t("excel.col_old"): "" if old is None else str(old), ui.t("excel.col_new"): str(new)}
-                                   for p in preview.changes for name, (old, new) in p.changes.items()]),
-                     hide_index=True, width="stretch")
 
 
 def _imported(batch):
@@ -139,18 +115,14 @@ with st.expander(ui.t("values_import.expander"), icon=":material/table_view:"):
         upload = st.file_uploader(ui.t("values_import.upload"), type=["xlsx", "xls", "xlsm"],
                                   key=f"indicator_entry_file_{ui.upload_round('indicator_entry_import')}",
                                   help=ui.t("values_import.upload_help"))
-        if upload is not None:
+        preview = None if upload is None else ui.dry_run(exchange.plan, user, upload.getvalue(),
+                                                         upload.name, member_id=member_id)
+        if preview is not None:
             content = upload.getvalue()
-            try:
-                with ui.import_progress():
-                    preview = ui.read(exchange.plan, user, content, upload.name, member_id=member_id)
-            except UserFacingError as error:
-                ui.show_error(error)
-            else:
-                _values_preview(preview)
-                ui.finish_import(
-                    preview, key="indicator_entry_import", flash_key="indicator_entry_flash",
-                    commit=lambda session, only_valid: exchange.commit(
-                        session, user, exchange.plan(session, user, content, upload.name, member_id=member_id),
-                        only_valid=only_valid),
-                    flash=_imported)
+            ui.values_preview(preview)
+            ui.finish_import(
+                preview, key="indicator_entry_import", flash_key="indicator_entry_flash",
+                commit=lambda session, only_valid: exchange.commit(
+                    session, user, exchange.plan(session, user, content, upload.name, member_id=member_id),
+                    only_valid=only_valid),
+                flash=_imported)

@@ -1,10 +1,8 @@
 """Indicator data import (指标数据导入): the secretariat's bulk template / export for a year and
 the bulk import of many units' values (long format, or a unit's template), dry run first."""
-import pandas as pd
 import streamlit as st
 
 from core import ui
-from core.errors import UserFacingError
 from core.models import MemberType
 from core.services import indicator_exchange as exchange
 
@@ -30,32 +28,10 @@ if upload is None:
     st.stop()
 
 content = upload.getvalue()
-try:
-    with ui.import_progress():
-        preview = ui.read(exchange.plan, user, content, upload.name)
-except UserFacingError as error:
-    ui.show_error(error)
+preview = ui.dry_run(exchange.plan, user, content, upload.name)
+if preview is None:
     st.stop()
-
-summary = preview.summary()
-for column, key in zip(st.columns(4), ("add", "change", "unchanged", "rejected")):
-    column.metric(ui.t(f"member_import.count_{key}"), summary[key])
-st.caption(ui.t("member_import.sheet_found", sheet=preview.sheet))
-heads = {"row": ui.t("excel.col_row"), "unit": ui.t("values_import.col_unit"),
-         "year": ui.t("values_import.col_year"), "code": ui.t("values_import.col_code")}
-if preview.adds:
-    st.subheader(ui.t("values_import.adds"))
-    st.dataframe(pd.DataFrame([{heads["row"]: p.row, heads["unit"]: p.label, heads["year"]: p.values["year"],
-                                heads["code"]: p.values["code"], ui.t("values_import.col_value"): p.values["value"]}
-                               for p in preview.adds]), hide_index=True, width="stretch")
-if preview.changes:
-    st.subheader(ui.t("values_import.changes"))
-    st.dataframe(pd.DataFrame([{heads["row"]: p.row, heads["unit"]: p.label, heads["year"]: p.values["year"],
-                                heads["code"]: p.values["code"],
-                                ui.t("excel.col_field"): ui.t(f"values_import.f_{name}"),
-                                ui.t("excel.col_old"): "" if old is None else str(old), ui.t("excel.col_new"): str(new)}
-                               for p in preview.changes for name, (old, new) in p.changes.items()]),
-                 hide_index=True, width="stretch")
+ui.values_preview(preview)
 ui.finish_import(
     preview, key="indicator_import", flash_key="indicator_import_flash",
     commit=lambda session, only_valid: exchange.commit(

@@ -3,7 +3,6 @@ import pandas as pd
 import streamlit as st
 
 from core import ui
-from core.errors import UserFacingError
 from core.services import member_exchange
 
 user = ui.guard("member_import")
@@ -23,18 +22,10 @@ if upload is None:
     st.stop()
 
 content = upload.getvalue()
-try:
-    with ui.import_progress():
-        plan = ui.read(member_exchange.plan, user, content, upload.name)
-except UserFacingError as error:
-    ui.show_error(error)
+plan = ui.dry_run(member_exchange.plan, user, content, upload.name)
+if plan is None:
     st.stop()
-
-summary = plan.summary()
-cols = st.columns(4)
-for column, key in zip(cols, ("add", "change", "unchanged", "rejected")):
-    column.metric(ui.t(f"member_import.count_{key}"), summary[key])
-st.caption(ui.t("member_import.sheet_found", sheet=plan.sheet))
+ui.import_counts(plan)
 
 
 def label(field: str) -> str:

@@ -5,7 +5,6 @@ import pandas as pd
 import streamlit as st
 
 from core import ui
-from core.errors import UserFacingError
 from core.services import plan as plan_service
 from core.services import plan_exchange
 
@@ -35,17 +34,9 @@ with excel_tab:
                                   key=f"plan_manage_file_{ui.upload_round('plan_manage')}")
         if upload is not None:
             content = upload.getvalue()
-            try:
-                with ui.import_progress():
-                    preview = ui.read(plan_exchange.plan_updates, user, content, upload.name)
-            except UserFacingError as error:
-                ui.show_error(error)
-                preview = None
+            preview = ui.dry_run(plan_exchange.plan_updates, user, content, upload.name)
             if preview is not None:
-                summary = preview.summary()
-                cols = st.columns(3)
-                for column, key in zip(cols, ("change", "unchanged", "rejected")):
-                    column.metric(ui.t(f"member_import.count_{key}"), summary[key])
+                ui.import_counts(preview, ("change", "unchanged", "rejected"))
                 if preview.changes:
                     st.dataframe(pd.DataFrame([
                         {ui.t("excel.col_row"): p.row, ui.t("plan.col_no"): p.key,

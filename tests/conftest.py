@@ -24,7 +24,7 @@ from core import db  # noqa: E402
 from core.auth import hash_password  # noqa: E402
 from core.credit_code import make as make_credit_code  # noqa: E402
 from core.demo import seed_demo  # noqa: E402
-from core.models import MemberUnit, User  # noqa: E402
+from core.models import Indicator, MemberUnit, User  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -70,6 +70,15 @@ def make_user(session: Session, *, role: str = "secretariat", password: str = "c
     session.add(user)
     session.flush()
     return user
+
+
+def make_indicator(session: Session, code: str, *, reporters=("school",), formula="", lo=0.0, hi=1000.0, **fields):
+    row = Indicator(code=code, name_zh=f"指标{code}", name_en=f"Indicator {code}",
+                    reporter_types=list(reporters) if not formula else [], formula=formula,
+                    min_value=lo, max_value=hi, **fields)
+    session.add(row)
+    session.flush()
+    return row
 
 
 # ---------------------------------------------------------------- a seeded demo database file

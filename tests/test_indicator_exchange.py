@@ -17,19 +17,10 @@ from core.models import (
     AuditLog, ImportBatch, Indicator, IndicatorValue, MemberUnit, Submission, User, ValueStatus,
 )
 from core.services import indicator_entry, indicator_exchange as vx, member_exchange
-from tests.conftest import make_member, make_user
+from tests.conftest import make_indicator, make_member, make_user
 
 YEAR = 2024
 LONG = ["统一社会信用代码", "单位名称", "年度", "指标代码", "数值", "说明"]
-
-
-def make_indicator(session, code, *, reporters=("school",), formula="", lo=0.0, hi=1000.0, **fields):
-    row = Indicator(code=code, name_zh=f"指标{code}", name_en=f"Indicator {code}",
-                    reporter_types=list(reporters) if not formula else [], formula=formula,
-                    min_value=lo, max_value=hi, **fields)
-    session.add(row)
-    session.flush()
-    return row
 
 
 def seed(session):

@@ -18,16 +18,7 @@ from core.services import indicator_completeness as completeness
 from core.services import indicator_entry as entry
 from core.services import indicator_review as review
 from core.services import indicators
-from tests.conftest import make_member, make_user
-
-
-def make_indicator(session, code, *, reporters=("school",), formula="", lo=0.0, hi=1000.0, **fields):
-    row = Indicator(code=code, name_zh=f"指标{code}", name_en=f"Indicator {code}",
-                    reporter_types=list(reporters) if not formula else [], formula=formula,
-                    min_value=lo, max_value=hi, **fields)
-    session.add(row)
-    session.flush()
-    return row
+from tests.conftest import make_indicator, make_member, make_user
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 from sqlmodel import Session, select
 
-from core.excel.writer import Column, Sheet, write_workbook
+from core.excel.writer import write_workbook
 from core.models import IndicatorValue, MemberUnit
 from core.services import council, member_exchange, members, plan as plan_service, plan_exchange, staff
 from core.services import indicator_exchange, table_export

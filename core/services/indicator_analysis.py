@@ -8,7 +8,6 @@ inputs, so "employment rate" is total employed / total graduates, not an average
 from __future__ import annotations
 
 import pandas as pd
-import sqlalchemy as sa
 from sqlmodel import Session, func, select
 
 from core.auth import CurrentUser, STAFF_ROLES

@@ -12,7 +12,7 @@ from core import audit
 from core.auth import CurrentUser, STAFF_ROLES, require_role
 from core.db import update_versioned
 from core.errors import NotFound, ValidationFailed
-from core.models import Indicator, IndicatorValue, MemberUnit, Submission, ValueStatus
+from core.models import IndicatorValue, MemberUnit, Submission, ValueStatus
 from core.services.indicator_entry import check
 from core.services.indicators import reported_for
 from core.services.settings import get_setting
@@ -86,13 +86,20 @@ def approve(session: Session, current: CurrentUser, *, submission_id: int, expec
             status=ValueStatus.APPROVED, reason="", action="report_approved")
 
 
-def _tell_unit(session: Session, current: CurrentUser, submission: Submission, title_key: str,
-               body_key: str, reason: str) -> None:
-    """A message to the unit's liaisons, in the platform's default language."""
+def _send_back(session: Session, current: CurrentUser, submission_id: int, expected_version: int,
+               reason: str, *, allowed_from: str, action: str, message: tuple[str, str]) -> None:
+    """Return a report to the unit with a reason, which it sees on its page and in its inbox."""
     from core.i18n import translate
     from core.services import messages
 
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed("indicator.reason_required")
+    submission = _decide(session, current, submission_id, expected_version, allowed_from=(allowed_from,),
+                         status=ValueStatus.REJECTED, reason=reason[:2000], action=action)
     unit = session.get(MemberUnit, submission.member_id)
+    # In the platform's default language: the unit's liaisons may each use another.
+    title_key, body_key = message
     messages.send_system(session, title=translate(title_key, year=submission.year, unit=unit.name),
                          body=translate(body_key, year=submission.year, reason=reason),
                          member_ids=[submission.member_id], sender=current)
@@ -100,28 +107,12 @@ def _tell_unit(session: Session, current: CurrentUser, submission: Submission, t
 
 def reject(session: Session, current: CurrentUser, *, submission_id: int, expected_version: int,
            reason: str) -> None:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationFailed("indicator.reason_required")
-    submission = _decide(session, current, submission_id, expected_version,
-                         allowed_from=(ValueStatus.SUBMITTED,), status=ValueStatus.REJECTED,
-                         reason=reason[:2000], action="report_rejected")
-    _tell_unit(session, current, submission, "indicator.rejected_message_title",
-               "indicator.rejected_message_body", reason)
+    _send_back(session, current, submission_id, expected_version, reason, allowed_from=ValueStatus.SUBMITTED,
+               action="report_rejected", message=("indicator.rejected_message_title", "indicator.rejected_message_body"))
 
 
 def reopen(session: Session, current: CurrentUser, *, submission_id: int, expected_version: int,
            reason: str) -> None:
     """Unlock an approved report so the unit can correct it (it then goes through review again)."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationFailed("indicator.reason_required")
-    submission = _decide(session, current, submission_id, expected_version,
-                         allowed_from=(ValueStatus.APPROVED,), status=ValueStatus.REJECTED,
-                         reason=reason[:2000], action="report_reopened")
-    _tell_unit(session, current, submission, "indicator.reopened_message_title",
-               "indicator.reopened_message_body", reason)
-
-
-def indicator_names(session: Session) -> dict[int, Indicator]:
-    return {row.id: row for row in session.exec(select(Indicator)).all()}
+    _send_back(session, current, submission_id, expected_version, reason, allowed_from=ValueStatus.APPROVED,
+               action="report_reopened", message=("indicator.reopened_message_title", "indicator.reopened_message_body"))
