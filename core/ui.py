@@ -288,6 +288,15 @@ def download_workbook(label: str, make: Callable[[], bytes], *, file_name: str, 
                        icon=":material/download:")
 
 
+def export_table(frame, title: str, *, key: str) -> None:
+    """An "Export to Excel" button for a table exactly as the page shows it."""
+    from core.services import table_export
+
+    shown = frame.copy()
+    download_workbook(t("common.export_excel"), lambda: table_export.shown(shown, title),
+                      file_name=f"{title}.xlsx", key=key)
+
+
 def show_flash(state_key: str) -> None:
     """A confirmation kept for the run after a save, shown as a toast (it outlives reruns)."""
     flash = st.session_state.pop(state_key, None)

@@ -22,7 +22,7 @@ section = st.segmented_control(ui.t("indicator_catalogue.section"), ["list", "ta
                                label_visibility="collapsed") or "list"
 
 if section == "list":
-    st.dataframe(pd.DataFrame({
+    listing = pd.DataFrame({
         ui.t("indicator_catalogue.col_code"): catalogue["code"],
         ui.t("indicators.col_indicator"): catalogue["name_zh" if lang == "zh" else "name_en"],
         ui.t("indicators.col_unit"): catalogue["unit_zh" if lang == "zh" else "unit_en"],
@@ -35,7 +35,9 @@ if section == "list":
         ui.t("indicator_catalogue.col_formula"): catalogue["formula"],
         ui.t("indicator_catalogue.col_active"): catalogue["active"].map(
             lambda a: ui.t("common.yes" if a else "common.no")),
-    }), hide_index=True, width="stretch")
+    })
+    st.dataframe(listing, hide_index=True, width="stretch")
+    ui.export_table(listing, ui.t("page.indicator_catalogue"), key="indicator_catalogue_export")
 
     options = [None, *catalogue["id"].tolist()]
     names = {None: ui.t("indicator_catalogue.new"),

@@ -27,7 +27,7 @@ cols[0].metric(ui.t("indicator_completeness.expected"), int(now["expected"]), bo
 cols[1].metric(ui.t("indicator_completeness.reported"), int(now["reported"]), border=True)
 cols[2].metric(ui.t("indicator_completeness.reporting_rate"), f"{now['reporting_rate']:.0f}%", border=True)
 cols[3].metric(ui.t("indicator_completeness.on_time_rate"), f"{now['on_time_rate']:.0f}%", border=True)
-st.dataframe(pd.DataFrame({
+rates_table = pd.DataFrame({
     ui.t("indicators.year"): rates["year"].astype(str),
     ui.t("indicator_completeness.expected"): rates["expected"],
     ui.t("indicator_completeness.reported"): rates["reported"],
@@ -35,20 +35,25 @@ st.dataframe(pd.DataFrame({
     ui.t("indicator_completeness.on_time"): rates["on_time"],
     ui.t("indicator_completeness.reporting_rate"): rates["reporting_rate"].round(1),
     ui.t("indicator_completeness.on_time_rate"): rates["on_time_rate"].round(1),
-}), hide_index=True, width="stretch")
+})
+st.dataframe(rates_table, hide_index=True, width="stretch")
+ui.export_table(rates_table, ui.t("page.indicator_completeness"), key="indicator_completeness_export_rates")
 
 missing = ui.read(completeness.not_reported, year)
 st.subheader(ui.t("indicator_completeness.missing_title", year=year, count=len(missing)))
 if missing.empty:
     st.success(ui.t("indicator_completeness.all_reported"), icon=":material/check_circle:")
 else:
-    st.dataframe(pd.DataFrame({
+    missing_table = pd.DataFrame({
         ui.t("indicators.col_member"): missing["unit"],
         ui.t("indicators.col_type"): missing["unit_type"].map(lambda c: ui.t(f"member_type.{c}")),
         ui.t("indicators.col_city"): missing["city"],
         ui.t("indicator_completeness.col_status"): missing["status"].map(
             lambda s: ui.t(f"indicator_completeness.status_{s}")),
-    }), hide_index=True, width="stretch")
+    })
+    st.dataframe(missing_table, hide_index=True, width="stretch")
+    ui.export_table(missing_table, ui.t("indicator_completeness.missing_sheet", year=year),
+                    key="indicator_completeness_export_missing")
     if user.role != Role.COUNCIL and st.button(ui.t("indicator_completeness.remind", count=len(missing)),
                                                type="primary", key="indicator_completeness_remind",
                                                icon=":material/notifications:"):

@@ -31,7 +31,7 @@ if status == "mirror":
         st.warning(ui.t("indicator_review.mirror_flag", flow=ui.t(row.flow), year=row.year,
                         school=f"{row.school_side:,.0f}", enterprise=f"{row.enterprise_side:,.0f}",
                         gap=f"{row.gap_pct:.0f}"), icon=":material/compare_arrows:")
-    st.dataframe(pd.DataFrame({
+    mirror_table = pd.DataFrame({
         ui.t("indicator_review.col_flow"): frame["flow"].map(ui.t),
         ui.t("indicators.year"): frame["year"].astype(str),
         ui.t("indicator_review.col_school_side"): frame["school_code"] + " " + frame["school_side"].map("{:,.0f}".format),
@@ -39,14 +39,16 @@ if status == "mirror":
         + frame["enterprise_side"].map("{:,.0f}".format),
         ui.t("indicator_review.col_gap"): frame["gap_pct"].round(1),
         ui.t("indicator_review.col_flagged"): frame["flagged"].map(lambda f: "⚠" if f else ""),
-    }), hide_index=True, width="stretch")
+    })
+    st.dataframe(mirror_table, hide_index=True, width="stretch")
+    ui.export_table(mirror_table, ui.t("indicator_review.mirror"), key="indicator_review_export_mirror")
     st.stop()
 
 queue = ui.read(review.queue, status=status)
 if queue.empty:
     st.info(ui.t(f"indicator_review.empty_{status}"), icon=":material/inbox:")
     st.stop()
-st.dataframe(pd.DataFrame({
+queue_table = pd.DataFrame({
     ui.t("indicators.col_member"): queue["unit"],
     ui.t("indicators.col_type"): queue["unit_type"].map(lambda c: ui.t(f"member_type.{c}")),
     ui.t("indicators.year"): queue["year"].astype(str),
@@ -54,7 +56,9 @@ st.dataframe(pd.DataFrame({
     ui.t("indicator_review.col_on_time"): queue["on_time"].map(
         lambda v: "" if v is None or pd.isna(v) else ui.t("common.yes" if v else "common.no")),
     ui.t("indicator_review.col_reason"): queue["reason"],
-}), hide_index=True, width="stretch")
+})
+st.dataframe(queue_table, hide_index=True, width="stretch")
+ui.export_table(queue_table, ui.t(f"value_status.{status}"), key="indicator_review_export_queue")
 
 labels = {int(r.id): f"{r.unit} · {r.year}" for r in queue.itertuples()}
 chosen = st.selectbox(ui.t("indicator_review.pick"), list(labels), format_func=labels.get,
@@ -65,7 +69,7 @@ detail = ui.read(review.detail, member_id=int(row["member_id"]), year=int(row["y
 flag_count = sum(len(f) for f in detail["flags"])
 (st.warning if flag_count else st.success)(ui.t("indicator_review.flag_count", count=flag_count),
                                           icon=":material/flag:" if flag_count else ":material/check_circle:")
-st.dataframe(pd.DataFrame({
+detail_table = pd.DataFrame({
     ui.t("indicators.col_indicator"): detail["code"] + " " + detail["name_zh" if lang == "zh" else "name_en"],
     ui.t("indicators.col_unit"): detail["unit_zh" if lang == "zh" else "unit_en"],
     ui.t("indicators.col_value"): detail["value"],
@@ -74,7 +78,9 @@ st.dataframe(pd.DataFrame({
     ui.t("indicator_entry.col_comment"): detail["comment"],
     ui.t("indicator_review.col_flags"): detail["flags"].map(
         lambda flags: "；".join(ui.t(key, **params) for key, params in flags)),
-}), hide_index=True, width="stretch")
+})
+st.dataframe(detail_table, hide_index=True, width="stretch")
+ui.export_table(detail_table, labels[chosen][:31], key="indicator_review_export_detail")
 
 if status == ValueStatus.SUBMITTED:
     reason = st.text_area(ui.t("indicator_review.reason"), key=f"indicator_review_reason_{chosen}",

@@ -4,7 +4,6 @@ import streamlit as st
 
 from core import charts, ui
 from core.errors import UserFacingError
-from core.excel.writer import Column, Sheet, write_workbook
 from core.models import Role
 from core.services import indicator_analysis as analysis
 from core.services import members as member_service
@@ -68,11 +67,7 @@ if view in (None, "scorecard"):
     })
     st.dataframe(table, hide_index=True, width="stretch", column_config={
         ui.t("indicators.col_progress"): st.column_config.ProgressColumn(format="%.0f%%", min_value=0, max_value=120)})
-    columns = [Column(key, key, width=14) for key in table.columns]
-    ui.download_workbook(ui.t("common.export_excel"),
-                         lambda rows=table.to_dict("records"), cols=columns, title=ui.t("indicators.view_scorecard"):
-                         write_workbook([Sheet(title[:31], cols, rows)]),
-                         file_name=f"indicators-{year}.xlsx", key="indicators_export_card")
+    ui.export_table(table, ui.t("indicators.export_title", year=year), key="indicators_export_card")
 
 elif view == "trend":
     chosen = st.selectbox(ui.t("indicators.pick_indicator"), list(labels), format_func=labels.get,
@@ -124,12 +119,7 @@ elif view == "pivot":
     table.columns = [str(c) for c in table.columns]
     table.index.name = ui.t("indicators.col_indicator")
     st.dataframe(table.round(1), width="stretch")
-    flat = table.round(1).reset_index()
-    columns = [Column(str(c), str(c), kind="number" if i else "text", width=14 if i else 36)
-               for i, c in enumerate(flat.columns)]
-    ui.download_workbook(ui.t("common.export_excel"),
-                         lambda rows=flat.to_dict("records"), cols=columns: write_workbook([Sheet("pivot", cols, rows)]),
-                         file_name="indicators-pivot.xlsx", key="indicators_export_pivot")
+    ui.export_table(table.round(1), ui.t("indicators.view_pivot"), key="indicators_export_pivot")
     if user.role in analysis.DRILL_ROLES:
         st.subheader(ui.t("indicators.drill_title"))
         a, b = st.columns(2)
@@ -140,12 +130,14 @@ elif view == "pivot":
                                 format_func=lambda c: ui.t("indicators.all_types") if c is None else ui.t(f"member_type.{c}"))
         units = ui.read(analysis.drill, user, indicator_id=chosen, year=year, unit_type=unit_type,
                         include_pending=pending)
-        st.dataframe(pd.DataFrame({
+        shown_units = pd.DataFrame({
             ui.t("indicators.col_member"): units["unit"],
             ui.t("indicators.col_type"): units["unit_type"].map(lambda code: ui.t(f"member_type.{code}")),
             ui.t("indicators.col_city"): units["city"],
             ui.t("indicators.col_value"): units["value"].round(2),
-        }), hide_index=True, width="stretch")
+        })
+        st.dataframe(shown_units, hide_index=True, width="stretch")
+        ui.export_table(shown_units, labels[chosen][:31], key="indicators_export_drill")
 
 else:  # one unit over the years
     if user.role == Role.MEMBER:
@@ -173,4 +165,6 @@ else:  # one unit over the years
             index="indicator", columns="year", values="value", aggfunc="first")
         wide = wide.reindex([labels[i] for i in labels if labels[i] in wide.index])
         wide.columns = [str(c) for c in wide.columns]
+        wide.index.name = ui.t("indicators.col_indicator")
         st.dataframe(wide.round(2), width="stretch")
+        ui.export_table(wide.round(2), str(names[member_id])[:31], key="indicators_export_unit")

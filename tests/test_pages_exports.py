@@ -33,6 +33,10 @@ def _sheet_rows(content: bytes, sheet: int = 0) -> list[list]:
     ("plan", "secretariat", "plan.lists_export"),
     ("members", "council", "members.export"),
     ("audit", "admin", "audit.export"),
+    ("indicators", "member", "common.export_excel"),
+    ("indicator_review", "secretariat", "common.export_excel"),
+    ("indicator_completeness", "council", "common.export_excel"),
+    ("indicator_catalogue", "secretariat", "common.export_excel"),
 ])
 def test_table_pages_offer_an_excel_download(demo_db_url, page, role, label):
     at = app_as(demo_db_url, role, page)
@@ -109,3 +113,13 @@ def test_every_table_page_is_covered():
     """Pages that show a table of records; dashboards and forms are left out on purpose."""
     table_pages = {"members", "council", "office", "users", "audit", "plan", "portal"}
     assert table_pages <= set(nav.PAGES_BY_KEY)
+
+
+def test_a_shown_table_exports_as_it_is_shown():
+    import pandas as pd
+
+    frame = pd.DataFrame({"成员单位": ["甲职业学院", "=HYPERLINK(1)"], "实际值": [12.5, None]})
+    rows = _sheet_rows(table_export.shown(frame, "目标完成"))
+    assert rows == [["成员单位", "实际值"], ["甲职业学院", 12.5], ["=HYPERLINK(1)", None]]
+    book = openpyxl.load_workbook(io.BytesIO(table_export.shown(frame, "目标完成")))
+    assert book.worksheets[0]["A3"].data_type == "s"  # user text never becomes a formula

@@ -91,3 +91,18 @@ def plan_lists(lists: dict[str, pd.DataFrame], lang: str) -> bytes:
                     "rag": t(f"rag.{row.rag}") if row.rag else ""} for row in rows.itertuples()]
         sheets.append(Sheet(t(f"plan.list_{name}")[:31], columns, records))
     return write_workbook(sheets)
+
+
+def shown(frame: pd.DataFrame, sheet_name: str) -> bytes:
+    """A table exactly as a page shows it (headers already in the reader's language): numbers
+    as numbers, widths from the longest text, the header frozen."""
+    frame = frame.reset_index() if frame.index.name else frame
+    columns = []
+    for name in frame.columns:
+        values = frame[name]
+        numeric = pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
+        longest = max([len(str(name))] + [len(str(v)) for v in values.head(200)])
+        columns.append(Column(str(name), str(name), "number" if numeric else "text", min(48, max(8, longest + 2))))
+    rows = [{str(k): (None if isinstance(v, float) and pd.isna(v) else v) for k, v in row.items()}
+            for row in frame.to_dict("records")]
+    return write_workbook([Sheet(sheet_name[:31], columns, rows)])
