@@ -7,6 +7,7 @@ import streamlit as st
 from core import ui
 from core.models import Aggregation
 from core.services import indicators
+from core.services.settings import reporting_year
 
 user = ui.guard("indicator_catalogue")
 ui.page_header("indicator_catalogue", "indicator_catalogue.subtitle")
@@ -94,7 +95,7 @@ if section == "list":
 elif section == "targets":
     st.caption(ui.t("indicator_catalogue.targets_help"))
     targets = ui.read(indicators.targets)
-    year_now = int(ui.platform_settings().get("reporting_year") or date.today().year)
+    year_now = ui.read(reporting_year)
     target_years = sorted(set(targets["year"].tolist()) | {year_now, year_now + 1})
     wide = targets.pivot_table(index="indicator_id", columns="year", values="target", aggfunc="first")
     grid = pd.DataFrame({"indicator_id": catalogue["id"],
@@ -126,7 +127,7 @@ else:
     with st.form("indicator_catalogue_window"):
         a, b, c = st.columns(3)
         year = a.number_input(ui.t("indicators.year"), 2000, 2100,
-                              int(ui.platform_settings().get("reporting_year") or date.today().year))
+                              ui.read(reporting_year))
         opens = b.date_input(ui.t("indicator_catalogue.opens_on"), date(int(year) + 1, 1, 1))
         deadline = c.date_input(ui.t("indicator_catalogue.deadline"), date(int(year) + 1, 3, 31))
         saved = st.form_submit_button(ui.t("common.save"), type="primary")

@@ -6,13 +6,13 @@ from core import charts, ui
 from core.models import Role
 from core.services import indicator_analysis as analysis
 from core.services import indicator_completeness as completeness
+from core.services.settings import reporting_year
 
 user = ui.guard("indicator_completeness")
 ui.page_header("indicator_completeness", "indicator_completeness.subtitle")
 ui.show_flash("indicator_completeness_flash")
 
-settings = ui.platform_settings()
-years = sorted(set(ui.read(analysis.years)) | {int(settings.get("reporting_year") or 2021)}, reverse=True)
+years = sorted(set(ui.read(analysis.years)) | {ui.read(reporting_year)}, reverse=True)
 year = st.columns([1, 3])[0].selectbox(ui.t("indicators.year"), years, key="indicator_completeness_year")
 shown_years = sorted(y for y in years if year - 4 <= y <= year)
 frame = ui.read(completeness.matrix, shown_years)

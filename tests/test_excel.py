@@ -200,3 +200,14 @@ def test_wrong_template_is_named(session):
 def test_only_staff_may_import(session):
     with pytest.raises(auth.PermissionDenied):
         member_exchange.plan(session, _as(session, "member"), _xlsx([HEADER]), "m.xlsx")
+
+
+def test_sheet_names_excel_refuses_are_cleaned():
+    import io
+
+    import openpyxl
+
+    from core.excel.writer import Column, Sheet, write_workbook
+
+    content = write_workbook([Sheet("技术服务项目数/金额 [万元]: 2021?", [Column("a", "A")], [{"a": 1}])])
+    assert openpyxl.load_workbook(io.BytesIO(content)).sheetnames == ["技术服务项目数_金额 _万元__ 2021_"]

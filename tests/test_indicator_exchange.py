@@ -378,3 +378,12 @@ def test_the_registered_kind_also_works_row_by_row_in_the_shared_importer(sessio
     assert importer.KINDS["values"] is vx.VALUES_IMPORT
     plan = importer.plan_import(session, vx.VALUES_IMPORT, content, "x.xlsx")
     assert len(plan.adds) == 1 and reasons(plan) == {3: "values_import.unknown_indicator", 4: "excel.duplicate_key"}
+
+
+def test_nan_and_infinity_are_not_numbers(session, world):
+    school, other, firm, codes, _, staff = world
+    content = book([LONG, [school.credit_code, "", YEAR, "S01", "nan", ""],
+                    [school.credit_code, "", YEAR, "S03", "inf", ""],
+                    [school.credit_code, "", YEAR, "S05", "-inf", ""]])
+    plan = vx.plan(session, staff, content, "nan.xlsx")
+    assert set(reasons(plan).values()) == {"indicator.not_a_number"} and len(plan.rejects) == 3

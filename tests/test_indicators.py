@@ -398,3 +398,51 @@ def test_analysis_queries_run_on_both_databases(any_db_url):
     assert card.loc["G01", "value"] > 50  # the "latest" aggregation, from the window function
     assert card.loc["D01", "value"] > 0 and not pivot.empty
     assert mirror["flagged"].any() and len(rates) == 3
+
+
+def test_nan_typed_in_the_form_is_not_a_number(session, school_setup):
+    school, codes, liaison, _ = school_setup
+    with pytest.raises(ValidationFailed) as error:
+        entry.save(session, liaison, member_id=school.id, year=2021, expected_version=0,
+                   values=values_of(codes, S01="nan"))
+    assert error.value.key == "indicator.not_a_number"
+
+
+def test_a_derived_indicator_built_on_another_is_computed(session, two_schools):
+    school, other, codes, rate, staff = two_schools
+    make_indicator(session, "D03", formula="D02 / 100")
+    card = analysis.scorecard(session, staff, year=2021, include_pending=True).set_index("code")
+    assert card.loc["D03", "value"] == pytest.approx(0.6)
+    nested = session.exec(select(Indicator).where(Indicator.code == "D03")).one()
+    units = analysis.drill(session, staff, indicator_id=nested.id, year=2021, include_pending=True)
+    assert sorted(units["value"]) == [pytest.approx(0.4), pytest.approx(0.8)]
+    by_type = analysis.breakdown(session, staff, indicator_id=nested.id, year=2021, by="unit_type",
+                                 include_pending=True)
+    assert by_type["value"].tolist() == [pytest.approx(0.6)]
+
+
+def test_average_aggregation_averages_the_units(session, two_schools):
+    school, other, codes, rate, staff = two_schools
+    codes["S04"].aggregation = "average"
+    session.add(codes["S04"])
+    session.flush()
+    card = analysis.scorecard(session, staff, year=2021, include_pending=True).set_index("code")
+    assert card.loc["S04", "value"] == 60  # (40 + 80) / 2
+
+
+def test_latest_value_is_refused_for_indicators_many_units_report(session, school_setup):
+    with pytest.raises(ValidationFailed) as error:
+        indicators.save_indicator(session, school_setup[3], values={
+            "code": "S40", "name_zh": "设备", "name_en": "Equipment", "reporter_types": ["school"],
+            "aggregation": "latest"})
+    assert error.value.key == "indicator.latest_group_only"
+
+
+def test_lower_is_better_at_zero_meets_its_target(session, two_schools):
+    school, other, codes, rate, staff = two_schools
+    accidents = make_indicator(session, "S50", higher_is_better=False)
+    session.add(IndicatorValue(member_id=school.id, indicator_id=accidents.id, year=2021, value=0,
+                               status=ValueStatus.APPROVED))
+    session.add(IndicatorTarget(indicator_id=accidents.id, year=2021, target_value=3))
+    session.flush()
+    assert analysis.scorecard(session, staff, year=2021).set_index("code").loc["S50", "rag"] == "green"

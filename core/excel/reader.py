@@ -8,6 +8,7 @@ since a zip's declared sizes can be forged.
 from __future__ import annotations
 
 import io
+import math
 import re
 import unicodedata
 import zipfile
@@ -290,9 +291,12 @@ def number(value: object) -> float | None:
     if isinstance(value, bool):
         raise ValueError(value)
     if isinstance(value, (int, float)):
-        return float(value)
-    cleaned = text(value).replace(",", "").replace("，", "").replace(" ", "")
-    return float(cleaned)
+        number = float(value)
+    else:
+        number = float(text(value).replace(",", "").replace("，", "").replace(" ", ""))
+    if not math.isfinite(number):  # "nan", "inf" parse as floats but are no one's figure
+        raise ValueError(value)
+    return number
 
 
 EXCEL_EPOCH = date(1899, 12, 30)

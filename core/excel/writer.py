@@ -3,6 +3,7 @@ frozen header, and user text that can never become a formula."""
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Sequence
@@ -37,6 +38,12 @@ class Sheet:
     notes: list[str] = field(default_factory=list)  # free text rows (instruction sheets)
 
 
+def sheet_name(name: str) -> str:
+    """A name Excel accepts for a sheet: no []:*?/\\, not starting or ending with ', ≤ 31 chars."""
+    cleaned = re.sub(r"[\[\]:*?/\\]", "_", str(name)).strip("'")[:31]
+    return cleaned or "Sheet1"
+
+
 def needs_quote(value: Any) -> bool:
     return isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
 
@@ -62,7 +69,7 @@ def write_workbook(sheets: list[Sheet]) -> bytes:
         "date": book.add_format({"num_format": "yyyy-mm-dd", "locked": False}),
     }
     for spec in sheets:
-        sheet = book.add_worksheet(spec.name[:31])
+        sheet = book.add_worksheet(sheet_name(spec.name))
         row = 0
         if spec.title:
             sheet.write_string(row, 0, spec.title, title)

@@ -13,7 +13,7 @@ from sqlmodel import Session, func, select
 from core.auth import CurrentUser, STAFF_ROLES
 from core.errors import PermissionDenied
 from core.models import Aggregation, Indicator, IndicatorTarget, IndicatorValue, MemberUnit, Role, ValueStatus
-from core.services.indicators import evaluate, formula_codes
+from core.services.indicators import evaluate_all, formula_codes
 
 PENDING_ROLES = (*STAFF_ROLES, Role.COUNCIL)
 DRILL_ROLES = (*STAFF_ROLES, Role.COUNCIL)
@@ -79,10 +79,11 @@ def _with_derived(frame: pd.DataFrame, catalogue: list[Indicator], group: list[s
         rows = []
         for key, values in wide.iterrows():
             key = key if isinstance(key, tuple) else (key,)
+            computed = evaluate_all(derived, values.to_dict())
             for indicator in derived:
                 rows.append({"indicator_id": indicator.id, "code": indicator.code,
-                             **dict(zip(["year", *group], key)),
-                             "value": evaluate(indicator.formula, values.to_dict()), "units": None})
+                             **dict(zip(["year", *group], key)), "value": computed[indicator.code],
+                             "units": None})
         out.append(pd.DataFrame(rows))
     result = pd.concat(out, ignore_index=True) if len(out) > 1 else out[0]
     return result.assign(value=pd.to_numeric(result["value"], errors="coerce"))
@@ -127,7 +128,9 @@ def _ratio(value, target, higher_is_better: bool) -> float | None:
         return None
     if higher_is_better:
         return None if target == 0 else value / target
-    return None if value == 0 else target / value
+    if value == 0:  # nothing at all of what should be low: the target is met
+        return 1.0
+    return target / value
 
 
 def _rag(ratio: float | None) -> str:
@@ -147,26 +150,38 @@ def trend(session: Session, current: CurrentUser | None, *, indicator_id: int,
     return mine.merge(goal, on="year", how="outer").sort_values("year", ignore_index=True)
 
 
-def _inputs(session: Session, indicator_id: int) -> tuple[Indicator, list[Indicator]]:
-    """An indicator and the catalogue rows needed to compute it (itself, or a formula's inputs)."""
+def _inputs(session: Session, indicator_id: int) -> tuple[Indicator, list[Indicator], list[Indicator]]:
+    """An indicator, the reported indicators it is computed from (itself when reported) and the
+    derived ones on the way (itself when derived), following formulas of formulas."""
     indicator = session.get(Indicator, indicator_id)
     if indicator is None or not indicator.formula:
-        return indicator, [indicator] if indicator else []
-    codes = formula_codes(indicator.formula)
-    return indicator, list(session.exec(select(Indicator).where(Indicator.code.in_(codes))).all())
+        return indicator, [indicator] if indicator else [], []
+    by_code = {row.code: row for row in session.exec(select(Indicator)).all()}
+    reported, derived, stack = {}, {indicator.code: indicator}, [indicator]
+    while stack:
+        for code in formula_codes(stack.pop().formula):
+            row = by_code.get(code)
+            if row is None or code in reported or code in derived:
+                continue
+            if row.formula:
+                derived[code] = row
+                stack.append(row)
+            else:
+                reported[code] = row
+    return indicator, list(reported.values()), list(derived.values())
 
 
 def breakdown(session: Session, current: CurrentUser | None, *, indicator_id: int, year: int,
               by: str, include_pending: bool = False) -> pd.DataFrame:
     """One indicator for one year per member type or per city: group, value, units."""
     column = {"unit_type": MemberUnit.unit_type, "city": MemberUnit.city}[by]
-    indicator, needed = _inputs(session, indicator_id)
+    indicator, needed, derived = _inputs(session, indicator_id)
     if indicator is None:
         return pd.DataFrame(columns=[by, "value", "units"])
     raw = _aggregate(session, statuses(current, include_pending), by=[column],
                      where=[IndicatorValue.year == year,
                             IndicatorValue.indicator_id.in_([i.id for i in needed])])
-    frame = _with_derived(raw, [*needed, indicator] if indicator.formula else needed, [by])
+    frame = _with_derived(raw, [*needed, *derived], [by])
     frame = frame[frame["indicator_id"] == indicator_id]
     return frame[[by, "value", "units"]].sort_values("value", ascending=False, ignore_index=True)
 
@@ -182,7 +197,7 @@ def drill(session: Session, current: CurrentUser | None, *, indicator_id: int, y
     """The units behind a total: member_id, unit, unit_type, city, value (not for liaisons)."""
     if current is None or current.role not in DRILL_ROLES:
         raise PermissionDenied("indicator.drill_forbidden")
-    indicator, needed = _inputs(session, indicator_id)
+    indicator, needed, derived = _inputs(session, indicator_id)
     if indicator is None:
         return pd.DataFrame(columns=["member_id", "unit", "unit_type", "city", "value"])
     query = (select(IndicatorValue.member_id, MemberUnit.name, MemberUnit.unit_type, MemberUnit.city,
@@ -200,7 +215,7 @@ def drill(session: Session, current: CurrentUser | None, *, indicator_id: int, y
     wide = raw.pivot_table(index=["member_id", "unit", "unit_type", "city"], columns="code",
                            values="value", aggfunc="first").reset_index()
     if indicator.formula:
-        wide["value"] = [evaluate(indicator.formula, row.to_dict()) for _, row in wide.iterrows()]
+        wide["value"] = [evaluate_all(derived, row.to_dict())[indicator.code] for _, row in wide.iterrows()]
     else:
         wide["value"] = wide[indicator.code]
     return (wide[["member_id", "unit", "unit_type", "city", "value"]]

@@ -39,8 +39,8 @@ from core.models import (
 )
 from core.services.indicator_entry import CROSS_RULES, LOCKED
 from core.services.indicators import GROUP_REPORTER, reported_for
-from core.services.settings import excel_limits, get_setting
-from core.timeutil import china_today, utcnow
+from core.services.settings import excel_limits, reporting_year
+from core.timeutil import utcnow
 
 KIND = "values"
 IMPORT_ROLES = (*STAFF_ROLES, Role.MEMBER)
@@ -80,12 +80,7 @@ MAX_COMMENT = 1000
 CHUNK = 5000  # rows per bulk statement
 
 
-def default_year(session: Session) -> int:
-    """The reporting year the platform is set to, else last calendar year."""
-    try:
-        return int(get_setting(session, "reporting_year") or china_today().year - 1)
-    except (TypeError, ValueError):
-        return china_today().year - 1
+default_year = reporting_year  # the year the templates and exports start from
 
 
 # ---------------------------------------------------------------- templates and exports
@@ -203,9 +198,10 @@ def _numbers(values) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         kind = value.__class__
         if kind is float or kind is int:
             empty = value != value
-            parsed.append(np.nan if empty else value)
+            infinite = not empty and kind is float and (value == np.inf or value == -np.inf)
+            parsed.append(np.nan if empty or infinite else value)
             blank.append(empty)
-            bad.append(False)
+            bad.append(infinite)
             continue
         try:
             result = number(value)

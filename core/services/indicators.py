@@ -78,6 +78,27 @@ def evaluate(formula: str, values: dict[str, float | None]) -> float | None:
         return None
 
 
+def evaluation_order(derived: list) -> list:
+    """Derived indicators ordered so that each comes after the derived ones its formula uses."""
+    pending = {row.code: row for row in derived}
+    ordered = []
+    while pending:
+        ready = [row for row in pending.values() if not (formula_codes(row.formula) & set(pending) - {row.code})]
+        if not ready:  # a cycle (refused when saved, so only from a hand-edited database)
+            ready = list(pending.values())
+        for row in ready:
+            ordered.append(pending.pop(row.code))
+    return ordered
+
+
+def evaluate_all(derived: list, values: dict[str, float | None]) -> dict[str, float | None]:
+    """Every derived indicator's value, in dependency order, from the reported `values`."""
+    known = dict(values)
+    for row in evaluation_order(derived):
+        known[row.code] = evaluate(row.formula, known)
+    return {row.code: known[row.code] for row in derived}
+
+
 def check_formula(code: str, formula: str, formulas: dict[str, str]) -> None:
     """Refuse unknown codes and any chain of formulas that leads back to `code`.
 
@@ -141,6 +162,9 @@ def _validate(session: Session, clean: dict, indicator_id: int | None) -> None:
         problems.append(("indicator.bad_decimals", {}))
     if not clean.get("formula") and not clean.get("reporter_types"):
         problems.append(("indicator.no_reporters", {}))
+    if clean.get("aggregation") == Aggregation.LATEST and list(clean.get("reporter_types") or []) != [GROUP_REPORTER]:
+        # "the latest value" only makes a total when one unit reports it for the whole group
+        problems.append(("indicator.latest_group_only", {}))
     clash = session.exec(select(Indicator.id).where(Indicator.code == clean.get("code"))).first()
     if clash is not None and clash != indicator_id:
         problems.append(("indicator.duplicate_code", {"code": clean.get("code")}))

@@ -12,7 +12,7 @@ from core.models import (
     ValueStatus,
 )
 from core.services import messages
-from core.services.settings import all_settings
+from core.services.settings import all_settings, reporting_year
 from core.timeutil import utcnow
 
 
@@ -60,11 +60,8 @@ def public_notices(session: Session, limit: int = 5) -> list[dict]:
 
 
 # ---------------------------------------------------------------- reporting
-def latest_reporting_year(session: Session) -> int | None:
-    configured = all_settings(session).get("reporting_year")
-    if configured:
-        return int(configured)
-    return session.exec(select(func.max(Submission.year))).one()
+def latest_reporting_year(session: Session) -> int:
+    return reporting_year(session)
 
 
 def reporting_status(session: Session, year: int, member_id: int | None = None) -> dict[str, int]:

@@ -62,6 +62,18 @@ def put_setting(session: Session, key: str, value: Any, *, user_id: int | None =
         session.add(row)
 
 
+def reporting_year(session: Session) -> int:
+    """The year units are reporting now: the administrator's setting, else last calendar year
+    (China time): every screen that picks a year starts from this one."""
+    from core.timeutil import china_today
+
+    try:
+        configured = get_setting(session, "reporting_year")
+        return int(configured) if configured else china_today().year - 1
+    except (TypeError, ValueError):
+        return china_today().year - 1
+
+
 def reporting_deadline(session: Session, year: int):
     """The deadline of a reporting year: its reporting window's, else 31 March of the next year."""
     from datetime import date
