@@ -108,12 +108,13 @@ elif section == "targets":
                                 "label": st.column_config.TextColumn(ui.t("indicators.col_indicator")),
                                 **{str(y): st.column_config.NumberColumn(str(y), min_value=0) for y in target_years}})
     if st.button(ui.t("indicator_catalogue.save_targets"), type="primary", key="indicator_catalogue_save_targets"):
-        changes = {}
+        changes = {}  # (indicator, year) -> (the value the grid showed, the value typed)
         for before, after in zip(grid.itertuples(index=False), edited.itertuples(index=False)):
             for position, year in enumerate(target_years, start=2):
                 old, new = before[position], after[position]
                 if not (pd.isna(old) and pd.isna(new)) and old != new:
-                    changes[(int(before[0]), year)] = None if pd.isna(new) else float(new)
+                    changes[(int(before[0]), year)] = (None if pd.isna(old) else float(old),
+                                                       None if pd.isna(new) else float(new))
         ui.save_and_rerun(indicators.set_targets, user, changes=changes, flash_key="indicator_catalogue_flash",
                           flash=("indicator_catalogue.targets_saved", {"count": len(changes)}))
 
@@ -124,13 +125,20 @@ else:
         ui.t("indicator_catalogue.opens_on"): windows["opens_on"],
         ui.t("indicator_catalogue.deadline"): windows["deadline"],
     }), hide_index=True, width="stretch")
-    with st.form("indicator_catalogue_window"):
-        a, b, c = st.columns(3)
-        year = a.number_input(ui.t("indicators.year"), 2000, 2100,
-                              ui.read(reporting_year))
-        opens = b.date_input(ui.t("indicator_catalogue.opens_on"), date(int(year) + 1, 1, 1))
-        deadline = c.date_input(ui.t("indicator_catalogue.deadline"), date(int(year) + 1, 3, 31))
+    year = st.columns([1, 3])[0].number_input(ui.t("indicators.year"), 2000, 2100, ui.read(reporting_year),
+                                              key="indicator_catalogue_window_year")
+    existing = ui.read(indicators.window, int(year))
+    version = ui.edit_version("window", int(year), existing.version if existing else 0)
+    with st.form(f"indicator_catalogue_window_{year}"):
+        a, b = st.columns(2)
+        opens = a.date_input(ui.t("indicator_catalogue.opens_on"),
+                             existing.opens_on if existing else date(int(year) + 1, 1, 1),
+                             key=ui.field_key("window", int(year), "opens_on"))
+        deadline = b.date_input(ui.t("indicator_catalogue.deadline"),
+                                existing.deadline if existing else date(int(year) + 1, 3, 31),
+                                key=ui.field_key("window", int(year), "deadline"))
         saved = st.form_submit_button(ui.t("common.save"), type="primary")
     if saved:
         ui.save_and_rerun(indicators.set_window, user, year=int(year), opens_on=opens, deadline=deadline,
-                          flash_key="indicator_catalogue_flash", flash="indicator_catalogue.window_saved")
+                          expected_version=version, flash_key="indicator_catalogue_flash",
+                          flash="indicator_catalogue.window_saved", reload=("window", int(year)))

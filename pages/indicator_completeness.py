@@ -15,7 +15,7 @@ ui.show_flash("indicator_completeness_flash")
 years = sorted(set(ui.read(analysis.years)) | {ui.read(reporting_year)}, reverse=True)
 year = st.columns([1, 3])[0].selectbox(ui.t("indicators.year"), years, key="indicator_completeness_year")
 shown_years = sorted(y for y in years if year - 4 <= y <= year)
-frame = ui.read(completeness.matrix, shown_years)
+frame = ui.read(completeness.matrix, user, shown_years)
 rates = completeness.rates(frame)
 this = rates[rates["year"] == year]
 if this.empty:
@@ -39,7 +39,7 @@ rates_table = pd.DataFrame({
 st.dataframe(rates_table, hide_index=True, width="stretch")
 ui.export_table(rates_table, ui.t("page.indicator_completeness"), key="indicator_completeness_export_rates")
 
-missing = ui.read(completeness.not_reported, year)
+missing = ui.read(completeness.not_reported, user, year)
 st.subheader(ui.t("indicator_completeness.missing_title", year=year, count=len(missing)))
 if missing.empty:
     st.success(ui.t("indicator_completeness.all_reported"), icon=":material/check_circle:")
@@ -82,7 +82,7 @@ if typed["unit"].nunique() > len(order):
 
 # Built only when asked for: it reads every value of the year for the chosen type.
 if st.toggle(ui.t("indicator_completeness.fill_title", year=year), key="indicator_completeness_fill"):
-    fill = ui.read(completeness.indicator_fill, year=year, unit_type=unit_type)
+    fill = ui.read(completeness.indicator_fill, user, year=year, unit_type=unit_type)
     if fill.empty:
         st.caption(ui.t("indicators.no_values"))
     else:

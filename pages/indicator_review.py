@@ -44,7 +44,7 @@ if status == "mirror":
     ui.export_table(mirror_table, ui.t("indicator_review.mirror"), key="indicator_review_export_mirror")
     st.stop()
 
-queue = ui.read(review.queue, status=status)
+queue = ui.read(review.queue, user, status=status)
 if queue.empty:
     st.info(ui.t(f"indicator_review.empty_{status}"), icon=":material/inbox:")
     st.stop()
@@ -65,7 +65,7 @@ chosen = st.selectbox(ui.t("indicator_review.pick"), list(labels), format_func=l
                       key="indicator_review_pick")
 row = queue[queue["id"] == chosen].iloc[0]
 version = ui.edit_version("review", chosen, int(row["version"]))
-detail = ui.read(review.detail, member_id=int(row["member_id"]), year=int(row["year"]))
+detail = ui.read(review.detail, user, member_id=int(row["member_id"]), year=int(row["year"]))
 flag_count = sum(len(f) for f in detail["flags"])
 (st.warning if flag_count else st.success)(ui.t("indicator_review.flag_count", count=flag_count),
                                           icon=":material/flag:" if flag_count else ":material/check_circle:")

@@ -96,10 +96,42 @@ def test_liaison_cannot_change_the_catalogue(session, school_setup):
 
 def test_targets_are_set_changed_and_removed(session, school_setup):
     staff, s01 = school_setup[3], school_setup[1]["S01"]
-    assert indicators.set_targets(session, staff, changes={(s01.id, 2021): 100.0}) == 1
-    assert indicators.set_targets(session, staff, changes={(s01.id, 2021): 100.0}) == 0
-    indicators.set_targets(session, staff, changes={(s01.id, 2021): None})
+    assert indicators.set_targets(session, staff, changes={(s01.id, 2021): (None, 100.0)}) == 1
+    assert indicators.set_targets(session, staff, changes={(s01.id, 2021): (100.0, 100.0)}) == 0
+    indicators.set_targets(session, staff, changes={(s01.id, 2021): (100.0, None)})
     assert session.exec(select(IndicatorTarget)).all() == []
+
+
+def test_a_target_changed_by_someone_else_refuses_the_save(session, school_setup):
+    staff, s01 = school_setup[3], school_setup[1]["S01"]
+    indicators.set_targets(session, staff, changes={(s01.id, 2021): (None, 100.0)})
+    with pytest.raises(StaleEditError):  # this editor still showed the empty cell
+        indicators.set_targets(session, staff, changes={(s01.id, 2021): (None, 120.0)})
+    assert session.exec(select(IndicatorTarget.target_value)).one() == 100
+
+
+def test_reporting_window_is_versioned_and_ends_after_its_year(session, school_setup):
+    staff = school_setup[3]
+    with pytest.raises(ValidationFailed) as error:
+        indicators.set_window(session, staff, year=2021, opens_on=date(2021, 6, 1), deadline=date(2021, 12, 1))
+    assert error.value.key == "indicator.deadline_in_year"
+    indicators.set_window(session, staff, year=2021, opens_on=date(2022, 1, 5), deadline=date(2022, 3, 31))
+    with pytest.raises(StaleEditError):  # a second editor that opened the form before the first saved
+        indicators.set_window(session, staff, year=2021, opens_on=date(2022, 1, 1), deadline=date(2022, 4, 30))
+    indicators.set_window(session, staff, year=2021, opens_on=date(2022, 1, 1), deadline=date(2022, 4, 30),
+                          expected_version=1)
+    assert indicators.window(session, 2021).deadline == date(2022, 4, 30)
+
+
+def test_submitting_before_the_window_opens_is_refused_but_a_draft_is_kept(session, school_setup):
+    school, codes, liaison, _ = school_setup
+    session.add(ReportingWindow(year=2099, opens_on=date(2100, 1, 1), deadline=date(2100, 3, 31)))
+    numbers = values_of(codes, S01=1, S03=10, S04=5)
+    with pytest.raises(ValidationFailed) as error:
+        entry.save(session, liaison, member_id=school.id, year=2099, expected_version=0, submit=True, values=numbers)
+    assert error.value.key == "indicator.window_not_open"
+    assert entry.save(session, liaison, member_id=school.id, year=2099, expected_version=0,
+                      values=numbers) == ValueStatus.DRAFT
 
 
 def test_reporting_window_deadline_before_opening_is_refused(session, school_setup):
@@ -276,7 +308,7 @@ def test_review_detail_flags_large_changes(session, school_setup):
     session.add(IndicatorValue(member_id=school.id, indicator_id=codes["S03"].id, year=2020, value=1))
     entry.save(session, liaison, member_id=school.id, year=2021, expected_version=0, submit=True,
                values={**values_of(codes, S01=1, S04=5), codes["S03"].id: (10, "扩招")})
-    frame = review.detail(session, member_id=school.id, year=2021).set_index("code")
+    frame = review.detail(session, staff, member_id=school.id, year=2021).set_index("code")
     assert frame.loc["S03", "change_pct"] == 900 and frame.loc["S03", "comment"] == "扩招"
     assert [key for key, _ in frame.loc["S03", "flags"]] == ["review.big_change"]
     assert frame.loc["S01", "flags"] == []
@@ -351,7 +383,7 @@ def test_completeness_counts_expected_reported_and_on_time(session, school_setup
     make_member(session, unit_type="government", joined_on=date(2015, 1, 1))  # reports nothing
     make_member(session, unit_type="school", joined_on=date(2023, 1, 1))  # not yet a member
     _submitted(session, school_setup)
-    rates = completeness.rates(completeness.matrix(session, [2021])).iloc[0]
+    rates = completeness.rates(completeness.matrix(session, staff, [2021])).iloc[0]
     assert (rates["expected"], rates["reported"]) == (2, 1)
     assert rates["reporting_rate"] == 50
 
@@ -393,7 +425,7 @@ def test_analysis_queries_run_on_both_databases(any_db_url):
         card = analysis.scorecard(session, staff, year=2021, include_pending=True).set_index("code")
         pivot = analysis.pivot(session, staff)
         mirror = completeness.mirror(session, staff)
-        rates = completeness.rates(completeness.matrix(session, [2019, 2020, 2021]))
+        rates = completeness.rates(completeness.matrix(session, staff, [2019, 2020, 2021]))
     engine.dispose()
     assert card.loc["G01", "value"] > 50  # the "latest" aggregation, from the window function
     assert card.loc["D01", "value"] > 0 and not pivot.empty
@@ -446,3 +478,17 @@ def test_lower_is_better_at_zero_meets_its_target(session, two_schools):
     session.add(IndicatorTarget(indicator_id=accidents.id, year=2021, target_value=3))
     session.flush()
     assert analysis.scorecard(session, staff, year=2021).set_index("code").loc["S50", "rag"] == "green"
+
+
+def test_review_and_progress_are_refused_to_liaisons_in_core(session, school_setup):
+    school, codes, liaison, staff = school_setup
+    council = acting_as(make_user(session, role="council"))
+    for call in (lambda who: review.queue(session, who),
+                 lambda who: review.detail(session, who, member_id=school.id, year=2021),
+                 lambda who: completeness.matrix(session, who, [2021]),
+                 lambda who: completeness.mirror(session, who)):
+        with pytest.raises(PermissionDenied):
+            call(liaison)
+    assert completeness.matrix(session, council, [2021]) is not None  # the council watches progress
+    with pytest.raises(PermissionDenied):
+        review.queue(session, council)

@@ -182,10 +182,21 @@ def test_catalogue_targets_are_edited_in_the_grid(demo_db_url):
 
 
 def test_catalogue_sets_a_reporting_window(demo_db_url):
+    from datetime import date
+
+    from core.models import ReportingWindow
+
     at = app_as(demo_db_url, "admin", "indicator_catalogue")
     at.segmented_control(key="indicator_catalogue_section").set_value("windows").run()
+    at.number_input(key="indicator_catalogue_window_year").set_value(2022).run()
+    at.date_input(key="form_window_2022_0_deadline").set_value(date(2023, 4, 15))
     button(at, "common.save").click().run()
     assert not at.exception and [t.value for t in at.toast] == [translate("indicator_catalogue.window_saved")]
+    with session_scope(demo_db_url) as session:
+        window = session.exec(select(ReportingWindow).where(ReportingWindow.year == 2022)).one()
+    assert (window.opens_on, window.deadline) == (date(2023, 1, 1), date(2023, 4, 15))
+    at.number_input(key="indicator_catalogue_window_year").set_value(2021).run()
+    assert at.date_input(key="form_window_2021_0_deadline").value == date(2022, 3, 31)  # the saved one
 
 
 def test_progress_shows_which_indicators_each_unit_filled(demo_db_url):

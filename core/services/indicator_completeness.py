@@ -14,7 +14,7 @@ from sqlmodel import Session, func, select
 from core import audit
 from core.auth import CurrentUser, STAFF_ROLES, require_role
 from core.i18n import translate
-from core.models import Indicator, IndicatorValue, MemberStatus, MemberUnit, Submission, ValueStatus
+from core.models import Indicator, IndicatorValue, MemberStatus, MemberUnit, Role, Submission, ValueStatus
 from core.services.indicator_analysis import totals
 from core.services.settings import get_setting, reporting_deadline
 
@@ -54,8 +54,12 @@ def expected_units(session: Session, year: int) -> pd.DataFrame:
     return _expected_in(_members(session), _reporting_types(session), year).reset_index(drop=True)
 
 
-def matrix(session: Session, years: list[int]) -> pd.DataFrame:
+WATCHERS = (*STAFF_ROLES, Role.COUNCIL)  # who may see which units have (not) reported
+
+
+def matrix(session: Session, current: CurrentUser, years: list[int]) -> pd.DataFrame:
     """Member × year: member_id, unit, unit_type, year, status (or "missing"), on_time."""
+    require_role(current, *WATCHERS)
     submitted = pd.DataFrame([tuple(row) for row in session.exec(
         select(Submission.member_id, Submission.year, Submission.status, Submission.on_time)
         .where(Submission.year.in_(years))).all()], columns=["member_id", "year", "status", "on_time"])
@@ -82,17 +86,19 @@ def rates(frame: pd.DataFrame) -> pd.DataFrame:
                                        "reporting_rate", "on_time_rate"])
 
 
-def not_reported(session: Session, year: int) -> pd.DataFrame:
+def not_reported(session: Session, current: CurrentUser, year: int) -> pd.DataFrame:
     """Expected units that have not submitted `year` (no report, a draft, or sent back)."""
-    frame = matrix(session, [year])
+    frame = matrix(session, current, [year])
     return frame[~frame["status"].isin(REPORTED)].reset_index(drop=True)
 
 
-def indicator_fill(session: Session, *, year: int, unit_type: str, limit: int = 60) -> pd.DataFrame:
+def indicator_fill(session: Session, current: CurrentUser, *, year: int, unit_type: str,
+                   limit: int = 60) -> pd.DataFrame:
     """Member × indicator for one type and year: which values are there (least complete units first).
 
     Counting happens in the database; only `limit` units' cells come back, whatever the group's size.
     """
+    require_role(current, *WATCHERS)
     expected = expected_units(session, year)
     expected = expected[expected["unit_type"] == unit_type]
     counts = dict(session.exec(select(IndicatorValue.member_id, func.count())
@@ -117,7 +123,7 @@ def remind(session: Session, current: CurrentUser, *, year: int, member_ids: lis
     from core.services import messages
 
     require_role(current, *STAFF_ROLES)
-    missing = set(not_reported(session, year)["member_id"].tolist())
+    missing = set(not_reported(session, current, year)["member_id"].tolist())
     chosen = sorted(set(member_ids) & missing)
     if not chosen:
         return 0
@@ -130,8 +136,10 @@ def remind(session: Session, current: CurrentUser, *, year: int, member_ids: lis
     return len(chosen)
 
 
-def mirror(session: Session, current: CurrentUser | None) -> pd.DataFrame:
-    """Both sides of each flow per year, their gap in % of the larger, flagged over the setting."""
+def mirror(session: Session, current: CurrentUser) -> pd.DataFrame:
+    """Both sides of each flow per year, their gap in % of the larger, flagged over the setting
+    (pending data included: the secretariat checks before approving)."""
+    require_role(current, *STAFF_ROLES)
     limit = float(get_setting(session, "mirror_gap_pct") or 20)
     all_totals = totals(session, current, include_pending=True)
     by_code_year = {(row.code, row.year): row.value for row in all_totals.itertuples()}

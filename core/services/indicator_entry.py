@@ -16,7 +16,7 @@ from core.auth import CurrentUser, require_own_unit
 from core.db import StaleEditError, update_versioned
 from core.errors import PermissionDenied, ValidationFailed
 from core.excel.reader import number
-from core.models import Indicator, IndicatorValue, MemberUnit, Submission, ValueStatus
+from core.models import Indicator, IndicatorValue, MemberUnit, ReportingWindow, Submission, ValueStatus
 from core.services.indicators import reported_for
 from core.services.settings import get_setting, reporting_deadline
 from core.timeutil import china_today, utcnow
@@ -152,6 +152,10 @@ def save(session: Session, current: CurrentUser, *, member_id: int, year: int,
         raise ValidationFailed(f"indicator.locked_{submission.status}")
     if (submission.version if submission else 0) != expected_version:
         raise StaleEditError()
+    if submit:
+        window = session.exec(select(ReportingWindow).where(ReportingWindow.year == year)).first()
+        if window is not None and china_today() < window.opens_on:
+            raise ValidationFailed("indicator.window_not_open", year=year, opens_on=window.opens_on.isoformat())
     indicators = reported_for(session, member_id)
     allowed = {i.id for i in indicators}
     if set(values) - allowed:

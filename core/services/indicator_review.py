@@ -19,8 +19,10 @@ from core.services.settings import get_setting
 from core.timeutil import utcnow
 
 
-def queue(session: Session, *, status: str = ValueStatus.SUBMITTED, year: int | None = None) -> pd.DataFrame:
+def queue(session: Session, current: CurrentUser, *, status: str = ValueStatus.SUBMITTED,
+          year: int | None = None) -> pd.DataFrame:
     """Reports waiting for a decision (or in another status), oldest submission first."""
+    require_role(current, *STAFF_ROLES)
     query = (select(Submission.id, Submission.member_id, MemberUnit.name, MemberUnit.unit_type,
                     Submission.year, Submission.status, Submission.submitted_at, Submission.on_time,
                     Submission.review_reason, Submission.version)
@@ -33,8 +35,9 @@ def queue(session: Session, *, status: str = ValueStatus.SUBMITTED, year: int | 
         "reason", "version"])
 
 
-def detail(session: Session, *, member_id: int, year: int) -> pd.DataFrame:
+def detail(session: Session, current: CurrentUser, *, member_id: int, year: int) -> pd.DataFrame:
     """The report's values beside last year's, with the change and every flag a reviewer needs."""
+    require_role(current, *STAFF_ROLES)
     indicators = reported_for(session, member_id)
     rows = session.exec(select(IndicatorValue).where(IndicatorValue.member_id == member_id,
                                                      IndicatorValue.year.in_([year, year - 1]))).all()

@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 
 from core import audit
 from core.auth import CurrentUser, STAFF_ROLES, require_role
-from core.db import update_versioned
+from core.db import StaleEditError, update_versioned
 from core.errors import NotFound, ValidationFailed
 from core.models import (
     Aggregation, Indicator, IndicatorTarget, IndicatorValue, MemberType, MemberUnit,
@@ -233,11 +233,15 @@ def targets(session: Session) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["indicator_id", "code", "year", "target"])
 
 
-def set_targets(session: Session, current: CurrentUser, *, changes: dict[tuple[int, int], float | None]) -> int:
-    """Set (or with None, remove) group targets keyed by (indicator_id, year); returns rows changed."""
+def set_targets(session: Session, current: CurrentUser, *,
+                changes: dict[tuple[int, int], tuple[float | None, float | None]]) -> int:
+    """Set (or with None, remove) group targets keyed by (indicator_id, year), each given as
+    (value the editor started from, new value); returns how many changed.
+
+    A target someone else changed since the editor was opened refuses the whole save."""
     require_role(current, *STAFF_ROLES)
     changed = 0
-    for (indicator_id, year), value in changes.items():
+    for (indicator_id, year), (old, value) in changes.items():
         if session.get(Indicator, indicator_id) is None:
             raise NotFound("indicator.not_found")
         if not 2000 <= int(year) <= 2100:
@@ -246,8 +250,10 @@ def set_targets(session: Session, current: CurrentUser, *, changes: dict[tuple[i
             raise ValidationFailed("indicator.bad_target", year=year)
         row = session.exec(select(IndicatorTarget).where(IndicatorTarget.indicator_id == indicator_id,
                                                          IndicatorTarget.year == year)).first()
-        old = row.target_value if row else None
-        if old == value:
+        stored = row.target_value if row else None
+        if stored != old:
+            raise StaleEditError()
+        if stored == value:
             continue
         if value is None:
             session.delete(row)
@@ -257,7 +263,7 @@ def set_targets(session: Session, current: CurrentUser, *, changes: dict[tuple[i
             row.target_value, row.version = float(value), row.version + 1
             session.add(row)
         audit.record(session, action="target_set", actor_id=current.id, actor_name=current.username,
-                     entity="indicator", entity_id=indicator_id, before={str(year): old},
+                     entity="indicator", entity_id=indicator_id, before={str(year): stored},
                      after={str(year): value})
         changed += 1
     return changed
@@ -269,19 +275,30 @@ def windows(session: Session) -> pd.DataFrame:
                         columns=["id", "year", "opens_on", "deadline", "version"])
 
 
-def set_window(session: Session, current: CurrentUser, *, year: int, opens_on: date, deadline: date) -> None:
+def window(session: Session, year: int) -> ReportingWindow | None:
+    return session.exec(select(ReportingWindow).where(ReportingWindow.year == year)).first()
+
+
+def set_window(session: Session, current: CurrentUser, *, year: int, opens_on: date, deadline: date,
+               expected_version: int = 0) -> None:
+    """A year's reporting window; `expected_version` is the window's version when the editor was
+    opened (0: there was none), so two people setting it at once do not overwrite each other."""
     require_role(current, *STAFF_ROLES)
     if not 2000 <= year <= 2100:
         raise ValidationFailed("indicator.bad_year", year=year)
     if deadline < opens_on:
         raise ValidationFailed("indicator.deadline_before_open")
-    row = session.exec(select(ReportingWindow).where(ReportingWindow.year == year)).first()
+    if deadline <= date(year, 12, 31):
+        raise ValidationFailed("indicator.deadline_in_year", year=year)
+    row = window(session, year)
+    if (row.version if row else 0) != expected_version:
+        raise StaleEditError()
     before = None if row is None else {"opens_on": row.opens_on, "deadline": row.deadline}
     if row is None:
-        row = ReportingWindow(year=year, opens_on=opens_on, deadline=deadline)
+        session.add(ReportingWindow(year=year, opens_on=opens_on, deadline=deadline))
     else:
-        row.opens_on, row.deadline, row.version = opens_on, deadline, row.version + 1
-    session.add(row)
+        update_versioned(session, ReportingWindow, row.id, expected_version,
+                         {"opens_on": opens_on, "deadline": deadline})
     audit.record(session, action="window_set", actor_id=current.id, actor_name=current.username,
                  entity="reporting_window", entity_id=year, before=before,
                  after={"opens_on": opens_on, "deadline": deadline})
