@@ -372,12 +372,18 @@ def values_preview(preview) -> None:
                      hide_index=True, width="stretch")
 
 
-def finish_import(preview, *, key: str, commit, flash_key: str, flash) -> None:
+def finish_import(preview, *, key: str, replan, commit, flash_key: str, flash) -> None:
     """The end of every dry run: rejected rows (sheet, row, column, reason), the choice to import
     only the valid rows, and one all-or-nothing commit.
 
-    `commit(session, only_valid)` re-plans inside its transaction and writes; `flash(batch)`
+    `replan(session)` reads the file again inside the commit's transaction; when that differs
+    from the preview shown (someone changed the same rows meanwhile) nothing is written and the
+    user is asked to look again. `commit(session, plan, only_valid)` writes; `flash(batch)`
     gives the confirmation (key, params) for the next run."""
+    # The preview on screen is the one the previous run drew: a click reruns the page, which
+    # plans the file again before the button reports the click.
+    seen = st.session_state.get(f"{key}_seen", importer.fingerprint(preview))
+    st.session_state[f"{key}_seen"] = importer.fingerprint(preview)
     if preview.rejects:
         st.subheader(t("member_import.rejects"))
         st.dataframe([{t("excel.col_sheet"): r.sheet, t("excel.col_row"): r.row,
@@ -394,7 +400,7 @@ def finish_import(preview, *, key: str, commit, flash_key: str, flash) -> None:
                  disabled=bool(preview.rejects) and not only_valid):
         try:
             with import_progress():
-                batch = write(lambda session: commit(session, only_valid))
+                batch = write(lambda session: _commit_as_previewed(session, seen, replan, commit, only_valid))
         except UserFacingError as error:
             show_error(error)
         else:
@@ -409,6 +415,12 @@ def link_to_page(page_key: str, label: str, icon: str | None = None) -> None:
         st.page_link(nav.PAGES_BY_KEY[page_key].path, label=label, icon=icon)
     except StreamlitPageNotFoundError:
         pass
+
+
+def _commit_as_previewed(session, seen: tuple, replan, commit, only_valid: bool):
+    fresh = replan(session)
+    importer.check_unchanged(seen, fresh)
+    return commit(session, fresh, only_valid)
 
 
 def page_header(page_key: str, subtitle_key: str | None = None) -> None:

@@ -121,7 +121,6 @@ with st.expander(ui.t("values_import.expander"), icon=":material/table_view:"):
             ui.values_preview(preview)
             ui.finish_import(
                 preview, key="indicator_entry_import", flash_key="indicator_entry_flash",
-                commit=lambda session, only_valid: exchange.commit(
-                    session, user, exchange.plan(session, user, content, upload.name, member_id=member_id),
-                    only_valid=only_valid),
+                replan=lambda session: exchange.plan(session, user, content, upload.name, member_id=member_id),
+                commit=lambda session, fresh, only_valid: exchange.commit(session, user, fresh, only_valid=only_valid),
                 flash=_imported)

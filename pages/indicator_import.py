@@ -34,6 +34,6 @@ if preview is None:
 ui.values_preview(preview)
 ui.finish_import(
     preview, key="indicator_import", flash_key="indicator_import_flash",
-    commit=lambda session, only_valid: exchange.commit(
-        session, user, exchange.plan(session, user, content, upload.name), only_valid=only_valid),
+    replan=lambda session: exchange.plan(session, user, content, upload.name),
+    commit=lambda session, fresh, only_valid: exchange.commit(session, user, fresh, only_valid=only_valid),
     flash=lambda batch: ("values_import.done", exchange.summary_params(batch)))

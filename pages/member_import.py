@@ -48,6 +48,6 @@ if plan.changes:
                  hide_index=True, width="stretch")
 ui.finish_import(
     plan, key="member_import", flash_key="member_import_flash",
-    commit=lambda session, only_valid: member_exchange.commit(
-        session, user, member_exchange.plan(session, user, content, upload.name), only_valid=only_valid),
+    replan=lambda session: member_exchange.plan(session, user, content, upload.name),
+    commit=lambda session, fresh, only_valid: member_exchange.commit(session, user, fresh, only_valid=only_valid),
     flash=lambda batch: ("member_import.done", {"added": batch.rows_added, "changed": batch.rows_changed}))

@@ -48,9 +48,9 @@ with excel_tab:
                         hide_index=True, width="stretch")
                 ui.finish_import(
                     preview, key="plan_manage", flash_key="plan_manage_flash",
-                    commit=lambda session, only_valid: plan_exchange.commit_updates(
-                        session, user, plan_exchange.plan_updates(session, user, content, upload.name),
-                        only_valid=only_valid),
+                    replan=lambda session: plan_exchange.plan_updates(session, user, content, upload.name),
+                    commit=lambda session, fresh, only_valid: plan_exchange.commit_updates(
+                        session, user, fresh, only_valid=only_valid),
                     flash=lambda batch: ("plan_manage.imported", {"changed": batch.rows_changed}))
 
 with structure_tab:

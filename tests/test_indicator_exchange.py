@@ -387,3 +387,13 @@ def test_nan_and_infinity_are_not_numbers(session, world):
                     [school.credit_code, "", YEAR, "S05", "-inf", ""]])
     plan = vx.plan(session, staff, content, "nan.xlsx")
     assert set(reasons(plan).values()) == {"indicator.not_a_number"} and len(plan.rejects) == 3
+
+
+def test_values_an_import_overwrites_are_audited_old_and_new(session, world):
+    school, other, firm, codes, _, staff = world
+    store(session, school, codes, S01=5.0)
+    content = book([LONG, [school.credit_code, "", YEAR, "S01", 7, ""]])
+    vx.commit(session, staff, vx.plan(session, staff, content, "fix.xlsx"))
+    entry = session.exec(select(AuditLog).where(AuditLog.action == "import_committed")).one()
+    (key,) = entry.before
+    assert entry.before[key] == {"value": 5.0} and entry.after["changes"][key] == {"value": 7.0}

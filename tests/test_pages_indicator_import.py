@@ -113,3 +113,20 @@ def test_council_and_members_may_not_open_the_bulk_import(demo_db_url, role):
     at.run()
     assert [e.value for e in at.error] == [translate("auth.page_forbidden")]
     assert not at.file_uploader and not at.metric
+
+
+def test_a_value_saved_after_the_preview_refuses_the_import(demo_db_url):
+    from core.services import indicator_entry
+
+    content, member_id = _filled_template(demo_db_url)
+    at = app_as(demo_db_url, "member", "indicator_entry")
+    at.selectbox(key="indicator_entry_year").set_value(YEAR).run()
+    at.file_uploader[0].set_value(("template.xlsx", content, XLSX)).run()
+    staff = user_for(demo_db_url, "secretariat")
+    with session_scope(demo_db_url) as session:  # the secretariat saves a draft meanwhile
+        s01 = session.exec(select(Indicator).where(Indicator.code == "S01")).one()
+        indicator_entry.save(session, staff, member_id=member_id, year=YEAR, expected_version=0,
+                             values={s01.id: (55, "")})
+    button(at, "member_import.commit").click().run()
+    assert [e.value for e in at.error] == [translate("excel.changed_since_preview")]
+    assert _values(demo_db_url, member_id, YEAR) == {"S01": (55, ValueStatus.DRAFT)}

@@ -218,5 +218,23 @@ def commit(session: Session, current: CurrentUser, plan: ImportPlan, *, only_val
     return batch
 
 
+def fingerprint(plan: ImportPlan) -> tuple:
+    """What a dry run promised to write: the rows to add and every change with its old value."""
+    return (plan.sha256,
+            tuple(sorted(row.key for row in plan.adds)),
+            tuple(sorted((row.key, tuple(sorted((name, repr(old), repr(new))
+                                                for name, (old, new) in row.changes.items())))
+                         for row in plan.changes)),
+            plan.rejected_rows)
+
+
+def check_unchanged(seen: tuple, fresh: ImportPlan) -> None:
+    """Refuse a commit when the data changed between the dry run the user saw (its fingerprint)
+    and the write (someone saved a row the file also changes): the user looks again instead of
+    overwriting."""
+    if seen != fingerprint(fresh):
+        raise UserFacingError("excel.changed_since_preview")
+
+
 def previous_imports(session: Session, sha256: str) -> list[ImportBatch]:
     return session.exec(select(ImportBatch).where(ImportBatch.sha256 == sha256)).all()

@@ -581,8 +581,12 @@ def commit(session: Session, current: CurrentUser, planned: ValuesPlan, *, only_
         session.execute(sa.update(table).where(table.c.id.in_(changed[start:start + 500]))
                         .values(import_batch_id=batch.id, updated_by=current.id))
     _refresh_reports(session, writes)
+    # Every value the import overwrote, old and new (added values carry the batch's id).
+    before = {row.key: {name: old for name, (old, _) in row.changes.items()} for row in planned.changes}
+    after = {row.key: {name: new for name, (_, new) in row.changes.items()} for row in planned.changes}
     audit.record(session, action="import_committed", actor_id=current.id, actor_name=current.username,
-                 entity="import_batch", entity_id=batch.id, after=planned.summary())
+                 entity="import_batch", entity_id=batch.id, before=before or None,
+                 after={**planned.summary(), "changes": after} if after else planned.summary())
     session.flush()
     importer.report("writing", 1.0)
     return batch
