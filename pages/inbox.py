@@ -74,7 +74,10 @@ with detail:
         st.caption(ui.t("inbox.pick"))
     else:
         try:
-            item = ui.write(messages.open_message, user, int(opened_id))
+            # Read without the write lock; write the receipt only the first time it is opened.
+            item = ui.read(messages.open_message, user, int(opened_id), mark_read=False)
+            if item["was_unread"]:
+                item = ui.write(messages.open_message, user, int(opened_id))
         except UserFacingError as error:
             st.session_state.pop(OPEN_KEY, None)
             ui.show_error(error)

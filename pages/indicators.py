@@ -39,6 +39,9 @@ views = ["scorecard", "trend", "breakdown", "pivot", "unit"]
 view = st.segmented_control(ui.t("indicators.view"), views, default="scorecard", key="indicators_view",
                             format_func=lambda v: ui.t(f"indicators.view_{v}"), label_visibility="collapsed")
 card = ui.read(analysis.scorecard, user, year=year, include_pending=pending)
+if card.empty:  # values are stored but every indicator has been switched off
+    st.info(ui.t("indicators.no_active"), icon=":material/info:")
+    st.stop()
 card["label"] = card.apply(name, axis=1)
 labels = dict(zip(card["indicator_id"], card["label"]))
 

@@ -492,3 +492,15 @@ def test_review_and_progress_are_refused_to_liaisons_in_core(session, school_set
     assert completeness.matrix(session, council, [2021]) is not None  # the council watches progress
     with pytest.raises(PermissionDenied):
         review.queue(session, council)
+
+
+def test_fill_map_shows_group_level_indicators_for_the_lead_unit_only(session, school_setup):
+    school, codes, liaison, staff = school_setup
+    lead = make_member(session, unit_type="school", joined_on=date(2015, 1, 1), is_lead=True)
+    members = make_indicator(session, "G01", reporters=("group",), aggregation="latest")
+    session.add(IndicatorValue(member_id=lead.id, indicator_id=members.id, year=2021, value=60))
+    session.flush()
+    fill = completeness.indicator_fill(session, staff, year=2021, unit_type="school")
+    assert sorted(fill[fill["code"] == "G01"]["member_id"]) == [lead.id]
+    assert fill[(fill["code"] == "G01")]["filled"].tolist() == [True]
+    assert sorted(fill[fill["member_id"] == school.id]["code"]) == ["S01", "S03", "S04"]

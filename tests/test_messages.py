@@ -372,3 +372,9 @@ def test_audience_sql_on_postgresql(pg_url):
             assert messages.inbox(session, liaison, search="school").total == 1
     finally:
         engine.dispose()
+
+
+def test_topic_list_names_the_unit_when_it_has_no_short_name(session, people):
+    messages.new_topic(session, people["school"], board="general", title="实训设备共享", body="有哪些设备可共享？")
+    frame, _ = messages.topics(session, people["school"])
+    assert frame["unit"].tolist() == ["甲职业学院"]  # short_name is "" for this unit

@@ -204,3 +204,12 @@ def test_progress_shows_which_indicators_each_unit_filled(demo_db_url):
     charts_before = len(at.get("vega_lite_chart"))
     at.toggle(key="indicator_completeness_fill").set_value(True).run()
     assert not at.exception and len(at.get("vega_lite_chart")) == charts_before + 1
+
+
+def test_analysis_says_so_when_no_indicator_is_active(demo_db_url):
+    from sqlmodel import update
+
+    with session_scope(demo_db_url) as session:
+        session.exec(update(Indicator).values(active=False))
+    at = app_as(demo_db_url, "council", "indicators")
+    assert not at.exception and [i.value for i in at.info] == [translate("indicators.no_active")]

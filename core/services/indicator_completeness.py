@@ -16,6 +16,7 @@ from core.auth import CurrentUser, STAFF_ROLES, require_role
 from core.i18n import translate
 from core.models import Indicator, IndicatorValue, MemberStatus, MemberUnit, Role, Submission, ValueStatus
 from core.services.indicator_analysis import totals
+from core.services.indicators import reports
 from core.services.settings import get_setting, reporting_deadline
 
 MISSING = "missing"
@@ -107,14 +108,15 @@ def indicator_fill(session: Session, current: CurrentUser, *, year: int, unit_ty
                                .group_by(IndicatorValue.member_id)).all()) if not expected.empty else {}
     expected = expected.assign(filled=expected["member_id"].map(counts).fillna(0))
     chosen = expected.sort_values(["filled", "unit"]).head(limit)
-    codes = [i for i in session.exec(select(Indicator).where(Indicator.active, Indicator.formula == "")
-                                     .order_by(Indicator.sort_order)).all() if unit_type in i.reporter_types]
+    catalogue = session.exec(select(Indicator).order_by(Indicator.sort_order, Indicator.code)).all()
+    lead = set(session.exec(select(MemberUnit.id).where(MemberUnit.is_lead)).all())
     present = set(map(tuple, session.exec(select(IndicatorValue.member_id, IndicatorValue.indicator_id)
                                .where(IndicatorValue.year == year, IndicatorValue.value.is_not(None),
                                       IndicatorValue.member_id.in_(chosen["member_id"].tolist()))).all()))
     rows = [{"member_id": unit.member_id, "unit": unit.unit, "code": indicator.code,
              "filled": (unit.member_id, indicator.id) in present}
-            for unit in chosen.itertuples() for indicator in codes]
+            for unit in chosen.itertuples() for indicator in catalogue
+            if reports(indicator, unit_type, unit.member_id in lead)]
     return pd.DataFrame(rows, columns=["member_id", "unit", "code", "filled"])
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pandas as pd
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from core import audit
@@ -193,6 +194,10 @@ def save(session: Session, current: CurrentUser, *, member_id: int, year: int,
                        on_time=china_today() <= reporting_deadline(session, year))
     if submission is None:
         session.add(Submission(member_id=member_id, year=year, **changes))
+        try:
+            session.flush()
+        except IntegrityError as exc:  # another first save of this unit-year won the race
+            raise StaleEditError() from exc
     else:  # WHERE version = expected: a save racing this one fails instead of overwriting
         update_versioned(session, Submission, submission.id, expected_version, changes)
     if after or submit:

@@ -38,7 +38,7 @@ from core.models import (
     ImportBatch, Indicator, IndicatorValue, MemberStatus, MemberUnit, Role, Submission, ValueStatus,
 )
 from core.services.indicator_entry import CROSS_RULES, LOCKED
-from core.services.indicators import GROUP_REPORTER, reported_for
+from core.services.indicators import GROUP_REPORTER, reported_for, reports
 from core.services.settings import excel_limits, reporting_year
 from core.timeutil import utcnow
 
@@ -128,11 +128,9 @@ def template(session: Session, current: CurrentUser, *, member_id: int, year: in
 
 def _reporters(indicators: list[Indicator]) -> dict[tuple[str, bool], list[Indicator]]:
     """Which indicators each kind of unit reports (its type; the lead unit also the group's)."""
-    reported = [i for i in indicators if i.active and not i.formula]
-    return {(kind, lead): [i for i in reported if kind in i.reporter_types
-                           or (lead and GROUP_REPORTER in i.reporter_types)]
-            for kind in {t for i in reported for t in i.reporter_types} | {GROUP_REPORTER}
-            for lead in (False, True)}
+    kinds = {t for i in indicators for t in i.reporter_types} | {GROUP_REPORTER}
+    return {(kind, lead): [i for i in indicators if reports(i, kind, lead)]
+            for kind in kinds for lead in (False, True)}
 
 
 def long_sheet(records: list[dict] | pd.DataFrame, lang: str, *, export: bool = False) -> Sheet:

@@ -214,6 +214,14 @@ def save_indicator(session: Session, current: CurrentUser, *, values: dict,
     return indicator_id
 
 
+def reports(indicator: Indicator, unit_type: str, is_lead: bool) -> bool:
+    """Whether a unit of this type reports the indicator: its type's, and for the lead unit
+    (where the secretariat sits) also the group-level ones. Derived and inactive ones: nobody."""
+    if indicator.formula or not indicator.active:
+        return False
+    return unit_type in indicator.reporter_types or (is_lead and GROUP_REPORTER in indicator.reporter_types)
+
+
 def reported_for(session: Session, member_id: int) -> list[Indicator]:
     """The indicators a unit reports: its type's, plus the group-level ones for the lead unit."""
     unit = session.get(MemberUnit, member_id)
@@ -221,8 +229,7 @@ def reported_for(session: Session, member_id: int) -> list[Indicator]:
         raise NotFound("member.not_found")
     rows = session.exec(select(Indicator).where(Indicator.active, Indicator.formula == "")
                         .order_by(Indicator.sort_order, Indicator.code)).all()
-    return [row for row in rows if unit.unit_type in row.reporter_types
-            or (unit.is_lead and GROUP_REPORTER in row.reporter_types)]
+    return [row for row in rows if reports(row, unit.unit_type, unit.is_lead)]
 
 
 # ---------------------------------------------------------------- targets and windows

@@ -35,7 +35,7 @@ from core.models import (
     Post, PostRevision, ReadReceipt, Role, Topic, User,
 )
 from core.services import attachments
-from core.timeutil import as_utc, utcnow
+from core.timeutil import as_utc, china_today, to_china, utcnow
 
 TITLE_MAX = 200
 BODY_MAX = 50_000
@@ -253,8 +253,10 @@ def may_read(session: Session, current: CurrentUser, message: Message) -> bool:
         member_type=_member_type(session, current))
 
 
-def open_message(session: Session, current: CurrentUser | None, message_id: int) -> dict:
-    """One message for reading; marks it read for the caller when it is addressed to them.
+def open_message(session: Session, current: CurrentUser | None, message_id: int, *,
+                 mark_read: bool = True) -> dict:
+    """One message for reading; marks it read for the caller when it is addressed to them
+    (with `mark_read=False` only says whether it was unread, writing nothing).
 
     Returns its fields, `files` (the attachments) and `was_unread`."""
     user = _require_login(current)
@@ -267,8 +269,11 @@ def open_message(session: Session, current: CurrentUser | None, message_id: int)
     if not addressed and user.role not in STAFF_ROLES:
         raise PermissionDenied("message.not_addressed")
     was_unread = False
-    if addressed:
+    if addressed and mark_read:
         was_unread = _mark_read(session, message.id, user.id)
+    elif addressed:
+        was_unread = session.exec(select(ReadReceipt.id).where(ReadReceipt.message_id == message.id,
+                                                               ReadReceipt.user_id == user.id)).first() is None
     author = session.get(User, message.author_user_id) if message.author_user_id else None
     return {"id": message.id, "category": message.category, "title": message.title,
             "body": message.body, "author": author.display_name if author else "",
@@ -638,7 +643,7 @@ def remind_unread(session: Session, current: CurrentUser | None, message_id: int
     reminder = send_system(
         session, title=translate("message.reminder_title", lang, title=message.title),
         body=translate("message.reminder_body", lang, title=message.title,
-                       published=message.publish_at.strftime("%Y-%m-%d")),
+                       published=to_china(message.publish_at).strftime("%Y-%m-%d")),
         user_ids=waiting, sender=current)
     audit.record(session, action="message_reminded", actor_id=current.id,
                  actor_name=current.username, entity="message", entity_id=message_id,
@@ -688,7 +693,7 @@ def milestones_due(session: Session, current: CurrentUser | None, *, as_of: date
     from core.services import plan as plan_service
 
     require_role(current, *STAFF_ROLES)
-    as_of = as_of or utcnow().date()
+    as_of = as_of or china_today()
     current_plan = plan_service.current_plan(session)
     if current_plan is None:
         return None
@@ -754,7 +759,7 @@ def topics(session: Session, current: CurrentUser | None, *, board: str | None =
              .where(Post.topic_id == Topic.id, ~Post.hidden).scalar_subquery())
     rows = session.exec(
         select(Topic.id, Topic.board, Topic.title, User.display_name,
-               func.coalesce(MemberUnit.short_name, MemberUnit.name), posts.label("posts"),
+               func.coalesce(func.nullif(MemberUnit.short_name, ""), MemberUnit.name), posts.label("posts"),
                Topic.last_post_at, Topic.locked, Topic.hidden, Topic.version)
         .join(User, User.id == Topic.author_user_id, isouter=True)
         .join(MemberUnit, MemberUnit.id == User.member_id, isouter=True)
