@@ -397,3 +397,12 @@ def test_values_an_import_overwrites_are_audited_old_and_new(session, world):
     entry = session.exec(select(AuditLog).where(AuditLog.action == "import_committed")).one()
     (key,) = entry.before
     assert entry.before[key] == {"value": 5.0} and entry.after["changes"][key] == {"value": 7.0}
+
+
+def test_templates_offer_the_indicator_codes_as_a_drop_down(session, world):
+    school, _, _, codes, liaison, staff = world
+    for content, sheet in ((vx.template(session, liaison, member_id=school.id, year=YEAR, lang="zh"), 1),
+                           (vx.export_workbook(session, staff, year=YEAR, lang="zh"), 1)):
+        validations = openpyxl.load_workbook(io.BytesIO(content)).worksheets[sheet].data_validations.dataValidation
+        lists = [v.formula1 for v in validations if v.type == "list"]
+        assert lists and "S01" in lists[0] and "S04" in lists[0]

@@ -84,8 +84,10 @@ default_year = reporting_year  # the year the templates and exports start from
 
 
 # ---------------------------------------------------------------- templates and exports
-def _columns(spec, lang: str, **fill) -> list[Column]:
-    return [Column(key, (zh if lang == "zh" else en).format(**fill), kind, width)
+def _columns(spec, lang: str, codes=(), **fill) -> list[Column]:
+    """The sheet's columns; `codes` become the indicator code column's drop-down list."""
+    return [Column(key, (zh if lang == "zh" else en).format(**fill), kind, width,
+                   tuple(codes) if key == "code" else ())
             for key, zh, en, kind, width in spec]
 
 
@@ -121,7 +123,8 @@ def template(session: Session, current: CurrentUser, *, member_id: int, year: in
     return write_workbook([
         _guide(lang, "unit_note", 5),
         Sheet(translate("values_import.sheet_values", lang, year=year),
-              _columns(UNIT_COLUMNS, lang, year=year, last=year - 1), rows, title=title,
+              _columns(UNIT_COLUMNS, lang, codes=[i.code for i in indicators], year=year, last=year - 1),
+              rows, title=title,
               notes=[translate("values_import.unit_hint", lang)], locked_header=True),
     ])
 
@@ -136,7 +139,9 @@ def _reporters(indicators: list[Indicator]) -> dict[tuple[str, bool], list[Indic
 def long_sheet(records: list[dict] | pd.DataFrame, lang: str, *, export: bool = False) -> Sheet:
     """Rows in the long format (the bulk template, the export and what the import reads)."""
     spec = LONG_COLUMNS + (EXPORT_ONLY if export else [])
-    return Sheet(translate("values_import.sheet_long", lang), _columns(spec, lang), records,
+    rows = records.to_dict("records") if isinstance(records, pd.DataFrame) else records
+    codes = sorted({row["code"] for row in rows if row.get("code")})
+    return Sheet(translate("values_import.sheet_long", lang), _columns(spec, lang, codes=codes), rows,
                  locked_header=not export)
 
 
