@@ -5,7 +5,7 @@ import streamlit as st
 from core import ui
 from core.auth import STAFF_ROLES
 from core.errors import UserFacingError
-from core.services import messages
+from core.services import attachments, boards, messages
 
 user = ui.guard("boards")
 ui.page_header("boards", "boards.subtitle")
@@ -14,7 +14,7 @@ ui.show_flash("boards_flash")
 FLASH = "boards_flash"
 OPEN_KEY = "boards_open"
 PER_PAGE = 15
-UPLOAD_TYPES = ["pdf", "docx", "xlsx", "pptx", "png", "jpg", "jpeg", "zip"]
+UPLOAD_TYPES = attachments.UPLOAD_EXTENSIONS
 staff = user.role in STAFF_ROLES
 
 
@@ -27,15 +27,15 @@ def _reset_page() -> None:
 
 
 filters = st.columns([3, 2], vertical_alignment="bottom")
-board = filters[0].segmented_control(ui.t("boards.board"), list(messages.BOARDS),
+board = filters[0].segmented_control(ui.t("boards.board"), list(boards.BOARDS),
                                      format_func=board_label, key="boards_board",
                                      on_change=_reset_page)
 search = filters[1].text_input(ui.t("boards.search"), key="boards_search", on_change=_reset_page)
 
 with st.expander(ui.t("boards.new_topic"), icon=":material/add_comment:"):
     generation = st.session_state.get("boards_new_generation", 0)
-    new_board = st.selectbox(ui.t("boards.board"), list(messages.BOARDS), format_func=board_label,
-                             index=list(messages.BOARDS).index(board) if board else 0,
+    new_board = st.selectbox(ui.t("boards.board"), list(boards.BOARDS), format_func=board_label,
+                             index=list(boards.BOARDS).index(board) if board else 0,
                              key=f"boards_new_board_{generation}")
     new_title = st.text_input(ui.t("boards.topic_title"), key=f"boards_new_title_{generation}",
                               help=ui.t("notices_manage.title_help", max=messages.TITLE_MAX))
@@ -44,7 +44,7 @@ with st.expander(ui.t("boards.new_topic"), icon=":material/add_comment:"):
     if st.button(ui.t("boards.start"), type="primary", key="boards_new_submit",
                  icon=":material/send:"):
         try:
-            topic = ui.write(messages.new_topic, user, board=new_board, title=new_title, body=new_body)
+            topic = ui.write(boards.new_topic, user, board=new_board, title=new_title, body=new_body)
         except UserFacingError as error:
             ui.show_error(error)
         else:
@@ -54,7 +54,7 @@ with st.expander(ui.t("boards.new_topic"), icon=":material/add_comment:"):
             st.rerun()
 
 page_no = st.session_state.get("boards_page", 1)
-frame, total = ui.read(messages.topics, user, board=board, search=search, page=page_no,
+frame, total = ui.read(boards.topics, user, board=board, search=search, page=page_no,
                        per_page=PER_PAGE)
 pages = max(1, -(-total // PER_PAGE))
 
@@ -99,7 +99,7 @@ with detail:
         st.caption(ui.t("boards.pick"))
         st.stop()
     try:
-        topic = ui.read(messages.topic_view, user, int(opened))
+        topic = ui.read(boards.topic_view, user, int(opened))
     except UserFacingError as error:
         st.session_state.pop(OPEN_KEY, None)
         ui.show_error(error)
@@ -113,13 +113,13 @@ with detail:
         if lock_col.button(ui.t("boards.unlock" if topic["locked"] else "boards.lock"),
                            key="boards_lock", width="stretch",
                            icon=":material/lock_open:" if topic["locked"] else ":material/lock:"):
-            ui.save_and_rerun(messages.moderate_topic, user, topic["id"], locked=not topic["locked"],
+            ui.save_and_rerun(boards.moderate_topic, user, topic["id"], locked=not topic["locked"],
                               flash_key=FLASH,
                               flash="boards.unlocked" if topic["locked"] else "boards.locked_done")
         if hide_col.button(ui.t("boards.show" if topic["hidden"] else "boards.hide"),
                            key="boards_hide", width="stretch",
                            icon=":material/visibility:" if topic["hidden"] else ":material/visibility_off:"):
-            ui.save_and_rerun(messages.moderate_topic, user, topic["id"], hidden=not topic["hidden"],
+            ui.save_and_rerun(boards.moderate_topic, user, topic["id"], hidden=not topic["hidden"],
                               flash_key=FLASH,
                               flash="boards.shown" if topic["hidden"] else "boards.hidden_done")
 
@@ -146,7 +146,7 @@ with detail:
                     text = st.text_area(ui.t("boards.edit_body"), post.body,
                                         key=ui.field_key("post", int(post.id), "body"))
                     if st.button(ui.t("common.save"), key=f"boards_save_{post.id}", type="primary"):
-                        ui.save_and_rerun(messages.edit_post, user, int(post.id), version, text,
+                        ui.save_and_rerun(boards.edit_post, user, int(post.id), version, text,
                                           flash_key=FLASH, flash="boards.saved",
                                           reload=("post", int(post.id)))
                     upload = st.file_uploader(ui.t("notices_manage.add_file"), type=UPLOAD_TYPES,
@@ -154,12 +154,12 @@ with detail:
                                               help=ui.t("notices_manage.attachments_help"))
                     if upload is not None and st.button(ui.t("notices_manage.attach"),
                                                         key=f"boards_attach_{post.id}"):
-                        ui.save_and_rerun(messages.attach_to_post, user, int(post.id),
+                        ui.save_and_rerun(boards.attach_to_post, user, int(post.id),
                                           filename=upload.name, content=upload.getvalue(),
                                           flash_key=FLASH, flash="notices_manage.attached")
             if post.edited_at is not None and str(post.edited_at) != "NaT":
                 with st.expander(ui.t("boards.history"), icon=":material/history:"):
-                    for old in ui.read(messages.post_history, user, int(post.id)).itertuples():
+                    for old in ui.read(boards.post_history, user, int(post.id)).itertuples():
                         st.caption(ui.t("boards.replaced_at", at=ui.when(old.replaced_at)))
                         st.markdown(messages.safe_markdown(old.body))
 
@@ -170,7 +170,7 @@ with detail:
         if st.button(ui.t("boards.send"), type="primary", key="boards_reply_send",
                      icon=":material/reply:"):
             try:
-                ui.write(messages.reply, user, topic["id"], body)
+                ui.write(boards.reply, user, topic["id"], body)
             except UserFacingError as error:
                 ui.show_error(error)
             else:

@@ -17,7 +17,7 @@ ui.show_flash("notices_manage_flash")
 
 FLASH = "notices_manage_flash"
 PER_PAGE = 20
-UPLOAD_TYPES = ["pdf", "docx", "xlsx", "pptx", "png", "jpg", "jpeg", "zip"]
+UPLOAD_TYPES = attachments.UPLOAD_EXTENSIONS
 units = dict(ui.read(messages.unit_choices, user))
 
 

@@ -106,7 +106,7 @@ with files_col:
                            file_name=item.filename, mime=item.mime_type, key=f"plan_update_file_{item.id}",
                            icon=":material/attach_file:")
     upload = st.file_uploader(ui.t("plan_update.upload"), key=f"plan_update_upload_{chosen}_{len(files)}",
-                              type=["pdf", "docx", "xlsx", "pptx", "png", "jpg", "jpeg", "zip"])
+                              type=attachments.UPLOAD_EXTENSIONS)
     if upload is not None and st.button(ui.t("plan_update.attach"), key="plan_update_attach"):
         try:
             ui.write(attachments.add, user, owner_kind="milestone", owner_id=int(chosen),

@@ -13,9 +13,9 @@ from core.db import StaleEditError
 from core.errors import NotFound, PermissionDenied, ValidationFailed
 from core.models import (
     Message, MessageRevision, Milestone, Plan, PlanArea, PlanTask, Post, PostRevision,
-    ReadReceipt, StaffMember, Topic,
+    ReadReceipt, StaffMember,
 )
-from core.services import messages
+from core.services import boards, messages
 from core.timeutil import utcnow
 from tests.conftest import make_member, make_user
 
@@ -269,52 +269,52 @@ def test_milestones_due_are_sent_to_secretariat_and_admins(session, people):
 
 # ---------------------------------------------------------------- discussion boards
 def test_locked_topic_refuses_member_post_and_hidden_topic_is_invisible(session, people):
-    topic = messages.new_topic(session, people["school"], board="general", title="交流",
+    topic = boards.new_topic(session, people["school"], board="general", title="交流",
                                body="大家好")
-    messages.reply(session, people["council"], topic.id, "欢迎")
-    messages.moderate_topic(session, people["staff"], topic.id, locked=True)
+    boards.reply(session, people["council"], topic.id, "欢迎")
+    boards.moderate_topic(session, people["staff"], topic.id, locked=True)
     with pytest.raises(PermissionDenied) as caught:
-        messages.reply(session, people["company"], topic.id, "还能回复吗")
+        boards.reply(session, people["company"], topic.id, "还能回复吗")
     assert caught.value.key == "board.topic_locked"
-    assert not messages.topic_view(session, people["company"], topic.id)["may_reply"]
-    messages.reply(session, people["staff"], topic.id, "本帖已锁定")  # the secretariat still may
+    assert not boards.topic_view(session, people["company"], topic.id)["may_reply"]
+    boards.reply(session, people["staff"], topic.id, "本帖已锁定")  # the secretariat still may
     with pytest.raises(PermissionDenied):
-        messages.moderate_topic(session, people["school"], topic.id, hidden=True)
-    messages.moderate_topic(session, people["staff"], topic.id, hidden=True)
-    assert messages.topics(session, people["company"])[1] == 0
-    assert messages.topics(session, people["staff"])[1] == 1
+        boards.moderate_topic(session, people["school"], topic.id, hidden=True)
+    boards.moderate_topic(session, people["staff"], topic.id, hidden=True)
+    assert boards.topics(session, people["company"])[1] == 0
+    assert boards.topics(session, people["staff"])[1] == 1
     with pytest.raises(NotFound):
-        messages.topic_view(session, people["company"], topic.id)
+        boards.topic_view(session, people["company"], topic.id)
 
 
 def test_edit_own_post_keeps_history_and_others_posts_are_refused(session, people):
-    topic = messages.new_topic(session, people["school"], board="cooperation", title="订单班",
+    topic = boards.new_topic(session, people["school"], board="cooperation", title="订单班",
                                body="第一版")
     post = session.exec(select(Post).where(Post.topic_id == topic.id)).one()
-    messages.edit_post(session, people["school"], post.id, 1, "第二版")
-    messages.edit_post(session, people["school"], post.id, 2, "第三版")
-    assert messages.post_history(session, people["company"], post.id)["body"].tolist() == \
+    boards.edit_post(session, people["school"], post.id, 1, "第二版")
+    boards.edit_post(session, people["school"], post.id, 2, "第三版")
+    assert boards.post_history(session, people["company"], post.id)["body"].tolist() == \
         ["第二版", "第一版"]
-    view = messages.topic_view(session, people["company"], topic.id)
+    view = boards.topic_view(session, people["company"], topic.id)
     assert view["posts"]["body"].tolist() == ["第三版"]
     assert view["posts"]["unit"].tolist() == ["甲职业学院"]
     for other in ("company", "staff"):
         with pytest.raises(PermissionDenied) as caught:
-            messages.edit_post(session, people[other], post.id, 3, "改别人的帖子")
+            boards.edit_post(session, people[other], post.id, 3, "改别人的帖子")
         assert caught.value.key == "board.not_your_post"
     assert len(session.exec(select(PostRevision)).all()) == 2
 
 
 def test_board_input_rules(session, people):
     with pytest.raises(ValidationFailed):
-        messages.new_topic(session, people["school"], board="nowhere", title="x", body="y")
+        boards.new_topic(session, people["school"], board="nowhere", title="x", body="y")
     with pytest.raises(ValidationFailed):
-        messages.new_topic(session, people["school"], board="general", title="x", body="  ")
+        boards.new_topic(session, people["school"], board="general", title="x", body="  ")
     with pytest.raises(ValidationFailed):
-        messages.new_topic(session, people["school"], board="general", title="题" * 201, body="y")
-    topic = messages.new_topic(session, people["school"], board="general", title="x", body="y")
+        boards.new_topic(session, people["school"], board="general", title="题" * 201, body="y")
+    topic = boards.new_topic(session, people["school"], board="general", title="x", body="y")
     with pytest.raises(ValidationFailed):
-        messages.reply(session, people["company"], topic.id, "")
+        boards.reply(session, people["company"], topic.id, "")
 
 
 # ---------------------------------------------------------------- many notices
@@ -375,6 +375,6 @@ def test_audience_sql_on_postgresql(pg_url):
 
 
 def test_topic_list_names_the_unit_when_it_has_no_short_name(session, people):
-    messages.new_topic(session, people["school"], board="general", title="实训设备共享", body="有哪些设备可共享？")
-    frame, _ = messages.topics(session, people["school"])
+    boards.new_topic(session, people["school"], board="general", title="实训设备共享", body="有哪些设备可共享？")
+    frame, _ = boards.topics(session, people["school"])
     assert frame["unit"].tolist() == ["甲职业学院"]  # short_name is "" for this unit

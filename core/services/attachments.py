@@ -24,6 +24,8 @@ MIME = {"pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg",
         "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
         "zip": "application/zip"}
 OFFICE_FOLDERS = {"docx": "word/", "xlsx": "xl/", "pptx": "ppt/"}
+# What the upload widgets offer; the content is checked again whatever the name says.
+UPLOAD_EXTENSIONS = [*MIME, "jpeg"]
 
 
 def sniff(content: bytes) -> str | None:
