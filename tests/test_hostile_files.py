@@ -235,3 +235,20 @@ def test_formula_cells_are_read_by_their_cached_values():
     cells = sheets["成员单位"].iloc[3].tolist()
     assert cells[1] == "济南市" and cells[6] == 1234
     assert reader.number(sheets["成员单位"].iloc[5].tolist()[6]) == 1234  # "1,234" as text
+
+
+# The values import reads workbooks with its own fast reader: the same files, the same refusals.
+VALUES_FILE_CASES = [case for case in FILE_CASES
+                     if case.key not in ("excel.wrong_kind", "excel.wrong_template", "excel.no_rows")]
+
+
+@pytest.mark.parametrize("case", VALUES_FILE_CASES, ids=lambda case: case.file)
+def test_hostile_file_is_refused_by_the_values_import_too(session, case):
+    from core.services import indicator_exchange
+
+    secretariat = _as(session)
+    before = _counts(session)
+    with pytest.raises(UserFacingError) as refused:
+        indicator_exchange.plan(session, secretariat, (HOSTILE / case.file).read_bytes(), case.file)
+    assert refused.value.key == case.key, case.what
+    assert _counts(session) == before

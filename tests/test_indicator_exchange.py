@@ -406,3 +406,12 @@ def test_templates_offer_the_indicator_codes_as_a_drop_down(session, world):
         validations = openpyxl.load_workbook(io.BytesIO(content)).worksheets[sheet].data_validations.dataValidation
         lists = [v.formula1 for v in validations if v.type == "list"]
         assert lists and "S01" in lists[0] and "S04" in lists[0]
+
+
+def test_an_approved_report_cannot_be_changed_by_an_import(session, world):
+    school, other, firm, codes, _, staff = world
+    store(session, school, codes, status=ValueStatus.APPROVED, S01=5.0)
+    content = book([LONG, [school.credit_code, "", YEAR, "S01", 6, ""], [school.credit_code, "", YEAR, "S03", 9, ""]])
+    plan = vx.plan(session, staff, content, "late.xlsx")
+    assert set(reasons(plan).values()) == {"values_import.locked_approved"} and len(plan.rejects) == 2
+    assert stored(session, school) == {"S01": 5.0}

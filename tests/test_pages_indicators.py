@@ -16,9 +16,13 @@ def test_analysis_shows_every_view_for_every_role(demo_db_url, role):
     at = app_as(demo_db_url, role, "indicators")
     assert not at.exception
     assert [m.label for m in at.metric][:3] == [translate(f"indicators.rag_{c}") for c in ("green", "amber", "red")]
+    charts = len(at.get("vega_lite_chart"))
+    assert charts == 1 and len(at.dataframe) == 1  # the target bullets and the scorecard table
     for view in VIEWS[1:]:
         at.segmented_control(key="indicators_view").set_value(view).run()
         assert not at.exception, (role, view, at.exception)
+        shown = len(at.get("vega_lite_chart")) + len(at.dataframe)
+        assert shown >= 1, (role, view)  # every view draws its chart or table
 
 
 def test_member_sees_only_approved_totals_and_its_own_unit(demo_db_url):
@@ -113,7 +117,9 @@ def test_review_send_back_needs_a_reason_then_tells_the_unit(demo_db_url):
     assert [t.value for t in at.toast] == [translate("indicator_review.rejected")]
     with session_scope(demo_db_url) as session:
         assert session.get(Submission, first.id).status == "rejected"
-        assert session.exec(select(Message).where(Message.category == "system")).all()
+        message = session.exec(select(Message).where(Message.category == "system")).one()
+    assert message.audience["member_ids"] == [first.member_id]
+    assert "S04 与企业接收数不一致" in message.body
 
 
 def test_review_approves_and_reopens(demo_db_url):
@@ -138,11 +144,16 @@ def test_mirror_check_flags_the_demo_gap(demo_db_url):
 def test_progress_reminds_units_that_have_not_submitted(demo_db_url):
     at = app_as(demo_db_url, "secretariat", "indicator_completeness")
     assert not at.exception and len(at.metric) == 4
+    with session_scope(demo_db_url) as session:
+        reported = set(session.exec(select(Submission.member_id).where(
+            Submission.year == 2021, Submission.status.in_(["submitted", "approved"]))).all())
     at.button(key="indicator_completeness_remind").click().run()
     assert not at.exception and at.toast
     with session_scope(demo_db_url) as session:
         message = session.exec(select(Message).where(Message.category == "system")).one()
-    assert message.audience["member_ids"]
+    reminded = set(message.audience["member_ids"])
+    assert reminded and not reminded & reported  # only units that have not submitted
+    assert [t.value for t in at.toast] == [translate("indicator_completeness.reminded", count=len(reminded))]
 
 
 def test_council_sees_progress_without_the_reminder(demo_db_url):
