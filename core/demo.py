@@ -50,6 +50,7 @@ class _Builder:
     users: dict[str, User] = field(default_factory=dict)
     indicators: dict[str, Indicator] = field(default_factory=dict)
     levels: dict[tuple[int, str], float] = field(default_factory=dict)
+    reported: dict[tuple[int, str], float] = field(default_factory=dict)  # the last year's values
 
     def person(self) -> str:
         return self.rng.choice(D.SURNAMES) + self.rng.choice(D.GIVEN)
@@ -254,12 +255,11 @@ class _Builder:
             level = self.levels.setdefault((unit.id, code), self.rng.uniform(0.7, 1.3))
             raw = base * size * growth * level * self.rng.uniform(0.94, 1.06)
             values[code] = round(raw, decimals) if decimals else float(round(raw))
-        if "S03" in values:
-            values["S04"] = float(round(values["S03"] * self.rng.uniform(0.35, 0.7)))
-            values["S06"] = float(round(values["S05"] * self.rng.uniform(0.2, 0.45)))
-        if "E01" in values:
-            values["E02"] = float(round(values["E01"] * self.rng.uniform(0.5, 0.95)))
-            values["E06"] = float(round(values["E03"] * self.rng.uniform(0.3, 0.8)))
+        for part, whole, low, high in (("S04", "S03", 0.35, 0.7), ("S06", "S05", 0.2, 0.45),
+                                       ("E02", "E01", 0.5, 0.95), ("E06", "E03", 0.3, 0.8)):
+            if whole in values:  # each unit's own share, steady from year to year
+                share = self.levels.setdefault((unit.id, part), self.rng.uniform(low, high))
+                values[part] = float(round(values[whole] * share * self.rng.uniform(0.96, 1.0)))
         return values
 
     def indicator_values(self) -> None:
@@ -292,9 +292,13 @@ class _Builder:
                     review_reason="顶岗实习人数与企业接收数差异较大，请核实后重新提交"
                     if status == ValueStatus.REJECTED else ""))
                 for code, value in values.items():
+                    before = self.reported.get((unit.id, code))
+                    # As liaisons do: a comment beside every change large enough to need one.
+                    comment = (D.CHANGE_COMMENTS[code[0]] if before and abs(value - before) > 0.5 * before
+                               else "")
+                    self.reported[unit.id, code] = value
                     self.add(IndicatorValue(member_id=unit.id, indicator_id=self.indicators[code].id,
-                                            year=year, value=value, status=status,
-                                            comment="本年度新增合作项目" if year > 2019 and self.rng.random() < 0.05 else "",
+                                            year=year, value=value, status=status, comment=comment,
                                             updated_at=_utc(submitted, 10)))
                     if status == ValueStatus.APPROVED:
                         totals[code, year] = totals.get((code, year), 0) + value
@@ -317,7 +321,8 @@ class _Builder:
         for school_code, firm_code in (("S04", "E02"), ("S09", "E07"), ("S06", "E06")):
             sent = sum(values.get(school_code, 0) for values in reports.values())
             firms = [values for values in reports.values() if "E01" in values]
-            weights = [self.rng.uniform(0.5, 1.5) for _ in firms]
+            weights = [self.levels.setdefault((unit_id, firm_code), self.rng.uniform(0.5, 1.5))
+                       for unit_id, values in reports.items() if "E01" in values]
             share = 0.6 if (year, firm_code) == (2020, "E06") else self.rng.uniform(0.92, 1.06)
             for values, weight in zip(firms, weights):
                 values[firm_code] = float(round(sent * share * weight / sum(weights)))

@@ -159,6 +159,10 @@ INDICATORS = [
     ("D02", "到成员单位实习比例", "Share of interns placed with members", "%", "%", [], "derived", 0, 100, 1, 0, "S04 / S03 * 100"),
 ]
 
+# A liaison's explanation beside a change of more than half against last year, by indicator family.
+CHANGE_COMMENTS = {"S": "本年度招生规模与合作项目调整", "E": "本年度用工计划与合作规模调整",
+                   "G": "集团本年度新增或退出成员单位"}
+
 NOTICES = [
     ("document", "关于印发《省级骨干职教集团建设实施方案（2019-2021）》的通知",
      "各成员单位：\n\n现将《山东省机械行业职业培训教育集团省级骨干职教集团建设实施方案（2019-2021）》"
