@@ -31,7 +31,7 @@ if section == "list":
             lambda codes: "、".join(reporter_label.get(c, c) for c in codes)),
         ui.t("indicator_catalogue.col_aggregation"): catalogue["aggregation"].map(
             lambda a: ui.t(f"aggregation.{a}")),
-        ui.t("indicator_catalogue.col_range"): [f"{lo if lo == lo else '—'} – {hi if hi == hi else '—'}"
+        ui.t("indicator_catalogue.col_range"): [f"{f'{lo:,g}' if lo == lo else '—'} – {f'{hi:,g}' if hi == hi else '—'}"
                                                 for lo, hi in zip(catalogue["min_value"], catalogue["max_value"])],
         ui.t("indicator_catalogue.col_formula"): catalogue["formula"],
         ui.t("indicator_catalogue.col_active"): catalogue["active"].map(
