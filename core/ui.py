@@ -341,6 +341,36 @@ def dry_run(plan, *args, **kwargs):
         return None
 
 
+def upload_preview(key: str, label: str, plan, current, *, help: str | None = None, **plan_kwargs):
+    """A workbook uploader (emptied after each commit) and the dry run of the file uploaded.
+
+    Returns the preview and `replan(session)`, which reads the same file again for
+    `finish_import`; or (None, None) while nothing usable is uploaded (the reason shown)."""
+    upload = st.file_uploader(label, type=["xlsx", "xls", "xlsm"], key=f"{key}_file_{upload_round(key)}",
+                              help=help)
+    if upload is None:
+        return None, None
+    content, name = upload.getvalue(), upload.name
+    preview = dry_run(plan, current, content, name, **plan_kwargs)
+    if preview is None:
+        return None, None
+    return preview, lambda session: plan(session, current, content, name, **plan_kwargs)
+
+
+def pager(key: str, page: int, pages: int) -> None:
+    """Previous / "page n of m" / next under a paged list; the page number lives in `key`."""
+    if pages <= 1:
+        return
+    back, where, forward = st.columns([1, 2, 1], vertical_alignment="center")
+    if back.button(t("inbox.prev"), key=f"{key}_prev", disabled=page <= 1, icon=":material/chevron_left:"):
+        st.session_state[key] = page - 1
+        st.rerun()
+    where.caption(t("inbox.page_of", page=page, pages=pages))
+    if forward.button(t("inbox.next"), key=f"{key}_next", disabled=page >= pages, icon=":material/chevron_right:"):
+        st.session_state[key] = page + 1
+        st.rerun()
+
+
 def import_counts(preview, kinds=("add", "change", "unchanged", "rejected")) -> None:
     """The dry run's counts as metrics, and the sheet the rows were found on."""
     summary = preview.summary()

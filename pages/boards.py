@@ -81,17 +81,7 @@ with listing:
         if choice is not None and choice != current:
             st.session_state[OPEN_KEY] = choice
             st.rerun()
-    if pages > 1:
-        prev, where, nxt = st.columns([1, 2, 1], vertical_alignment="center")
-        if prev.button(ui.t("inbox.prev"), key="boards_prev", disabled=page_no <= 1,
-                       icon=":material/chevron_left:"):
-            st.session_state["boards_page"] = page_no - 1
-            st.rerun()
-        where.caption(ui.t("inbox.page_of", page=page_no, pages=pages))
-        if nxt.button(ui.t("inbox.next"), key="boards_next", disabled=page_no >= pages,
-                      icon=":material/chevron_right:"):
-            st.session_state["boards_page"] = page_no + 1
-            st.rerun()
+    ui.pager("boards_page", page_no, pages)
 
 with detail:
     opened = st.session_state.get(OPEN_KEY)

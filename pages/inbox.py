@@ -56,17 +56,7 @@ with listing:
         if choice is not None and choice != current:
             st.session_state[OPEN_KEY] = choice
             st.rerun()
-    if result.pages > 1:
-        prev, where, nxt = st.columns([1, 2, 1], vertical_alignment="center")
-        if prev.button(ui.t("inbox.prev"), key="inbox_prev", disabled=result.page <= 1,
-                       icon=":material/chevron_left:"):
-            st.session_state["inbox_page"] = result.page - 1
-            st.rerun()
-        where.caption(ui.t("inbox.page_of", page=result.page, pages=result.pages))
-        if nxt.button(ui.t("inbox.next"), key="inbox_next", disabled=result.page >= result.pages,
-                      icon=":material/chevron_right:"):
-            st.session_state["inbox_page"] = result.page + 1
-            st.rerun()
+    ui.pager("inbox_page", result.page, result.pages)
 
 with detail:
     opened_id = st.session_state.get(OPEN_KEY)

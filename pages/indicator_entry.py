@@ -111,16 +111,12 @@ with st.expander(ui.t("values_import.expander"), icon=":material/table_view:"):
     if locked:
         st.caption(ui.t("values_import.locked_hint"))
     else:
-        upload = st.file_uploader(ui.t("values_import.upload"), type=["xlsx", "xls", "xlsm"],
-                                  key=f"indicator_entry_file_{ui.upload_round('indicator_entry_import')}",
-                                  help=ui.t("values_import.upload_help"))
-        preview = None if upload is None else ui.dry_run(exchange.plan, user, upload.getvalue(),
-                                                         upload.name, member_id=member_id)
+        preview, replan = ui.upload_preview("indicator_entry_import", ui.t("values_import.upload"), exchange.plan,
+                                            user, help=ui.t("values_import.upload_help"), member_id=member_id)
         if preview is not None:
-            content = upload.getvalue()
             ui.values_preview(preview)
             ui.finish_import(
                 preview, key="indicator_entry_import", flash_key="indicator_entry_flash",
-                replan=lambda session: exchange.plan(session, user, content, upload.name, member_id=member_id),
+                replan=replan,
                 commit=lambda session, fresh, only_valid: exchange.commit(session, user, fresh, only_valid=only_valid),
                 flash=_imported)

@@ -21,19 +21,13 @@ ui.download_workbook(ui.t("indicator_import.download"),
                      lambda: ui.read(exchange.export_workbook, user, year=year, types=types, lang=lang),
                      file_name=ui.t("indicator_import.file", year=year), key="indicator_import_download")
 
-upload = st.file_uploader(ui.t("indicator_import.upload"), type=["xlsx", "xls", "xlsm"],
-                          key=f"indicator_import_file_{ui.upload_round('indicator_import')}",
-                          help=ui.t("indicator_import.upload_help"))
-if upload is None:
-    st.stop()
-
-content = upload.getvalue()
-preview = ui.dry_run(exchange.plan, user, content, upload.name)
+preview, replan = ui.upload_preview("indicator_import", ui.t("indicator_import.upload"), exchange.plan, user,
+                                    help=ui.t("indicator_import.upload_help"))
 if preview is None:
     st.stop()
 ui.values_preview(preview)
 ui.finish_import(
     preview, key="indicator_import", flash_key="indicator_import_flash",
-    replan=lambda session: exchange.plan(session, user, content, upload.name),
+    replan=replan,
     commit=lambda session, fresh, only_valid: exchange.commit(session, user, fresh, only_valid=only_valid),
     flash=lambda batch: ("values_import.done", exchange.summary_params(batch)))

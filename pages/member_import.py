@@ -14,15 +14,8 @@ ui.download_workbook(ui.t("member_import.template"), lambda: member_exchange.tem
 
 ui.show_flash("member_import_flash")
 
-# A new key after each commit empties the uploader.
-upload = st.file_uploader(ui.t("member_import.upload"), type=["xlsx", "xls", "xlsm"],
-                          key=f"member_import_file_{ui.upload_round('member_import')}",
-                          help=ui.t("member_import.upload_help"))
-if upload is None:
-    st.stop()
-
-content = upload.getvalue()
-plan = ui.dry_run(member_exchange.plan, user, content, upload.name)
+plan, replan = ui.upload_preview("member_import", ui.t("member_import.upload"), member_exchange.plan, user,
+                                 help=ui.t("member_import.upload_help"))
 if plan is None:
     st.stop()
 ui.import_counts(plan)
@@ -48,6 +41,6 @@ if plan.changes:
                  hide_index=True, width="stretch")
 ui.finish_import(
     plan, key="member_import", flash_key="member_import_flash",
-    replan=lambda session: member_exchange.plan(session, user, content, upload.name),
+    replan=replan,
     commit=lambda session, fresh, only_valid: member_exchange.commit(session, user, fresh, only_valid=only_valid),
     flash=lambda batch: ("member_import.done", {"added": batch.rows_added, "changed": batch.rows_changed}))

@@ -30,28 +30,25 @@ with excel_tab:
         ui.download_workbook(ui.t("plan_manage.template"),
                              lambda: ui.read(plan_exchange.update_template, plan_id, lang=lang),
                              file_name=ui.t("plan_manage.template_file"), key="plan_manage_template")
-        upload = st.file_uploader(ui.t("plan_manage.upload"), type=["xlsx", "xls", "xlsm"],
-                                  key=f"plan_manage_file_{ui.upload_round('plan_manage')}")
-        if upload is not None:
-            content = upload.getvalue()
-            preview = ui.dry_run(plan_exchange.plan_updates, user, content, upload.name)
-            if preview is not None:
-                ui.import_counts(preview, ("change", "unchanged", "rejected"))
-                if preview.changes:
-                    st.dataframe(pd.DataFrame([
-                        {ui.t("excel.col_row"): p.row, ui.t("plan.col_no"): p.key,
-                         ui.t("plan.col_milestone"): p.label,
-                         ui.t("excel.col_field"): ui.t(f"plan.field_{field}"),
-                         ui.t("excel.col_old"): str(old if old is not None else ""),
-                         ui.t("excel.col_new"): str(new)}
-                        for p in preview.changes for field, (old, new) in p.changes.items()]),
-                        hide_index=True, width="stretch")
-                ui.finish_import(
-                    preview, key="plan_manage", flash_key="plan_manage_flash",
-                    replan=lambda session: plan_exchange.plan_updates(session, user, content, upload.name),
-                    commit=lambda session, fresh, only_valid: plan_exchange.commit_updates(
-                        session, user, fresh, only_valid=only_valid),
-                    flash=lambda batch: ("plan_manage.imported", {"changed": batch.rows_changed}))
+        preview, replan = ui.upload_preview("plan_manage", ui.t("plan_manage.upload"),
+                                            plan_exchange.plan_updates, user)
+        if preview is not None:
+            ui.import_counts(preview, ("change", "unchanged", "rejected"))
+            if preview.changes:
+                st.dataframe(pd.DataFrame([
+                    {ui.t("excel.col_row"): p.row, ui.t("plan.col_no"): p.key,
+                     ui.t("plan.col_milestone"): p.label,
+                     ui.t("excel.col_field"): ui.t(f"plan.field_{field}"),
+                     ui.t("excel.col_old"): str(old if old is not None else ""),
+                     ui.t("excel.col_new"): str(new)}
+                    for p in preview.changes for field, (old, new) in p.changes.items()]),
+                    hide_index=True, width="stretch")
+            ui.finish_import(
+                preview, key="plan_manage", flash_key="plan_manage_flash",
+                replan=replan,
+                commit=lambda session, fresh, only_valid: plan_exchange.commit_updates(
+                    session, user, fresh, only_valid=only_valid),
+                flash=lambda batch: ("plan_manage.imported", {"changed": batch.rows_changed}))
 
 with structure_tab:
     if plans:
