@@ -221,3 +221,20 @@ def test_unread_count_in_the_navigation(demo_db_url):
     at = app_as(demo_db_url, "member", "inbox")
     caption = translate("inbox.counts", total=0, unread=unread).split("，")[-1]
     assert any(caption in c.value for c in at.caption)
+
+
+def test_inbox_pages_through_many_notices(demo_db_url):
+    from core.services import messages
+
+    staff = user_for(demo_db_url, "secretariat")
+    with session_scope(demo_db_url) as session:
+        for n in range(45):
+            messages.publish(session, staff, category="notice", title=f"批量通知 {n:02d}", body="正文",
+                             audience={"everyone": True})
+    at = app_as(demo_db_url, "member", "inbox")
+    first_page = [option for option in at.radio[0].options]
+    at.button(key="inbox_page_next").click().run()
+    assert not at.exception
+    second_page = [option for option in at.radio[0].options]
+    assert first_page and second_page and not set(first_page) & set(second_page)
+    assert at.button(key="inbox_page_prev").disabled is False
