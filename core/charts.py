@@ -119,11 +119,12 @@ def target_bullets(frame: pd.DataFrame, *, label: str, value_title: str, rag_lab
 
     `frame` needs: `label`, progress (0..n %), rag (green/amber/red), value_text, target_text.
     """
-    data = frame.assign(rag_label=frame["rag"].map(rag_labels), shown=frame["progress"].clip(upper=130))
+    top = max(130.0, float(frame["progress"].max()) + 5)  # no bar runs off the edge
+    data = frame.assign(rag_label=frame["rag"].map(rag_labels), shown=frame["progress"])
     y = alt.Y(f"{label}:N", sort=None, title=None,
               axis=alt.Axis(labelLimit=300, labelFont=FONT, labelOverlap=False))
     bars = alt.Chart(data).mark_bar(cornerRadiusEnd=3, height=14).encode(
-        y=y, x=alt.X("shown:Q", title=value_title, scale=alt.Scale(domain=[0, 130])),
+        y=y, x=alt.X("shown:Q", title=value_title, scale=alt.Scale(domain=[0, top])),
         color=alt.Color("rag_label:N", title=legend_title, legend=alt.Legend(orient="top"),
                         scale=alt.Scale(domain=[rag_labels[k] for k in RAG], range=list(RAG.values()))),
         tooltip=[alt.Tooltip(f"{label}:N"), alt.Tooltip("value_text:N", title=value_label),
@@ -140,7 +141,7 @@ def trend_with_target(frame: pd.DataFrame, *, x_title: str, y_title: str, value_
     long["series"] = long["series"].map({"value": value_label, "target": target_label})
     chart = alt.Chart(long.dropna(subset=["amount"])).mark_line(point=True).encode(
         x=alt.X("year:O", title=x_title, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("amount:Q", title=y_title),
+        y=alt.Y("amount:Q", title=y_title, scale=alt.Scale(zero=False)),
         color=alt.Color("series:N", title=None, legend=alt.Legend(orient="top"),
                         scale=alt.Scale(domain=[value_label, target_label], range=[SEA, SUN])),
         strokeDash=alt.StrokeDash("series:N", legend=None,
@@ -161,4 +162,4 @@ def heatmap(frame: pd.DataFrame, *, x: str, y: str, colour: str, colours: dict[s
                         scale=alt.Scale(domain=list(colours), range=list(colours.values()))),
         tooltip=[alt.Tooltip(f"{y}:N", title=y_title), alt.Tooltip(f"{x}:O", title=x_title),
                  alt.Tooltip(f"{colour}:N", title=legend_title)],
-    ).properties(height=max(120, 18 * frame[y].nunique())))
+    ).properties(height=max(120, 24 * frame[y].nunique())))

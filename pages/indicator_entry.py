@@ -39,7 +39,8 @@ st.markdown(f"**{form.unit_name}** · {ui.t(f'member_type.{form.unit_type}')} ·
             + ui.t("indicator_entry.deadline", year=year, deadline=deadline.isoformat()))
 status = form.status or "none"
 locked = form.status in entry.LOCKED
-if form.status == ValueStatus.REJECTED:
+if form.status == ValueStatus.REJECTED or (form.status == ValueStatus.DRAFT and form.reason):
+    # the reason stays in view while the unit corrects the report, until it is submitted again
     st.warning(ui.t("indicator_entry.rejected", reason=form.reason), icon=":material/undo:")
 elif form.status == ValueStatus.SUBMITTED:
     st.info(ui.t("indicator_entry.submitted", on_time=ui.t("common.yes" if form.on_time else "common.no")),

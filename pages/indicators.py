@@ -7,6 +7,7 @@ from core.errors import UserFacingError
 from core.models import Role
 from core.services import indicator_analysis as analysis
 from core.services import members as member_service
+from core.services import overview
 
 user = ui.guard("indicators")
 ui.page_header("indicators", "indicators.subtitle")
@@ -46,9 +47,14 @@ card["label"] = card.apply(name, axis=1)
 labels = dict(zip(card["indicator_id"], card["label"]))
 
 if view in (None, "scorecard"):
+    # How many units' reports the totals hold: a total drops when a report is sent back.
+    status = ui.read(overview.reporting_status, year)
+    st.caption(ui.t("indicators.coverage_pending" if pending and may_include else "indicators.coverage",
+                    year=year, approved=status["approved"], submitted=status["submitted"],
+                    expected=status["expected"]))
     counts = card["rag"].value_counts()
-    cols = st.columns(4)
-    for column, code in zip(cols, ("green", "amber", "red", "none")):
+    cols = st.columns(5)
+    for column, code in zip(cols, ("green", "amber", "red", "no_data", "none")):
         column.metric(ui.t(f"indicators.rag_{code}"), int(counts.get(code, 0)), border=True)
     with_target = card[card["progress"].notna()]
     if not with_target.empty:
@@ -59,17 +65,21 @@ if view in (None, "scorecard"):
             rag_labels={code: ui.t(f"indicators.rag_{code}") for code in ("green", "amber", "red")},
             legend_title=ui.t("indicators.rag"), value_label=ui.t("indicators.col_value"),
             target_label=ui.t("indicators.col_target")), width="stretch")
-    table = pd.DataFrame({
+    table = pd.DataFrame({  # numbers stay numbers, so the export sums in Excel
         ui.t("indicators.col_indicator"): card["label"],
         ui.t("indicators.col_unit"): card["unit_zh" if lang == "zh" else "unit_en"],
-        ui.t("indicators.col_value"): [number(v, d) for v, d in zip(card["value"], card["decimals"])],
-        ui.t("indicators.col_last_year"): [number(v, d) for v, d in zip(card["last_year"], card["decimals"])],
-        ui.t("indicators.col_target"): [number(v, d) for v, d in zip(card["target"], card["decimals"])],
-        ui.t("indicators.col_progress"): card["progress"],
+        ui.t("indicators.col_value"): card["value"].round(2),
+        ui.t("indicators.col_last_year"): card["last_year"].round(2),
+        ui.t("indicators.col_target"): card["target"].round(2),
+        ui.t("indicators.col_progress"): card["progress"].round(1),
         ui.t("indicators.rag"): card["rag"].map(lambda r: ui.t(f"indicators.rag_{r}")),
     })
+    top = max(120.0, float(card["progress"].max())) if card["progress"].notna().any() else 120.0
     st.dataframe(table, hide_index=True, width="stretch", column_config={
-        ui.t("indicators.col_progress"): st.column_config.ProgressColumn(format="%.0f%%", min_value=0, max_value=120)})
+        **{ui.t(f"indicators.col_{c}"): st.column_config.NumberColumn(format="localized")
+           for c in ("value", "last_year", "target")},
+        ui.t("indicators.col_progress"): st.column_config.ProgressColumn(format="%.0f%%", min_value=0,
+                                                                         max_value=top)})
     ui.export_table(table, ui.t("indicators.export_title", year=year), key="indicators_export_card")
 
 elif view == "trend":

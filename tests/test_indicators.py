@@ -504,3 +504,10 @@ def test_fill_map_shows_group_level_indicators_for_the_lead_unit_only(session, s
     assert sorted(fill[fill["code"] == "G01"]["member_id"]) == [lead.id]
     assert fill[(fill["code"] == "G01")]["filled"].tolist() == [True]
     assert sorted(fill[fill["member_id"] == school.id]["code"]) == ["S01", "S03", "S04"]
+
+
+def test_review_detail_of_a_first_year_has_empty_changes_not_errors(session, school_setup):
+    school, codes, liaison, staff = school_setup
+    _submitted(session, school_setup)
+    frame = review.detail(session, staff, member_id=school.id, year=2021)
+    assert frame["change_pct"].isna().all() and frame["change_pct"].round(1).isna().all()

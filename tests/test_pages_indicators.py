@@ -6,7 +6,7 @@ from sqlmodel import delete, select
 
 from core.i18n import translate
 from core.models import Indicator, IndicatorTarget, IndicatorValue, Message, MemberUnit, Submission
-from tests.pages_support import app_as, button, session_scope
+from tests.pages_support import app_as, button, session_scope, user_for
 
 VIEWS = ("scorecard", "trend", "breakdown", "pivot", "unit")
 
@@ -224,3 +224,33 @@ def test_analysis_says_so_when_no_indicator_is_active(demo_db_url):
         session.exec(update(Indicator).values(active=False))
     at = app_as(demo_db_url, "council", "indicators")
     assert not at.exception and [i.value for i in at.info] == [translate("indicators.no_active")]
+
+
+def test_review_opens_an_approved_report_without_a_previous_year(demo_db_url):
+    at = app_as(demo_db_url, "secretariat", "indicator_review")
+    at.segmented_control(key="indicator_review_status").set_value("approved").run()
+    with session_scope(demo_db_url) as session:
+        first = session.exec(select(Submission).where(Submission.status == "approved", Submission.year == 2019)
+                             .order_by(Submission.submitted_at, Submission.id)).first()
+    at.selectbox(key="indicator_review_pick").set_value(first.id).run()
+    assert not at.exception
+
+
+def test_the_send_back_reason_stays_in_view_after_a_draft_save(demo_db_url):
+    lead_id, last = _lead(demo_db_url)
+    staff = user_for(demo_db_url, "secretariat")
+    member = user_for(demo_db_url, "member")
+    from core.services import indicator_entry, indicator_review
+    with session_scope(demo_db_url) as session:
+        form = indicator_entry.entry_form(session, member, member_id=lead_id, year=2021)
+        values = {int(r.indicator_id): (last.get(r.code, 1.0), "") for r in form.rows.itertuples()}
+        indicator_entry.save(session, member, member_id=lead_id, year=2021, expected_version=0, values=values,
+                             submit=True)
+        submission = session.exec(select(Submission).where(Submission.member_id == lead_id,
+                                                           Submission.year == 2021)).one()
+        indicator_review.reject(session, staff, submission_id=submission.id,
+                                expected_version=submission.version, reason="请核对 S09")
+    at = app_as(demo_db_url, "member", "indicator_entry")
+    button(at, "indicator_entry.save_draft").click().run()
+    assert [t.value for t in at.toast] == [translate("indicator_entry.saved")]
+    assert translate("indicator_entry.rejected", reason="请核对 S09") in [w.value for w in at.warning]

@@ -119,7 +119,10 @@ def scorecard(session: Session, current: CurrentUser | None, *, year: int,
                      "unit_zh": i.unit_zh, "unit_en": i.unit_en, "category": i.category,
                      "decimals": i.decimals, "derived": bool(i.formula), "value": value,
                      "last_year": before.get(i.id), "target": target,
-                     "progress": None if ratio is None else ratio * 100, "rag": _rag(ratio)})
+                     "progress": None if ratio is None else ratio * 100,
+                     # a target with nothing (approved) against it yet is not "no target"
+                     "rag": "no_data" if target is not None and (value is None or pd.isna(value))
+                     else _rag(ratio)})
     return pd.DataFrame(rows)
 
 
