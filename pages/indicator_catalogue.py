@@ -66,7 +66,8 @@ if section == "list":
         category = c.text_input(ui.t("indicator_catalogue.category"), row["category"], key=k("category"))
         reporters = st.multiselect(ui.t("indicator_catalogue.col_reporters"), list(indicators.REPORTER_CODES),
                                    default=list(row["reporter_types"]), format_func=reporter_label.get,
-                                   key=k("reporters"), help=ui.t("indicator_catalogue.reporters_help"))
+                                   key=k("reporters"), help=ui.t("indicator_catalogue.reporters_help"),
+                                   placeholder=ui.t("common.choose"))
         formula = st.text_input(ui.t("indicator_catalogue.col_formula"), row["formula"], key=k("formula"),
                                 help=ui.t("indicator_catalogue.formula_help"))
         aggregations = list(Aggregation)
@@ -101,12 +102,13 @@ elif section == "targets":
     grid = pd.DataFrame({"indicator_id": catalogue["id"],
                          "label": catalogue["code"] + " " + catalogue["name_zh" if lang == "zh" else "name_en"]})
     for year in target_years:
-        grid[str(year)] = grid["indicator_id"].map(wide[year] if year in wide.columns else {})
+        grid[str(year)] = pd.to_numeric(grid["indicator_id"].map(wide[year] if year in wide.columns else {}),
+                                        errors="coerce")
     edited = st.data_editor(grid, key="indicator_catalogue_targets", hide_index=True, width="stretch",
                             disabled=["indicator_id", "label"], column_config={
                                 "indicator_id": None,
                                 "label": st.column_config.TextColumn(ui.t("indicators.col_indicator")),
-                                **{str(y): st.column_config.NumberColumn(str(y), min_value=0) for y in target_years}})
+                                **{str(y): st.column_config.NumberColumn(str(y)) for y in target_years}})
     if st.button(ui.t("indicator_catalogue.save_targets"), type="primary", key="indicator_catalogue_save_targets"):
         changes = {}  # (indicator, year) -> (the value the grid showed, the value typed)
         for before, after in zip(grid.itertuples(index=False), edited.itertuples(index=False)):

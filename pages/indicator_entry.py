@@ -6,15 +6,15 @@ from core.models import Role, ValueStatus
 from core.services import indicator_completeness as completeness
 from core.services import indicator_entry as entry
 from core.services import indicator_exchange as exchange
-from core.services.settings import reporting_deadline, reporting_year
+from core.services import indicators
+from core.services.settings import reporting_deadline
 
 user = ui.guard("indicator_entry")
 ui.page_header("indicator_entry", "indicator_entry.subtitle")
 ui.show_flash("indicator_entry_flash")
 lang = ui.lang()
 
-current_year = ui.read(reporting_year)
-years = list(range(current_year, current_year - 5, -1))
+years = ui.read(indicators.reporting_years)
 left, right = st.columns([1, 3])
 year = left.selectbox(ui.t("indicators.year"), years, key="indicator_entry_year")
 if user.role == Role.MEMBER:

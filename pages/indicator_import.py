@@ -16,7 +16,8 @@ left, right = st.columns([1, 3])
 year = left.selectbox(ui.t("indicator_import.year"), list(range(current_year, current_year - 5, -1)),
                       key="indicator_import_year")
 types = right.multiselect(ui.t("indicator_import.types"), [code.value for code in MemberType],
-                          format_func=lambda code: ui.t(f"member_type.{code}"), key="indicator_import_types")
+                          format_func=lambda code: ui.t(f"member_type.{code}"), key="indicator_import_types",
+                          placeholder=ui.t("common.choose_all"))
 ui.download_workbook(ui.t("indicator_import.download"),
                      lambda: ui.read(exchange.export_workbook, user, year=year, types=types, lang=lang),
                      file_name=ui.t("indicator_import.file", year=year), key="indicator_import_download")

@@ -57,7 +57,8 @@ queue_table = pd.DataFrame({
         lambda v: "" if v is None or pd.isna(v) else ui.t("common.yes" if v else "common.no")),
     ui.t("indicator_review.col_reason"): queue["reason"],
 })
-st.dataframe(queue_table, hide_index=True, width="stretch")
+st.dataframe(queue_table, hide_index=True, width="stretch", column_config={
+    ui.t("indicator_review.col_reason"): st.column_config.TextColumn(width="large")})
 ui.export_table(queue_table, ui.t(f"value_status.{status}"), key="indicator_review_export_queue")
 
 labels = {int(r.id): f"{r.unit} · {r.year}" for r in queue.itertuples()}
@@ -67,8 +68,14 @@ row = queue[queue["id"] == chosen].iloc[0]
 version = ui.edit_version("review", chosen, int(row["version"]))
 detail = ui.read(review.detail, user, member_id=int(row["member_id"]), year=int(row["year"]))
 flag_count = sum(len(f) for f in detail["flags"])
-(st.warning if flag_count else st.success)(ui.t("indicator_review.flag_count", count=flag_count),
-                                          icon=":material/flag:" if flag_count else ":material/check_circle:")
+if flag_count:  # each flag in full, with the liaison's comment beside it: what the reviewer reads
+    lines = [f"- {'；'.join(ui.t(key, **params) for key, params in item.flags)}"
+             + (f"  \n  {ui.t('indicator_review.their_comment', comment=item.comment)}" if item.comment else "")
+             for item in detail.itertuples() if item.flags]
+    st.warning(ui.t("indicator_review.flag_count", count=flag_count) + "\n\n" + "\n".join(lines),
+               icon=":material/flag:")
+else:
+    st.success(ui.t("indicator_review.flag_count", count=0), icon=":material/check_circle:")
 detail_table = pd.DataFrame({
     ui.t("indicators.col_indicator"): detail["code"] + " " + detail["name_zh" if lang == "zh" else "name_en"],
     ui.t("indicators.col_unit"): detail["unit_zh" if lang == "zh" else "unit_en"],
@@ -79,7 +86,9 @@ detail_table = pd.DataFrame({
     ui.t("indicator_review.col_flags"): detail["flags"].map(
         lambda flags: "；".join(ui.t(key, **params) for key, params in flags)),
 })
-st.dataframe(detail_table, hide_index=True, width="stretch")
+st.dataframe(detail_table, hide_index=True, width="stretch", column_config={
+    ui.t("indicator_entry.col_comment"): st.column_config.TextColumn(width="large"),
+    ui.t("indicator_review.col_flags"): st.column_config.TextColumn(width="large")})
 ui.export_table(detail_table, labels[chosen][:31], key="indicator_review_export_detail")
 
 if status == ValueStatus.SUBMITTED:

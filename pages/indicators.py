@@ -131,6 +131,7 @@ elif view == "pivot":
     table = table.reindex([labels[i] for i in labels if labels[i] in table.index])
     table.columns = [str(c) for c in table.columns]
     table.index.name = ui.t("indicators.col_indicator")
+    table = table.apply(pd.to_numeric, errors="coerce")  # empty cells as blanks, not "None"
     st.dataframe(table.round(1), width="stretch")
     ui.export_table(table.round(1), ui.t("indicators.view_pivot"), key="indicators_export_pivot")
     if user.role in analysis.DRILL_ROLES:

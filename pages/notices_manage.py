@@ -34,11 +34,12 @@ def audience_picker(key, audience: dict) -> dict:
         left, right = st.columns(2)
         chosen["roles"] = left.multiselect(
             ui.t("notices_manage.roles"), list(Role), default=audience.get("roles", []),
-            format_func=ui.role_label, key=key("roles"))
+            format_func=ui.role_label, key=key("roles"), placeholder=ui.t("common.choose"))
         chosen["member_types"] = right.multiselect(
             ui.t("notices_manage.member_types"), list(MemberType),
             default=audience.get("member_types", []),
-            format_func=lambda c: ui.t(f"member_type.{c}"), key=key("member_types"))
+            format_func=lambda c: ui.t(f"member_type.{c}"), key=key("member_types"),
+            placeholder=ui.t("common.choose"))
         chosen["member_ids"] = st.multiselect(
             ui.t("notices_manage.units"), list(units),
             default=[i for i in audience.get("member_ids", []) if i in units],
@@ -185,7 +186,9 @@ with tab_list:
             for row in frame.itertuples()],
         ui.t("notices_manage.col_readers"): frame["readers"],
         ui.t("notices_manage.col_files"): frame["files"],
-    }), hide_index=True, width="stretch")
+    }), hide_index=True, width="stretch", column_config={
+        ui.t("notices_manage.col_title"): st.column_config.TextColumn(width="large"),
+        ui.t("notices_manage.col_flags"): st.column_config.TextColumn(width="medium")})
 
     ids = [int(i) for i in frame["id"]]
     if st.session_state.get("notices_pick") not in ids:
@@ -210,7 +213,8 @@ with tab_list:
         metrics[2].metric(ui.t("notices_manage.metric_units_unread"),
                           int(unit_counts.get("unread", 0)) + int(unit_counts.get("no_account", 0)))
         waiting = status.recipients - status.read
-        if st.button(ui.t("notices_manage.remind", n=waiting), key="notices_remind",
+        if st.button(ui.t("notices_manage.remind", n=waiting) if waiting else ui.t("notices_manage.all_read"),
+                     key="notices_remind",
                      icon=":material/notifications_active:", disabled=waiting == 0,
                      width="stretch"):
             try:
@@ -283,7 +287,7 @@ with tab_list:
             st.markdown(f"**{ui.t('notices_manage.attachments')}**")
             files = ui.read(attachments.listing, "message", chosen)
             for file in files.itertuples():
-                name_col, remove_col = st.columns([4, 1], vertical_alignment="center")
+                name_col, remove_col = st.columns([3, 1], vertical_alignment="center")
                 with name_col:
                     st.download_button(
                         ui.t("inbox.file_label", name=file.filename, kb=file.size_bytes // 1024 + 1),
@@ -292,7 +296,7 @@ with tab_list:
                         file_name=file.filename, mime=file.mime_type,
                         key=f"notices_file_{file.id}", icon=":material/attach_file:")
                 if remove_col.button(ui.t("notices_manage.remove_file"), key=f"notices_rm_{file.id}",
-                                     icon=":material/delete:"):
+                                     icon=":material/delete:", width="stretch"):
                     ui.save_and_rerun(messages.remove_attachment, user, int(file.id),
                                       flash_key=FLASH, flash="notices_manage.file_removed")
             upload = st.file_uploader(ui.t("notices_manage.add_file"), type=UPLOAD_TYPES,

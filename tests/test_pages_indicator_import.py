@@ -18,8 +18,19 @@ YEAR = 2017  # before the demo's data: no report yet, so nothing is locked
 PARTS = {"S04": "S03", "S06": "S05", "E02": "E01"}
 
 
+def _open_year(url: str) -> None:
+    """The secretariat opens YEAR for reporting, so the entry page offers it."""
+    from datetime import date
+
+    from core.models import ReportingWindow
+
+    with session_scope(url) as session:
+        session.add(ReportingWindow(year=YEAR, opens_on=date(YEAR + 1, 1, 1), deadline=date(YEAR + 1, 3, 31)))
+
+
 def _filled_template(url: str) -> tuple[bytes, int]:
     """The demo liaison's template for YEAR with every value 100 (a part 40)."""
+    _open_year(url)
     member = user_for(url, "member")
     with session_scope(url) as session:
         content = vx.template(session, member, member_id=member.member_id, year=YEAR, lang="zh")
@@ -67,6 +78,7 @@ def test_entry_page_upload_of_another_units_rows_is_refused_row_by_row(demo_db_u
     with session_scope(demo_db_url) as session:
         other = session.exec(select(MemberUnit).where(MemberUnit.unit_type == "school",
                                                       ~MemberUnit.is_lead)).first()
+    _open_year(demo_db_url)
     at = app_as(demo_db_url, "member", "indicator_entry")
     at.selectbox(key="indicator_entry_year").set_value(YEAR).run()
     content = workbook([["统一社会信用代码", "年度", "指标代码", "数值"], [other.credit_code, YEAR, "S01", 5]])

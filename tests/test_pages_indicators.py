@@ -98,6 +98,8 @@ def test_secretariat_enters_data_for_a_unit(demo_db_url):
     at = app_as(demo_db_url, "secretariat", "indicator_entry")
     units = at.selectbox(key="indicator_entry_unit").options
     assert not at.exception and len(units) > 40
+    # the years with a reporting window (and the reporting year), not every year before them
+    assert at.selectbox(key="indicator_entry_year").options == ["2021", "2020", "2019"]
 
 
 def _submitted_queue(url):

@@ -276,6 +276,15 @@ def set_targets(session: Session, current: CurrentUser, *,
     return changed
 
 
+def reporting_years(session: Session) -> list[int]:
+    """The years units may report, newest first: the current reporting year and every year
+    the secretariat opened a reporting window for."""
+    from core.services.settings import reporting_year
+
+    opened = set(session.exec(select(ReportingWindow.year)).all())
+    return sorted(opened | {reporting_year(session)}, reverse=True)
+
+
 def windows(session: Session) -> pd.DataFrame:
     rows = session.exec(select(ReportingWindow).order_by(ReportingWindow.year.desc())).all()
     return pd.DataFrame([row.model_dump() for row in rows],
