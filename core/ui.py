@@ -397,9 +397,16 @@ def values_preview(preview) -> None:
     if preview.changes:
         st.subheader(t("values_import.changes"))
         st.dataframe([{**where(p), t("excel.col_field"): t(f"values_import.f_{name}"),
-                       t("excel.col_old"): "" if old is None else str(old), t("excel.col_new"): str(new)}
+                       t("excel.col_old"): _shown(old), t("excel.col_new"): _shown(new)}
                       for p in preview.changes for name, (old, new) in p.changes.items()],
                      hide_index=True, width="stretch")
+
+
+def _shown(value) -> str:
+    """A value in an import preview: 2500 rather than 2500.0, blank for nothing."""
+    if value is None:
+        return ""
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def finish_import(preview, *, key: str, replan, commit, flash_key: str, flash) -> None:

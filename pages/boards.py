@@ -27,9 +27,11 @@ def _reset_page() -> None:
 
 
 filters = st.columns([3, 2], vertical_alignment="bottom")
-board = filters[0].segmented_control(ui.t("boards.board"), list(boards.BOARDS),
-                                     format_func=board_label, key="boards_board",
-                                     on_change=_reset_page)
+ALL = "all"
+board = filters[0].segmented_control(ui.t("boards.board"), [ALL, *boards.BOARDS], default=ALL,
+                                     format_func=lambda b: ui.t("boards.all") if b == ALL else board_label(b),
+                                     key="boards_board", on_change=_reset_page)
+board = None if board in (None, ALL) else board
 search = filters[1].text_input(ui.t("boards.search"), key="boards_search", on_change=_reset_page)
 
 with st.expander(ui.t("boards.new_topic"), icon=":material/add_comment:"):

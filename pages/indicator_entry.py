@@ -79,10 +79,10 @@ hard = [p for p in problems if p.blocks_save]
 soft = [p for p in problems if not p.blocks_save]
 for problem in hard:
     st.error(ui.t(problem.key, code=problem.code, **problem.params), icon=":material/error:")
-if soft:
-    with st.expander(ui.t("indicator_entry.before_submit", count=len(soft)), icon=":material/checklist:"):
-        for problem in soft:
-            st.markdown(f"- {ui.t(problem.key, code=problem.code, **problem.params)}")
+if soft:  # in view, not folded away: the submit button waits for these
+    st.warning(ui.t("indicator_entry.before_submit", count=len(soft)) + "\n\n"
+               + "\n".join(f"- {ui.t(problem.key, code=problem.code, **problem.params)}" for problem in soft),
+               icon=":material/checklist:")
 
 if not locked:
     save_col, submit_col, _ = st.columns([1, 1, 3])

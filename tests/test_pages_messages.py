@@ -238,3 +238,12 @@ def test_inbox_pages_through_many_notices(demo_db_url):
     second_page = [option for option in at.radio[0].options]
     assert first_page and second_page and not set(first_page) & set(second_page)
     assert at.button(key="inbox_page_prev").disabled is False
+
+
+def test_boards_filter_by_board_and_back_to_all(demo_db_url):
+    at = app_as(demo_db_url, "council", "boards")
+    everything = len(at.radio[0].options)
+    at.segmented_control(key="boards_board").set_value("competition").run()
+    assert not at.exception and 0 < len(at.radio[0].options) < everything
+    at.segmented_control(key="boards_board").set_value("all").run()
+    assert len(at.radio[0].options) == everything

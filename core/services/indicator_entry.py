@@ -116,7 +116,7 @@ def check(indicators: list[Indicator], values: dict[int, tuple[object, str]],
         if before and not (comment or "").strip() and abs(value - before) / abs(before) * 100 > change_pct:
             problems.append(Problem(indicator.id, indicator.code, "indicator.needs_comment",
                                     {"pct": round(abs(value - before) / abs(before) * 100),
-                                     "limit": change_pct}, blocks_save=False))
+                                     "limit": f"{change_pct:g}"}, blocks_save=False))
     ids = {i.code: i.id for i in indicators}
     for part, whole in CROSS_RULES:
         if parsed.get(part) is not None and parsed.get(whole) is not None and parsed[part] > parsed[whole]:
