@@ -148,7 +148,7 @@ def trend_with_target(frame: pd.DataFrame, *, x_title: str, y_title: str, value_
                                   scale=alt.Scale(domain=[value_label, target_label], range=[[1, 0], [5, 4]])),
         tooltip=[alt.Tooltip("year:O", title=x_title), alt.Tooltip("series:N", title=" "),
                  alt.Tooltip("amount:Q", title=y_title, format=",.1f")])
-    return _style(chart.properties(height=280))
+    return _style(chart.properties(height=400))  # Streamlit fits legend and axes inside it
 
 
 def heatmap(frame: pd.DataFrame, *, x: str, y: str, colour: str, colours: dict[str, str],
