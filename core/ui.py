@@ -357,6 +357,18 @@ def upload_preview(key: str, label: str, plan, current, *, help: str | None = No
     return preview, lambda session: plan(session, current, content, name, **plan_kwargs)
 
 
+def open_from_list(label: str, labels: dict, captions: list[str], state_key: str) -> None:
+    """A list of items (a message, a topic) to open one from; the one open is kept in
+    `state_key`, so it stays open while the list pages or filters change."""
+    ids = list(labels)
+    current = st.session_state.get(state_key)
+    choice = st.radio(label, ids, format_func=labels.get, captions=captions,
+                      index=ids.index(current) if current in ids else None, label_visibility="collapsed")
+    if choice is not None and choice != current:
+        st.session_state[state_key] = choice
+        st.rerun()
+
+
 def pager(key: str, page: int, pages: int) -> None:
     """Previous / "page n of m" / next under a paged list; the page number lives in `key`."""
     if pages <= 1:

@@ -66,7 +66,6 @@ with listing:
     if frame.empty:
         st.info(ui.t("boards.empty"), icon=":material/forum:")
     else:
-        ids = [int(i) for i in frame["id"]]
         labels, captions = {}, []
         for row in frame.itertuples():
             mark = (":material/lock: " if row.locked else "") + \
@@ -76,13 +75,7 @@ with listing:
                             + ui.t("boards.topic_meta", author=messages.plain_title(row.author) or "—",
                                    unit=messages.plain_title(row.unit) or "—", posts=row.posts,
                                    at=ui.when(row.last_post_at)))
-        current = st.session_state.get(OPEN_KEY)
-        choice = st.radio(ui.t("boards.list"), ids, format_func=labels.get, captions=captions,
-                          index=ids.index(current) if current in ids else None,
-                          label_visibility="collapsed")
-        if choice is not None and choice != current:
-            st.session_state[OPEN_KEY] = choice
-            st.rerun()
+        ui.open_from_list(ui.t("boards.list"), labels, captions, OPEN_KEY)
     ui.pager("boards_page", page_no, pages)
 
 with detail:

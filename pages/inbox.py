@@ -38,7 +38,6 @@ with listing:
     if result.rows.empty:
         st.info(ui.t("inbox.empty"), icon=":material/inbox:")
     else:
-        ids = [int(i) for i in result.rows["id"]]
         labels, captions = {}, []
         for row in result.rows.itertuples():
             title = messages.plain_title(row.title)
@@ -49,13 +48,7 @@ with listing:
             captions.append(f"{badge}{ui.t(f'message_category.{row.category}')} · "
                             f"{ui.when(row.publish_at)}"
                             + (f" · {messages.plain_title(row.author)}" if row.author else "") + clip)
-        current = st.session_state.get(OPEN_KEY)
-        choice = st.radio(ui.t("inbox.list"), ids, format_func=labels.get, captions=captions,
-                          index=ids.index(current) if current in ids else None,
-                          label_visibility="collapsed")
-        if choice is not None and choice != current:
-            st.session_state[OPEN_KEY] = choice
-            st.rerun()
+        ui.open_from_list(ui.t("inbox.list"), labels, captions, OPEN_KEY)
     ui.pager("inbox_page", result.page, result.pages)
 
 with detail:
