@@ -8,6 +8,7 @@ from core import charts, ui
 from core.models import Role
 from core.services import messages, overview
 from core.services import plan as plan_service
+from core.services.settings import reporting_year
 
 user = ui.guard("home")
 ui.page_header("home")
@@ -17,7 +18,7 @@ head = ui.read(overview.headline)
 plan = ui.read(plan_service.current_plan)
 milestones = ui.read(plan_service.milestones, plan.id, as_of=date.today()) if plan else pd.DataFrame()
 areas = plan_service.rollup(milestones, ["area_seq", "area"]) if not milestones.empty else pd.DataFrame()
-year = ui.read(overview.latest_reporting_year)
+year = ui.read(reporting_year)
 status = ui.read(overview.reporting_status, year) if year else None
 notices, unread = ui.read(overview.notices_for, user)
 

@@ -39,7 +39,7 @@ rates_table = pd.DataFrame({
 st.dataframe(rates_table, hide_index=True, width="stretch")
 ui.export_table(rates_table, ui.t("page.indicator_completeness"), key="indicator_completeness_export_rates")
 
-missing = ui.read(completeness.not_reported, user, year)
+missing = ui.read(completeness.not_reported, user, year, frame)  # from the matrix read above
 st.subheader(ui.t("indicator_completeness.missing_title", year=year, count=len(missing)))
 if missing.empty:
     st.success(ui.t("indicator_completeness.all_reported"), icon=":material/check_circle:")

@@ -87,9 +87,11 @@ def rates(frame: pd.DataFrame) -> pd.DataFrame:
                                        "reporting_rate", "on_time_rate"])
 
 
-def not_reported(session: Session, current: CurrentUser, year: int) -> pd.DataFrame:
-    """Expected units that have not submitted `year` (no report, a draft, or sent back)."""
-    frame = matrix(session, current, [year])
+def not_reported(session: Session, current: CurrentUser, year: int,
+                 frame: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Expected units that have not submitted `year` (no report, a draft, or sent back); from
+    `frame` (a `matrix` that holds the year) when the caller has one already."""
+    frame = matrix(session, current, [year]) if frame is None else frame[frame["year"] == year]
     return frame[~frame["status"].isin(REPORTED)].reset_index(drop=True)
 
 

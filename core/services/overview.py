@@ -12,7 +12,7 @@ from core.models import (
     ValueStatus,
 )
 from core.services import messages
-from core.services.settings import all_settings, reporting_year
+from core.services.settings import all_settings
 from core.timeutil import utcnow
 
 
@@ -60,10 +60,6 @@ def public_notices(session: Session, limit: int = 5) -> list[dict]:
 
 
 # ---------------------------------------------------------------- reporting
-def latest_reporting_year(session: Session) -> int:
-    return reporting_year(session)
-
-
 def reporting_status(session: Session, year: int, member_id: int | None = None) -> dict[str, int]:
     query = select(Submission.status, func.count()).where(Submission.year == year)
     if member_id is not None:
