@@ -71,7 +71,7 @@ def build_db(path: Path, *, units: int, indicators: int) -> None:
 def build_workbook(path: Path, db_path: Path) -> int:
     """Every unit × indicator for YEAR in the long format, with plausible values (a part never
     above its whole), as the bulk template would come back filled in."""
-    from core.services.indicator_exchange import long_sheet
+    from core.indicators.exchange import long_sheet
 
     rng = random.Random(7)
     engine = db.make_engine(f"sqlite:///{db_path}")
@@ -95,7 +95,7 @@ def build_workbook(path: Path, db_path: Path) -> int:
 
 def ours(db_path: Path, workbook: Path) -> tuple[float, dict]:
     """Dry run and commit in one transaction, as `python -m core import FILE` does."""
-    from core.services import indicator_exchange
+    from core.indicators import exchange as indicator_exchange
 
     engine = db.make_engine(f"sqlite:///{db_path}")
     content = workbook.read_bytes()
@@ -160,7 +160,7 @@ def peak_rss_kb() -> int:
 def memory_child(db_path: str, workbook: str) -> None:
     """Run in a fresh process: the peak resident size around our import, and Python's own peak
     (tracemalloc does not see the Rust reader's or SQLite's memory; the resident size does)."""
-    from core.services import indicator_exchange  # noqa: F401  (its imports count as baseline)
+    from core.indicators import exchange as indicator_exchange  # noqa: F401  (its imports count as baseline)
 
     baseline = peak_rss_kb()
     tracemalloc.start()

@@ -6,8 +6,8 @@ from sqlalchemy.engine import Engine
 from core import db
 from core.config import ConfigError, Settings
 from core.demo import seed_demo
-from core.services.settings import DEFAULT_SETTINGS, put_setting
-from core.services.users import count_users, create_user
+from core.settings import DEFAULT_SETTINGS, put_setting
+from core.system.users import count_users, create_user
 
 
 def initialise(engine: Engine, settings: Settings) -> str:

@@ -6,31 +6,31 @@ Exit status: 0 done; 1 refused (a rule said no, nothing written); 2 usage error;
 from __future__ import annotations
 
 import argparse
-from datetime import date
 import getpass
 import json
 import sys
+from datetime import date
+from pathlib import Path
 from typing import Callable
 
 from sqlmodel import select
 
-from pathlib import Path
-
-from core import audit, backup, db
+from core import audit, db
+from core.auth import acting_as, find_user
 from core.bootstrap import initialise
 from core.config import load_settings
 from core.demo import DEMO_SEED, seed_demo
 from core.errors import UserFacingError
+from core.group import member_exchange, members
 from core.i18n import translate
-from core.auth import acting_as, find_user
+from core.indicators import exchange as indicator_exchange
 from core.models import MemberStatus, MemberType, MemberUnit, Plan, User
+from core.plan import exchange as plan_exchange, tracking as plan_service
 from core.reference import CITIES
-from core.services import indicator_exchange, member_exchange, members, plan_exchange
-from core.services import plan as plan_service
-from core.services import business_export, users
-from core.services.settings import excel_limits, put_setting
+from core.settings import excel_limits, put_setting
+from core.system import backup, business_workbook, users
+from core.system.users import count_users
 from core.timeutil import utcnow
-from core.services.users import count_users
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_UNAVAILABLE = 0, 1, 2, 3
 
@@ -136,7 +136,7 @@ def _run(args, engine, settings) -> dict:
     db.upgrade(engine)
     if args.command == "backup":
         with db.session_scope(engine, write=False) as session:
-            workbook = business_export.workbook(session, args.lang)
+            workbook = business_workbook.workbook(session, args.lang)
         path = backup.backup_to_dir(engine, Path(args.folder), keep=args.keep, workbook=workbook)
         with db.session_scope(engine) as session:
             put_setting(session, "last_backup_at", utcnow().isoformat())

@@ -13,12 +13,37 @@ from sqlmodel import Session
 from core import audit, credit_code, demo_data as D
 from core.auth import hash_password
 from core.models import (
-    Attachment, CouncilSeat, CouncilTerm, Indicator, IndicatorTarget, IndicatorValue,
-    LedgerEntry, LedgerKind, MemberStatus, MemberStatusChange, MemberType, MemberUnit, Message,
-    Milestone, MilestoneHistory, MilestoneStatus, Plan, PlanArea, PlanTask, Post, ReadReceipt,
-    ReportingWindow, Role, Setting, StaffMember, Submission, Topic, User, ValueStatus,
+    Attachment,
+    CouncilSeat,
+    CouncilTerm,
+    Indicator,
+    IndicatorTarget,
+    IndicatorValue,
+    LedgerEntry,
+    LedgerKind,
+    MemberStatus,
+    MemberStatusChange,
+    MemberType,
+    MemberUnit,
+    Message,
+    Milestone,
+    MilestoneHistory,
+    MilestoneStatus,
+    Plan,
+    PlanArea,
+    PlanTask,
+    Post,
+    ReadReceipt,
+    ReportingWindow,
+    Role,
+    Setting,
+    StaffMember,
+    Submission,
+    Topic,
+    User,
+    ValueStatus,
 )
-from core.services.settings import DEFAULT_SETTINGS
+from core.settings import DEFAULT_SETTINGS
 
 DEMO_SEED = 20131018  # the group's founding day
 DEMO_PASSWORD = "demo1234"

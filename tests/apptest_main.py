@@ -1,9 +1,7 @@
-"""AppTest entry point: runs app.py from tests/, where no pages/ folder sits beside it.
+"""AppTest entry point: runs app.py as browsers reach it, through its st.navigation.
 
-With pages/ beside the entry script, Streamlit starts every AppTest run in its legacy
-folder-of-pages mode, which runs a switched-to page file without app.py. Browsers reach the
-app through app.py's st.navigation, so this is how the page tests run it; the legacy way in
-(a page opened by its URL) is tested separately by running each page file on its own.
+Page tests switch pages by paths relative to this file (`pages_support.page_path`), so the
+entry script sits in tests/ and runs app.py from here.
 """
 import runpy
 from pathlib import Path

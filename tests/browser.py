@@ -2,18 +2,33 @@
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import subprocess
 import sys
+import time
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
+from playwright.sync_api import Error as PlaywrightError
+
+from core.demo import DEMO_PASSWORD
+from core.i18n import translate
 from tests.conftest import free_port, wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync"]
+COOKIE = "zjjt_auth"
+TIMEOUT_MS = 45_000
+# Every browser test module sets `pytestmark = BROWSER`. A real browser against a real server on a
+# shared two-core machine: a flow that times out is run again (twice at most) before it counts as
+# failed. A flow that is broken fails every time.
+BROWSER = [pytest.mark.browser, pytest.mark.flaky(reruns=2, reruns_delay=2),
+           pytest.mark.skipif(not shutil.which(CHROMIUM), reason="Chromium is not installed")]
 
 
 def _healthy(url: str) -> bool:
@@ -58,3 +73,94 @@ def chromium():
             yield browser
         finally:
             browser.close()
+
+
+SERVED_DB: dict[str, Path] = {}  # base URL -> the database that server uses
+
+
+def demo_server(tmp_path_factory, demo_db_template):
+    folder = tmp_path_factory.mktemp("browser")
+    db_path = folder / "platform.db"
+    shutil.copy(demo_db_template, db_path)
+    env = {"DATABASE_URL": f"sqlite:///{db_path}", "BCRYPT_ROUNDS": "4"}
+    return streamlit_server(env, folder / "server.log"), db_path
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory, demo_db_template):
+    server, db_path = demo_server(tmp_path_factory, demo_db_template)
+    with server as url:
+        SERVED_DB[url] = db_path
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as launched:
+        yield launched
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    yield context.new_page()
+    context.close()
+
+
+def heading(page) -> str:
+    page.wait_for_selector("h1", timeout=TIMEOUT_MS)
+    time.sleep(0.5)  # let the rerun after the first paint settle
+    return page.locator("h1").first.inner_text()
+
+
+def nav_titles(page) -> list[str]:
+    links = page.locator('[data-testid="stSidebarNav"] a')
+    links.first.wait_for(timeout=TIMEOUT_MS)
+    # Each link reads "<icon ligature>\n\n<title>"; keep the title, less the inbox's unread count.
+    return [re.sub(r" \(\d+\)$", "", text.strip().split("\n")[-1])
+            for text in links.all_inner_texts()]
+
+
+def settle(check) -> None:
+    """Wait until check() holds (the page reruns and redraws asynchronously; while it does,
+    an element may briefly exist twice, which a strict locator reports as an error)."""
+    def holds() -> bool:
+        try:
+            return bool(check())
+        except PlaywrightError:
+            return False
+
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    while not holds() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert holds()
+
+
+def expect_nav(page, titles: list[str]) -> None:
+    """The sidebar navigation settles on exactly these page titles."""
+    settle(lambda: nav_titles(page) == titles)
+
+
+def log_in(page, url: str, username: str, password: str = DEMO_PASSWORD) -> None:
+    page.goto(f"{url}/login")
+    page.get_by_label(translate("login.username")).fill(username)
+    page.get_by_label(translate("login.password")).fill(password)
+    page.get_by_role("button", name=translate("login.submit"), exact=True).click()
+
+
+def go(page, page_key: str) -> None:
+    """Open a page from the sidebar, clicking again if a rerun swallowed the first click."""
+    link = page.locator('[data-testid="stSidebarNav"] a', has_text=translate(f"page.{page_key}"))
+    heading = page.locator("h1", has_text=translate(f"page.{page_key}")).first
+    for _ in range(3):
+        link.first.click()
+        try:
+            heading.wait_for(timeout=8000)
+            return
+        except PlaywrightError:
+            continue
+    heading.wait_for(timeout=TIMEOUT_MS)
+
+
+def wait_heading(page, text: str) -> None:
+    page.locator("h1", has_text=text).first.wait_for(timeout=TIMEOUT_MS)

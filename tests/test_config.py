@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import pytest
+from sqlmodel import select
 
 from core import config, db
 from core.bootstrap import initialise
 from core.config import ConfigError, load_settings
 from core.models import User
-from sqlmodel import select
 
 
 def test_missing_cookie_key_is_refused_outside_demo(monkeypatch):

@@ -7,8 +7,17 @@ from sqlmodel import select
 
 from core import auth, credit_code, demo_data
 from core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo
-from core.models import (CouncilSeat, CouncilTerm, Indicator, IndicatorValue, MemberUnit,
-                         Milestone, PlanArea, PlanTask, StaffMember)
+from core.models import (
+    CouncilSeat,
+    CouncilTerm,
+    Indicator,
+    IndicatorValue,
+    MemberUnit,
+    Milestone,
+    PlanArea,
+    PlanTask,
+    StaffMember,
+)
 
 
 def _seeded(session, seed=20131018):
@@ -35,6 +44,7 @@ def test_every_credit_code_is_valid_and_unique(session):
 def test_same_seed_gives_the_same_group(engine, session):
     first = _seeded(session).exec(select(MemberUnit.name, MemberUnit.credit_code)).all()
     from sqlmodel import Session, SQLModel
+
     from core import db
     other = db.make_engine("sqlite://")
     SQLModel.metadata.create_all(other)

@@ -22,7 +22,7 @@ UI_CALLS = {"title", "header", "subheader", "caption", "markdown", "write", "tex
 
 def _python_files():
     """Code that shows text; the schema's "table.column" foreign keys look like keys but are not."""
-    return [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py")),
+    return [ROOT / "app.py", *sorted((ROOT / "app_pages").rglob("*.py")),
             *sorted(path for path in (ROOT / "core").rglob("*.py")
                     if path.name != "models.py" and "migrations" not in path.parts)]
 
@@ -90,7 +90,7 @@ def _literal_ui_text(path: Path) -> list[str]:
 
 
 def test_pages_write_no_literal_ui_text():
-    files = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py")), ROOT / "core" / "ui.py"]
+    files = [ROOT / "app.py", *sorted((ROOT / "app_pages").rglob("*.py")), *sorted((ROOT / "core" / "ui").glob("*.py"))]
     assert [hit for path in files for hit in _literal_ui_text(path)] == []
 
 

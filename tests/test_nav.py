@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_every_registered_page_exists_and_every_page_file_is_registered():
     registered = {page.path for page in nav.PAGES}
-    on_disk = {f"pages/{path.name}" for path in (ROOT / "pages").glob("*.py")}
+    on_disk = {path.relative_to(ROOT).as_posix() for path in (ROOT / "app_pages").rglob("*.py")}
     assert registered == on_disk
 
 

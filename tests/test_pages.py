@@ -9,9 +9,16 @@ from core import auth, db, nav
 from core.demo import DEMO_PASSWORD
 from core.i18n import translate
 from core.models import AuditLog, User
-
-from tests.pages_support import ACCOUNTS, ROOT, app as _app, app_as as _app_as, \
-    page_path as _page, session_scope as _with_db, titles as _titles, user_for as _as_role
+from tests.pages_support import (
+    ACCOUNTS,
+    ROOT,
+    app as _app,
+    app_as as _app_as,
+    page_path as _page,
+    session_scope as _with_db,
+    titles as _titles,
+    user_for as _as_role,
+)
 
 
 def _login(at: AppTest, username: str, password: str = DEMO_PASSWORD) -> AppTest:
@@ -80,7 +87,7 @@ def test_page_opened_directly_by_a_role_that_may_not(demo_db_url, role):
 
 
 def test_logged_in_user_opening_the_login_page_directly_is_told_so(demo_db_url):
-    at = AppTest.from_file(str(ROOT / "pages" / "login.py"), default_timeout=30)
+    at = AppTest.from_file(str(ROOT / nav.PAGES_BY_KEY["login"].path), default_timeout=30)
     at.session_state["auth_user"] = _as_role(demo_db_url, "council")
     at.run()
     assert not at.exception and not at.text_input

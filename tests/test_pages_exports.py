@@ -9,9 +9,12 @@ import openpyxl
 import pytest
 
 from core import nav
+from core.excel import table_export
+from core.group import council, office as staff
+from core.home import overview
 from core.i18n import translate
-from core.services import council, overview, staff, table_export, users
-from core.services import plan as plan_service
+from core.plan import tracking as plan_service
+from core.system import users
 from tests.pages_support import app, app_as, page_path, session_scope, user_for
 
 

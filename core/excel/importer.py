@@ -18,8 +18,8 @@ from sqlmodel import Session, select
 from core import audit
 from core.auth import CurrentUser
 from core.errors import UserFacingError
-from core.i18n import Text
 from core.excel.reader import Limits, Table, check_bytes, find_table, read_sheets
+from core.i18n import Text
 from core.models import ImportBatch
 
 
@@ -90,8 +90,8 @@ class ImportKind:
 # Every kind, so that a workbook of one kind uploaded where another is expected is named.
 # A module defining a kind registers it; the modules listed here are loaded on first need.
 KINDS: dict[str, ImportKind] = {}
-KIND_MODULES = ["core.services.member_exchange", "core.services.plan_exchange",
-                "core.services.indicator_exchange"]
+KIND_MODULES = ["core.group.member_exchange", "core.plan.exchange",
+                "core.indicators.exchange"]
 
 
 def register(kind: ImportKind) -> ImportKind:

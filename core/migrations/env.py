@@ -1,8 +1,8 @@
 """Alembic environment: the engine comes from core.db (config.attributes["engine"])."""
 from alembic import context
+from sqlmodel import SQLModel
 
 import core.models  # noqa: F401  (registers every table on SQLModel.metadata)
-from sqlmodel import SQLModel
 
 config = context.config
 target_metadata = SQLModel.metadata

@@ -4,11 +4,11 @@ Revision ID: 0001
 Revises: 
 Create Date: 2026-11-30 10:16:16.073515
 """
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import core.dbtypes
+from alembic import op
 
+import core.dbtypes
 
 revision = '0001'
 down_revision = None

@@ -1,0 +1,106 @@
+"""Home (工作台): the group at a glance, with what matters to the caller's role."""
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from core import charts, ui
+from core.home import overview
+from core.messages import common
+from core.models import Role
+from core.plan import tracking as plan_service
+from core.settings import reporting_year
+
+user = ui.guard("home")
+ui.page_header("home")
+st.caption(ui.t("home.greeting", name=user.display_name, role=ui.role_label(user.role)))
+
+head = ui.read(overview.headline)
+plan = ui.read(plan_service.current_plan)
+milestones = ui.read(plan_service.milestones, plan.id, as_of=date.today()) if plan else pd.DataFrame()
+areas = plan_service.rollup(milestones, ["area_seq", "area"]) if not milestones.empty else pd.DataFrame()
+year = ui.read(reporting_year)
+status = ui.read(overview.reporting_status, year) if year else None
+notices, unread = ui.read(overview.notices_for, user)
+
+cols = st.columns(4)
+cols[0].metric(ui.t("home.metric_members"), head.active_members, border=True)
+cols[1].metric(ui.t("home.metric_plan"),
+               f"{plan_service.overall(milestones).progress:.1f}%" if not areas.empty else "—",
+               border=True)
+cols[2].metric(ui.t("home.metric_reported", year=year or "—"),
+               f"{status['reported']} / {status['expected']}" if status else "—", border=True)
+cols[3].metric(ui.t("home.metric_unread"), unread, border=True)
+
+left, right = st.columns([3, 2], gap="large")
+with left:
+    st.subheader(ui.t("home.plan_title"))
+    if plan is None or areas.empty:
+        st.caption(ui.t("home.no_plan"))
+    else:
+        st.caption(plan.title)
+        st.altair_chart(charts.progress_bars(areas, label="area", value="progress",
+                                             label_title=ui.t("home.col_area"),
+                                             value_title=ui.t("home.col_progress")),
+                        width="stretch")
+        counts = milestones["status"].value_counts()
+        st.caption(" · ".join(f"{ui.t(f'milestone_status.{code}')} {counts[code]}"
+                              for code in ("done", "in_progress", "not_started", "blocked",
+                                           "cancelled") if counts.get(code, 0)))
+with right:
+    st.subheader(ui.t("home.notices_title"))
+    if not notices:
+        st.caption(ui.t("home.no_notices"))
+    for notice in notices:
+        marker = ":material/push_pin: " if notice["pinned"] else ""
+        badge = f" :blue-badge[{ui.t('home.unread')}]" if notice["unread"] else ""
+        category = ui.t("message_category." + notice["category"])
+        st.markdown(f"{marker}**{common.plain_title(notice['title'])}**{badge}  \n"
+                    f":gray[{category} · {ui.when(notice['at'])[:10]}]")
+    if notices:
+        ui.link_to_page("inbox", ui.t("home.all_messages"), icon=":material/mail:")
+
+if user.role == Role.MEMBER and user.member_id is not None:
+    st.subheader(ui.t("home.my_unit"))
+    card = ui.read(overview.member_card, user.member_id)
+    info, reports = st.columns([2, 3], gap="large")
+    with info:
+        st.markdown(f"**{card['name']}**")
+        st.write(ui.t("home.unit_line", type=ui.t(f"member_type.{card['unit_type']}"),
+                      city=card["city"], status=ui.t(f"member_status.{card['status']}")))
+        st.write(ui.t("home.contact_line", name=card["contact_name"],
+                      phone=card["contact_phone"], email=card["contact_email"]))
+    with reports:
+        rows = ui.read(overview.unit_submissions, user.member_id)
+        if rows.empty:
+            st.caption(ui.t("home.no_submissions"))
+        else:
+            st.dataframe(pd.DataFrame({
+                ui.t("home.col_year"): rows["year"].astype(str),
+                ui.t("home.col_status"): rows["status"].map(lambda s: ui.t(f"value_status.{s}")),
+                ui.t("home.col_on_time"): rows["on_time"].map(
+                    lambda v: "" if v is None or pd.isna(v) else ui.t("common.yes" if v else "common.no")),
+                ui.t("home.col_reason"): rows["review_reason"],
+            }), hide_index=True, width="stretch")
+elif status is not None:
+    st.subheader(ui.t("home.reporting_title", year=year))
+    parts = st.columns(5)
+    for column, code in zip(parts, ("approved", "submitted", "rejected", "draft")):
+        column.metric(ui.t(f"value_status.{code}"), status[code])
+    parts[4].metric(ui.t("home.not_reported"),
+                    max(0, status["expected"] - status["reported"] - status["rejected"] - status["draft"]))
+
+if user.role == Role.ADMIN:
+    st.subheader(ui.t("home.admin_title"))
+    accounts = ui.read(overview.account_summary)
+    a, b, c = st.columns(3)
+    a.metric(ui.t("home.metric_users"), accounts["users"])
+    b.metric(ui.t("home.metric_liaisons"), accounts["members"])
+    c.metric(ui.t("home.metric_locked"), accounts["locked"])
+    events = ui.read(overview.recent_audit)
+    st.dataframe(pd.DataFrame({
+        ui.t("home.col_time"): events["at"].map(ui.when),
+        ui.t("home.col_actor"): events["actor"],
+        ui.t("home.col_action"): events["action"].map(lambda a: ui.t(f"audit_action.{a}")),
+        ui.t("home.col_detail"): events["detail"],
+    }), hide_index=True, width="stretch")

@@ -1,0 +1,106 @@
+"""Files kept in the database (so every app replica sees them), checked by their content.
+
+The allow-list is decided by the bytes, not the name: a PDF starts with %PDF, images with their
+signatures, and Office files are zips holding the folder of their kind.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import zipfile
+from typing import Callable
+
+import pandas as pd
+from sqlmodel import Session, select
+
+from core import audit
+from core.auth import CurrentUser
+from core.errors import NotFound, PermissionDenied, ValidationFailed
+from core.models import Attachment
+from core.settings import get_setting
+
+MIME = {"pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg",
+        "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        "zip": "application/zip"}
+OFFICE_FOLDERS = {"docx": "word/", "xlsx": "xl/", "pptx": "ppt/"}
+# What the upload widgets offer; the content is checked again whatever the name says.
+UPLOAD_EXTENSIONS = [*MIME, "jpeg"]
+
+
+def sniff(content: bytes) -> str | None:
+    """The file's real type from its first bytes (and, for zips, their contents)."""
+    if content.startswith(b"%PDF-"):
+        return "pdf"
+    if content.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if content.startswith(b"\xff\xd8\xff"):
+        return "jpg"
+    if content.startswith(b"PK\x03\x04"):
+        try:
+            names = zipfile.ZipFile(io.BytesIO(content)).namelist()
+        except zipfile.BadZipFile:
+            return None
+        if any(name == "xl/vbaProject.bin" or name.endswith("vbaProject.bin") for name in names):
+            return None  # macro-enabled Office files are not accepted
+        for kind, folder in OFFICE_FOLDERS.items():
+            if "[Content_Types].xml" in names and any(n.startswith(folder) for n in names):
+                return kind
+        return "zip"
+    return None
+
+
+def add(session: Session, current: CurrentUser, *, owner_kind: str, owner_id: int,
+        filename: str, content: bytes) -> Attachment:
+    limit_mb = int(get_setting(session, "upload_limit_mb") or 20)
+    if not content:
+        raise ValidationFailed("attachment.empty")
+    if len(content) > limit_mb * 1024 * 1024:
+        raise ValidationFailed("attachment.too_big", max_mb=limit_mb)
+    kind = sniff(content)
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if kind is None or (extension in MIME and extension != kind and
+                        not (kind == "jpg" and extension == "jpeg")):
+        raise ValidationFailed("attachment.bad_type", allowed="PDF, DOCX, XLSX, PPTX, PNG, JPG, ZIP")
+    name = filename.replace("/", "_").replace("\\", "_").strip()[:300] or f"file.{kind}"
+    attachment = Attachment(owner_kind=owner_kind, owner_id=owner_id, filename=name,
+                            mime_type=MIME[kind], size_bytes=len(content),
+                            sha256=hashlib.sha256(content).hexdigest(), content=content,
+                            uploaded_by=current.id)
+    session.add(attachment)
+    session.flush()
+    audit.record(session, action="attachment_added", actor_id=current.id,
+                 actor_name=current.username, entity=owner_kind, entity_id=owner_id,
+                 after={"file": name, "bytes": len(content)})
+    return attachment
+
+
+def listing(session: Session, owner_kind: str, owner_id: int) -> pd.DataFrame:
+    rows = session.exec(select(Attachment.id, Attachment.filename, Attachment.mime_type,
+                               Attachment.size_bytes, Attachment.created_at)
+                        .where(Attachment.owner_kind == owner_kind, Attachment.owner_id == owner_id)
+                        .order_by(Attachment.id)).all()
+    return pd.DataFrame(rows, columns=["id", "filename", "mime_type", "size_bytes", "created_at"])
+
+
+def owned_content(session: Session, attachment_id: int, *, owner_kind: str,
+                  may_see: Callable[[int], bool]) -> tuple[str, str, bytes]:
+    """A file of one kind of owner (a notice, a post), if `may_see(owner_id)` allows it: the
+    owning module says who may see its owner; a file of another kind is not found here."""
+    row = session.get(Attachment, attachment_id)
+    if row is None or row.owner_kind != owner_kind:
+        raise NotFound("attachment.not_found")
+    if not may_see(row.owner_id):
+        raise PermissionDenied("auth.forbidden")
+    return row.filename, row.mime_type, row.content
+
+
+def content(session: Session, current: CurrentUser | None, attachment_id: int) -> tuple[str, str, bytes]:
+    """A file's name, type and bytes, for anyone logged in (plan evidence is not public)."""
+    if current is None:
+        raise PermissionDenied("auth.login_required")
+    row = session.get(Attachment, attachment_id)
+    if row is None:
+        raise NotFound("attachment.not_found")
+    return row.filename, row.mime_type, row.content

@@ -1,0 +1,1 @@
+"""The home page and the public portal: overview figures drawn from every module."""

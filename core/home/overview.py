@@ -1,0 +1,125 @@
+"""Read models for the portal (public) and the home dashboard: plain values and DataFrames."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlmodel import Session, func, select
+
+from core.auth import CurrentUser
+from core.messages import inbox
+from core.models import (
+    AuditLog,
+    CouncilTerm,
+    LedgerEntry,
+    MemberStatus,
+    MemberUnit,
+    Role,
+    Submission,
+    User,
+    ValueStatus,
+)
+from core.settings import all_settings
+from core.timeutil import utcnow
+
+
+@dataclass(frozen=True)
+class Headline:
+    active_members: int
+    members_by_type: dict[str, int]
+    council_term: str
+    cooperation_projects: int
+    founded_on: str
+
+
+def headline(session: Session) -> Headline:
+    by_type = dict(session.exec(
+        select(MemberUnit.unit_type, func.count())
+        .where(MemberUnit.status == MemberStatus.ACTIVE).group_by(MemberUnit.unit_type)).all())
+    term = session.exec(select(CouncilTerm).where(CouncilTerm.ended_on.is_(None))
+                        .order_by(CouncilTerm.number.desc())).first()
+    projects = session.exec(select(func.count()).select_from(LedgerEntry)).one()
+    return Headline(active_members=sum(by_type.values()), members_by_type=by_type,
+                    council_term=term.name if term else "", cooperation_projects=projects,
+                    founded_on=str(all_settings(session)["founded_on"]))
+
+
+def public_members(session: Session) -> pd.DataFrame:
+    """Active units for the portal's member list: name, type, city (no contacts)."""
+    rows = session.exec(
+        select(MemberUnit.name, MemberUnit.unit_type, MemberUnit.city, MemberUnit.is_lead)
+        .where(MemberUnit.status == MemberStatus.ACTIVE)).all()
+    frame = pd.DataFrame(rows, columns=["name", "unit_type", "city", "is_lead"])
+    return frame.sort_values(["is_lead", "name"], ascending=[False, True], key=_sort_key,
+                             ignore_index=True)
+
+
+def _sort_key(column: pd.Series) -> pd.Series:
+    # Chinese names sort by their GBK bytes, which follows pinyin order for common characters.
+    if column.dtype == object:
+        return column.map(lambda text: str(text).encode("gbk", errors="replace"))
+    return column
+
+
+def public_notices(session: Session, limit: int = 5) -> list[dict]:
+    """Public notices published now (see core.messages.notices)."""
+    return inbox.public_notices(session, limit)
+
+
+# ---------------------------------------------------------------- reporting
+def reporting_status(session: Session, year: int, member_id: int | None = None) -> dict[str, int]:
+    query = select(Submission.status, func.count()).where(Submission.year == year)
+    if member_id is not None:
+        query = query.where(Submission.member_id == member_id)
+    counts = dict(session.exec(query.group_by(Submission.status)).all())
+    # The same units the reporting-progress page expects (members that year whose type reports).
+    from core.indicators.completeness import expected_units
+    expected = len(expected_units(session, year))
+    reported = sum(counts.get(s, 0) for s in (ValueStatus.SUBMITTED, ValueStatus.APPROVED))
+    return {"expected": expected if member_id is None else 1, "reported": reported,
+            "approved": counts.get(ValueStatus.APPROVED, 0),
+            "submitted": counts.get(ValueStatus.SUBMITTED, 0),
+            "rejected": counts.get(ValueStatus.REJECTED, 0),
+            "draft": counts.get(ValueStatus.DRAFT, 0)}
+
+
+def unit_submissions(session: Session, member_id: int) -> pd.DataFrame:
+    rows = session.exec(select(Submission.year, Submission.status, Submission.on_time,
+                               Submission.review_reason)
+                        .where(Submission.member_id == member_id)
+                        .order_by(Submission.year.desc())).all()
+    return pd.DataFrame(rows, columns=["year", "status", "on_time", "review_reason"])
+
+
+# ---------------------------------------------------------------- messages for the user
+def notices_for(session: Session, user: CurrentUser, limit: int = 6) -> tuple[list[dict], int]:
+    """The newest messages addressed to the user, and how many addressed are unread."""
+    return inbox.latest_for(session, user, limit)
+
+
+# ---------------------------------------------------------------- administration
+def account_summary(session: Session) -> dict[str, int]:
+    now = utcnow()
+    by_role = dict(session.exec(select(User.role, func.count()).where(User.active)
+                                .group_by(User.role)).all())
+    locked = session.exec(select(func.count()).select_from(User)
+                          .where(User.locked_until.is_not(None), User.locked_until > now)).one()
+    return {"users": sum(by_role.values()), "locked": locked,
+            "members": by_role.get(Role.MEMBER, 0)}
+
+
+def recent_audit(session: Session, limit: int = 8) -> pd.DataFrame:
+    rows = session.exec(select(AuditLog.at, AuditLog.actor_name, AuditLog.action,
+                               AuditLog.entity, AuditLog.detail)
+                        .order_by(AuditLog.id.desc()).limit(limit)).all()
+    return pd.DataFrame(rows, columns=["at", "actor", "action", "entity", "detail"])
+
+
+def member_card(session: Session, member_id: int) -> dict | None:
+    unit = session.get(MemberUnit, member_id)
+    if unit is None:
+        return None
+    return {"name": unit.name, "unit_type": unit.unit_type, "city": unit.city,
+            "status": unit.status, "joined_on": unit.joined_on, "contact_name": unit.contact_name,
+            "contact_phone": unit.contact_phone, "contact_email": unit.contact_email,
+            "credit_code": unit.credit_code}

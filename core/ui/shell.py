@@ -1,0 +1,146 @@
+"""The app shell: the navigation of the role's pages, the sidebar, and the guard that every page
+runs first."""
+from __future__ import annotations
+
+import streamlit as st
+from streamlit.errors import StreamlitPageNotFoundError
+
+from core import auth, nav
+from core.config import ROOT
+from core.errors import UserFacingError
+from core.i18n import LANGUAGES, translate
+from core.messages import inbox
+from core.ui.language import LANG_KEY, lang, role_label, show_error, t
+from core.ui.login import GOTO_KEY, apply_cookie_action, authenticator, logout, resolve_user
+from core.ui.session import engine, read, write
+
+LANGUAGE_WIDGET = "sidebar_lang"
+# Less empty space above the page title than Streamlit's default, for projectors and laptops.
+PAGE_CSS = "<style>.block-container{padding-top:2.5rem}</style>"
+LOGO = str(ROOT / "data" / "brand" / "logo.svg")
+LOGO_ICON = str(ROOT / "data" / "brand" / "logo_icon.svg")
+
+
+def guard(page_key: str) -> auth.CurrentUser | None:
+    """First line of every page: stop here unless the caller's role may open this page.
+
+    A page file can be opened by its URL around st.navigation's role filter, so the check
+    is repeated on the page itself, and core services check again on every call.
+    """
+    try:
+        user = resolve_user()
+    except UserFacingError as error:
+        show_error(error)
+        st.stop()
+    role = nav.role_of(user)
+    if not nav.may_open(role, page_key):
+        if user is None:
+            st.warning(t("auth.login_required"), icon=":material/lock:")
+            try:
+                st.page_link(nav.PAGES_BY_KEY["login"].path, label=t("page.login"),
+                             icon=":material/login:")
+            except StreamlitPageNotFoundError:  # run outside app.py's navigation
+                pass
+        elif page_key == "login":  # already logged in: straight to the home page
+            try:
+                st.switch_page(nav.PAGES_BY_KEY[nav.default_page(role)].path)
+            except StreamlitPageNotFoundError:  # run outside app.py's navigation
+                st.info(t("login.already", name=user.display_name), icon=":material/info:")
+        else:
+            st.error(t("auth.page_forbidden"), icon=":material/block:")
+        st.stop()
+    if user is not None and user.must_change_password and page_key != "account":
+        st.warning(t("account.must_change"), icon=":material/password:")
+        st.stop()
+    return user
+
+
+def link_to_page(page_key: str, label: str, icon: str | None = None) -> None:
+    """A link to another page of the navigation (left out when run outside app.py's navigation)."""
+    try:
+        st.page_link(nav.PAGES_BY_KEY[page_key].path, label=label, icon=icon)
+    except StreamlitPageNotFoundError:
+        pass
+
+
+def page_header(page_key: str, subtitle_key: str | None = None) -> None:
+    st.title(t(f"page.{page_key}"))
+    if subtitle_key:
+        st.caption(t(subtitle_key))
+
+
+def start_app():
+    """Run by app.py each rerun: database ready, login resolved, navigation and sidebar drawn.
+
+    Returns the page to run. The navigation is registered before any other element so that a
+    URL such as /login resolves to its page on the first run of a new session.
+    """
+    try:
+        engine()
+        user = resolve_user()
+    except UserFacingError as error:
+        show_error(error)
+        st.stop()
+    selected = navigation(user)
+    apply_cookie_action(authenticator())
+    st.logo(LOGO, size="large", icon_image=LOGO_ICON)
+    st.html(PAGE_CSS)
+    _sidebar(user)
+    return selected
+
+
+def _on_language_picked(user: auth.CurrentUser | None) -> None:
+    """Runs before the rerun, so the whole page comes back in the chosen language."""
+    choice = st.session_state.get(LANGUAGE_WIDGET)
+    if choice in LANGUAGES:
+        st.session_state[LANG_KEY] = choice
+        if user is not None:
+            write(auth.set_language, user, choice)
+
+
+def _sidebar(user: auth.CurrentUser | None) -> None:
+    # The switch shows the language in force (e.g. the user's own after login); only a click
+    # changes it, so a new session neither reruns nor forgets the user's saved language.
+    if st.session_state.get(LANGUAGE_WIDGET) != lang():
+        st.session_state[LANGUAGE_WIDGET] = lang()
+    with st.sidebar:
+        st.segmented_control(
+            t("nav.language"), options=list(LANGUAGES), key=LANGUAGE_WIDGET,
+            format_func=lambda code: translate(f"lang.{code}", code),
+            on_change=_on_language_picked, args=(user,))
+        if user is not None:
+            st.caption(t("nav.signed_in_as", name=user.display_name, role=role_label(user.role)))
+            if st.button(t("nav.logout"), icon=":material/logout:", key="sidebar_logout",
+                         width="stretch"):
+                logout()
+                st.rerun()
+
+
+def _nav_title(spec: nav.PageSpec, user: auth.CurrentUser | None) -> str:
+    """A page's title in the navigation; the inbox carries the user's unread count."""
+    title = t(spec.title_key)
+    if spec.key == "inbox" and user is not None:
+        unread = read(inbox.unread_count, user)
+        if unread:
+            return t("nav.unread_count", title=title, count=unread)
+    return title
+
+
+def navigation(user: auth.CurrentUser | None):
+    role = nav.role_of(user)
+    default = nav.default_page(role)
+    if user is not None and user.must_change_password:
+        default = "account"
+    sections: dict[str, list] = {}
+    by_key = {}
+    for spec in nav.pages_for(role):
+        page = st.Page(str(ROOT / spec.path), title=_nav_title(spec, user), icon=spec.icon,
+                       url_path=spec.url_path, default=spec.key == default)
+        by_key[spec.key] = page
+        sections.setdefault(t(spec.section), []).append(page)
+    selected = st.navigation(sections, expanded=True)  # every page listed, no "view more"
+    # After login or logout the page on screen may no longer be one the role has.
+    goto = st.session_state.pop(GOTO_KEY, None)
+    if goto in by_key:
+        st.switch_page(by_key[goto])
+    return selected

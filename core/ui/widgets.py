@@ -1,0 +1,110 @@
+"""Widgets every page reuses: edit versions and stable form keys for stale-edit checks, saving
+with a confirmation, downloads built on click, lists to open from, a pager."""
+from __future__ import annotations
+
+from typing import Callable
+
+import streamlit as st
+
+from core.errors import UserFacingError
+from core.ui.language import show_error, t
+from core.ui.session import write
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def edit_version(scope: str, row_id: int, current_version: int) -> int:
+    """The version of a row as it was when this user began editing it.
+
+    Kept across reruns, so that saving after someone else saved sends the old version and the
+    service refuses the stale edit instead of the form quietly taking the new version.
+    """
+    key = f"edit_version_{scope}_{row_id}"
+    return st.session_state.setdefault(key, int(current_version))
+
+
+def field_key(scope: str, row_id: int, field: str) -> str:
+    """A stable widget key for one field of one row's edit form.
+
+    Keyed widgets keep what the user typed even when the stored value (the default) changes
+    underneath, so a stale save is refused rather than silently sending the new values. The
+    key carries a generation number; starting the form afresh moves to new keys."""
+    generation = st.session_state.get(f"form_generation_{scope}_{row_id}", 0)
+    return f"form_{scope}_{row_id}_{generation}_{field}"
+
+
+def forget_edit_version(scope: str, row_id: int) -> None:
+    """Start the row's form afresh: the stored version and values are read again."""
+    st.session_state.pop(f"edit_version_{scope}_{row_id}", None)
+    key = f"form_generation_{scope}_{row_id}"
+    st.session_state[key] = st.session_state.get(key, 0) + 1
+
+
+def save_and_rerun(fn, *args, flash_key: str, flash: str, reload: tuple[str, int] | None = None,
+                   **kwargs) -> None:
+    """Run a write. On success keep a confirmation for the next run and rerun; on refusal show
+    the reason in the user's language. After a stale edit the form shows the saved data from
+    the next run on, so the user can check it and save again knowingly."""
+    try:
+        write(fn, *args, **kwargs)
+    except UserFacingError as error:
+        show_error(error)
+        if reload and error.key == "common.stale_edit":
+            forget_edit_version(*reload)
+    else:
+        if reload:
+            forget_edit_version(*reload)
+        st.session_state[flash_key] = flash
+        st.rerun()
+
+
+def download_workbook(label: str, make: Callable[[], bytes], *, file_name: str, key: str) -> None:
+    """A workbook download built only when the user clicks, not on every rerun of the page.
+
+    `make` runs on another thread, without session state: bind what it needs (the language,
+    the rows shown) before passing it."""
+    st.download_button(label, make, file_name=file_name, mime=XLSX_MIME, key=key,
+                       icon=":material/download:")
+
+
+def export_table(frame, title: str, *, key: str) -> None:
+    """An "Export to Excel" button for a table exactly as the page shows it."""
+    from core.excel import table_export
+
+    shown = frame.copy()
+    download_workbook(t("common.export_excel"), lambda: table_export.shown(shown, title),
+                      file_name=f"{title}.xlsx", key=key)
+
+
+def show_flash(state_key: str) -> None:
+    """A confirmation kept for the run after a save, shown as a toast (it outlives reruns)."""
+    flash = st.session_state.pop(state_key, None)
+    if flash:
+        key, params = (flash, {}) if isinstance(flash, str) else flash
+        st.toast(t(key, **params), icon=":material/check_circle:")
+
+
+def open_from_list(label: str, labels: dict, captions: list[str], state_key: str) -> None:
+    """A list of items (a message, a topic) to open one from; the one open is kept in
+    `state_key`, so it stays open while the list pages or filters change."""
+    ids = list(labels)
+    current = st.session_state.get(state_key)
+    choice = st.radio(label, ids, format_func=labels.get, captions=captions,
+                      index=ids.index(current) if current in ids else None, label_visibility="collapsed")
+    if choice is not None and choice != current:
+        st.session_state[state_key] = choice
+        st.rerun()
+
+
+def pager(key: str, page: int, pages: int) -> None:
+    """Previous / "page n of m" / next under a paged list; the page number lives in `key`."""
+    if pages <= 1:
+        return
+    back, where, forward = st.columns([1, 2, 1], vertical_alignment="center")
+    if back.button(t("inbox.prev"), key=f"{key}_prev", disabled=page <= 1, icon=":material/chevron_left:"):
+        st.session_state[key] = page - 1
+        st.rerun()
+    where.caption(t("inbox.page_of", page=page, pages=pages))
+    if forward.button(t("inbox.next"), key=f"{key}_next", disabled=page >= pages, icon=":material/chevron_right:"):
+        st.session_state[key] = page + 1
+        st.rerun()

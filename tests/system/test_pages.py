@@ -1,0 +1,91 @@
+"""System management through its pages (AppTest)."""
+from __future__ import annotations
+
+import io
+import zipfile
+
+from sqlmodel import select
+
+from core.i18n import translate
+from core.models import MemberUnit, User
+from tests.pages_support import app_as, button, page_path, session_scope
+
+
+def test_admin_creates_an_account_and_sees_its_password_once(demo_db_url):
+    at = app_as(demo_db_url, "admin", "users")
+    at.text_input(key="users_add_username").set_value("council02")
+    at.text_input(key="users_add_name").set_value("副理事长")
+    at.selectbox(key="users_add_role").set_value("council")
+    button(at, "users.create").click().run()
+    shown = [s.value for s in at.success]
+    assert len(shown) == 1 and "council02" in shown[0]
+    at.run()
+    assert not at.success  # shown once only
+    with session_scope(demo_db_url) as session:
+        assert session.exec(select(User).where(User.username == "council02")).one().must_change_password
+
+
+def test_duplicate_username_is_refused_on_the_page(demo_db_url):
+    at = app_as(demo_db_url, "admin", "users")
+    at.text_input(key="users_add_username").set_value("demo-council")
+    button(at, "users.create").click().run()
+    assert [e.value for e in at.error] == [translate("user.duplicate", username="demo-council")]
+
+
+def test_bulk_liaison_accounts_with_a_handout_workbook(demo_db_url):
+    at = app_as(demo_db_url, "admin", "users")
+    button(at, "users.bulk_create").click().run()
+    with session_scope(demo_db_url) as session:
+        liaisons = session.exec(select(User).where(User.role == "member")).all()
+        in_group = session.exec(select(MemberUnit).where(MemberUnit.status.in_(["active", "suspended"]))).all()
+    assert len(liaisons) == len(in_group)
+    downloads = [d for d in at.get("download_button") if d.label == translate("users.download_handout")]
+    assert downloads, "the handout can be downloaded"
+
+
+def test_audit_page_filters_by_action(demo_db_url):
+    at = app_as(demo_db_url, "secretariat", "audit")
+    assert not at.exception and at.dataframe
+    at.selectbox(key="audit_action").set_value("demo_seeded").run()
+    assert len(at.dataframe[0].value) == 1
+
+
+def test_backup_then_restore_through_the_page(demo_db_url):
+    at = app_as(demo_db_url, "admin", "backup")
+    button(at, "backup.prepare").click().run()
+    download = [d for d in at.get("download_button")][0]
+    assert download.label.startswith(translate("backup.download", kb=0)[:4])
+    content = at.session_state["backup_file"]
+    with session_scope(demo_db_url) as session:
+        session.get(MemberUnit, 2).name = "误改"
+    at.file_uploader[0].set_value(("backup.zip", content, "application/zip")).run()
+    assert button(at, "backup.restore_now").disabled
+    at.text_input(key="backup_confirm").set_value(translate("backup.confirm_word")).run()
+    button(at, "backup.restore_now").click().run()
+    assert [t.value for t in at.toast] == [translate("backup.restored")]
+    with session_scope(demo_db_url) as session:
+        assert session.get(MemberUnit, 2).name != "误改"
+
+
+def test_restore_refuses_a_file_that_is_not_a_backup(demo_db_url):
+    at = app_as(demo_db_url, "admin", "backup")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("hello.txt", "hi")
+    at.file_uploader[0].set_value(("x.zip", buffer.getvalue(), "application/zip")).run()
+    assert [e.value for e in at.error] == [translate("backup.not_a_backup")]
+
+
+def test_settings_change_what_the_portal_says(demo_db_url):
+    at = app_as(demo_db_url, "admin", "settings")
+    [w for w in at.text_input if w.label == translate("settings.group_name_zh")][0].set_value("测试集团名称")
+    button(at, "common.save").click().run()
+    assert [t.value for t in at.toast] == [translate("settings.saved")]
+    at.switch_page(page_path("portal")).run()
+    assert [t.value for t in at.title] == ["测试集团名称"]
+
+
+def test_settings_show_health(demo_db_url):
+    at = app_as(demo_db_url, "admin", "settings")
+    labels = [m.label for m in at.metric]
+    assert translate("settings.schema") in labels and at.dataframe

@@ -1,0 +1,197 @@
+"""System management in core: accounts, the last admin, audit reading, settings, backups."""
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from core import auth, db, settings as settings_service
+from core.demo import seed_demo
+from core.errors import PermissionDenied, UserFacingError, ValidationFailed
+from core.models import AuditLog, MemberUnit, User
+from core.system import audit_view, backup, users
+from tests.conftest import make_member, make_user
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _as(session, role="admin"):
+    user = make_user(session, role=role)
+    return auth.authenticate(session, user.username, "correct-horse").user
+
+
+def test_admin_creates_a_user_with_a_generated_password_to_change(session):
+    admin = _as(session)
+    password = users.add_user(session, admin, username="sec02", display_name="秘书二", role="secretariat",
+                              member_id=None, rounds=4)
+    outcome = auth.authenticate(session, "sec02", password)
+    assert outcome.user is not None and outcome.user.must_change_password
+
+
+def test_only_admins_manage_users(session):
+    for role in ("secretariat", "council", "member"):
+        with pytest.raises(PermissionDenied):
+            users.listing(session, _as(session, role))
+
+
+def test_the_last_admin_cannot_be_demoted_or_deactivated(session):
+    admin = _as(session)
+    row = session.get(User, admin.id)
+    for change in ({"role": "secretariat", "active": True}, {"role": "admin", "active": False}):
+        with pytest.raises(ValidationFailed) as refused:
+            users.update_user(session, admin, admin.id, row.version, member_id=None,
+                              display_name="x", **change)
+        assert refused.value.key == "user.last_admin"
+
+
+def test_a_role_change_ends_the_users_sessions(session):
+    admin = _as(session)
+    target = make_user(session, role="secretariat")
+    current = auth.authenticate(session, target.username, "correct-horse").user
+    users.update_user(session, admin, target.id, target.version, role="council", member_id=None,
+                      display_name="改为理事", active=True)
+    assert auth.refresh(session, current) is None
+
+
+def test_member_user_needs_a_unit_on_update(session):
+    admin = _as(session)
+    target = make_user(session, role="council")
+    with pytest.raises(ValidationFailed):
+        users.update_user(session, admin, target.id, target.version, role="member", member_id=None,
+                          display_name="x", active=True)
+
+
+def test_reset_password_is_shown_once_and_must_be_changed(session):
+    admin = _as(session)
+    target = make_user(session, role="council")
+    password = users.reset_password(session, admin, target.id, rounds=4)
+    assert auth.authenticate(session, target.username, password).user.must_change_password
+
+
+def test_liaison_accounts_for_every_unit_without_one(session):
+    admin = _as(session)
+    covered = make_user(session, role="member")  # its unit already has a liaison
+    make_member(session, status="exited")
+    fresh = [make_member(session), make_member(session, status="suspended")]
+    created = users.create_liaison_accounts(session, admin, rounds=4)
+    assert sorted(row["unit"] for row in created) == sorted(unit.name for unit in fresh)
+    first = created[0]
+    assert auth.authenticate(session, first["username"], first["password"]).user.member_id is not None
+    assert users.create_liaison_accounts(session, admin, rounds=4) == []
+    assert covered.member_id not in [u.member_id for u in session.exec(select(User)) if u.id != covered.id]
+
+
+def test_audit_entries_filter_and_page(session):
+    admin = _as(session)
+    entries, total = audit_view.entries(session, admin, audit_view.AuditFilter(action="login"))
+    assert total == 1 and list(entries["action"]) == ["login"]
+    council = _as(session, "council")
+    with pytest.raises(PermissionDenied):
+        audit_view.entries(session, council, audit_view.AuditFilter())
+
+
+def test_no_code_changes_or_deletes_audit_entries():
+    """The log is append-only: nothing in the app updates or deletes AuditLog rows."""
+    offenders = []
+    for path in [*(ROOT / "core").rglob("*.py"), *(ROOT / "app_pages").rglob("*.py")]:
+        text = path.read_text(encoding="utf-8")
+        for pattern in ("update(AuditLog", "delete(AuditLog", "AuditLog.__table__.delete", "AuditLog).delete"):
+            if pattern in text:
+                offenders.append(f"{path.name}: {pattern}")
+    assert offenders == []
+
+
+def test_settings_are_checked_and_audited(session):
+    admin = _as(session)
+    changed = settings_service.update_settings(session, admin, {"upload_limit_mb": 30,
+                                                                "group_name_zh": "新名称"})
+    assert changed == {"upload_limit_mb": 30, "group_name_zh": "新名称"}
+    assert settings_service.get_setting(session, "upload_limit_mb") == 30
+    with pytest.raises(ValidationFailed):
+        settings_service.update_settings(session, admin, {"upload_limit_mb": 0})
+    with pytest.raises(ValidationFailed):
+        settings_service.update_settings(session, admin, {"group_name_zh": " "})
+    assert "settings_changed" in session.exec(select(AuditLog.action)).all()
+    with pytest.raises(PermissionDenied):
+        settings_service.update_settings(session, _as(session, "secretariat"), {"upload_limit_mb": 5})
+
+
+# ---------------------------------------------------------------- backups, on SQLite and PostgreSQL
+@pytest.fixture
+def seeded(any_db_url):
+    engine = db.make_engine(any_db_url)
+    db.upgrade(engine)
+    with db.session_scope(engine) as session:
+        seed_demo(session, rounds=4)
+    yield engine
+    engine.dispose()
+
+
+def _tables_of(content: bytes) -> dict[str, bytes]:
+    archive = zipfile.ZipFile(io.BytesIO(content))
+    return {name: archive.read(name) for name in archive.namelist() if name.startswith("tables/")}
+
+
+def test_restore_then_backup_gives_identical_data(seeded):
+    first = backup.make_backup(seeded)
+    with db.session_scope(seeded) as session:  # a mistake after the backup
+        session.get(MemberUnit, 1).name = "被误改的名称"
+        session.add(MemberUnit(credit_code="91370100MA3C0000XX", name="误加", unit_type="other"))
+    backup.restore_backup(seeded, first)
+    assert _tables_of(backup.make_backup(seeded)) == _tables_of(first)
+    with db.session_scope(seeded) as session:  # ids keep counting after a restore
+        session.add(MemberUnit(credit_code="91370100MA3C0000YY", name="恢复后新增", unit_type="other"))
+
+
+def test_a_file_that_is_not_a_backup_changes_nothing(seeded):
+    before = _tables_of(backup.make_backup(seeded))
+    for content in (b"not a zip", _zip({"manifest.json": json.dumps({"app": "other"})})):
+        with pytest.raises(UserFacingError) as refused:
+            backup.restore_backup(seeded, content)
+        assert refused.value.key == "backup.not_a_backup"
+    assert _tables_of(backup.make_backup(seeded)) == before
+
+
+def _zip(files: dict[str, str]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, text in files.items():
+            archive.writestr(name, text)
+    return buffer.getvalue()
+
+
+def test_a_backup_from_a_newer_schema_is_refused(seeded):
+    content = backup.make_backup(seeded)
+    archive = zipfile.ZipFile(io.BytesIO(content))
+    files = {name: archive.read(name) for name in archive.namelist()}
+    manifest = json.loads(files["manifest.json"])
+    manifest["revision"] = "9999_future"
+    files["manifest.json"] = json.dumps(manifest).encode()
+    with pytest.raises(UserFacingError) as refused:
+        backup.restore_backup(seeded, _zip({k: v.decode("latin-1") if isinstance(v, bytes) else v
+                                            for k, v in files.items() if k == "manifest.json"}))
+    assert refused.value.key == "backup.newer_schema"
+
+
+def test_a_broken_restore_leaves_the_live_data_untouched(seeded):
+    content = backup.make_backup(seeded)
+    archive = zipfile.ZipFile(io.BytesIO(content))
+    files = {name: archive.read(name).decode("utf-8") for name in archive.namelist()
+             if name.endswith(".json")}
+    files["tables/milestone.json"] = json.dumps([{"id": 1, "title": None}])  # violates NOT NULL
+    before = _tables_of(backup.make_backup(seeded))
+    with pytest.raises(Exception):
+        backup.restore_backup(seeded, _zip(files))
+    assert _tables_of(backup.make_backup(seeded)) == before
+
+
+def test_scheduled_backups_keep_the_last_n(seeded, tmp_path):
+    (tmp_path / ".backup-x.zip.partial").write_bytes(b"interrupted")
+    for _ in range(3):
+        backup.backup_to_dir(seeded, tmp_path, keep=2)
+    assert len(list(tmp_path.glob("backup-*.zip"))) == 2
+    assert backup.read_manifest(sorted(tmp_path.glob("backup-*.zip"))[-1].read_bytes())["app"] == backup.APP_NAME
