@@ -202,6 +202,7 @@ class Plan(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     code: str = Field(max_length=40, unique=True)
     title: str = Field(max_length=300)
+    title_en: str = Field(default="", max_length=300)  # English name; empty shows the Chinese, marked
     start_year: int
     end_year: int
     issued_on: Optional[date] = None
@@ -216,6 +217,7 @@ class PlanArea(SQLModel, table=True):
     plan_id: int = Field(foreign_key="plan.id", index=True)
     seq: int
     title: str = Field(max_length=300)
+    title_en: str = Field(default="", max_length=300)
     description: str = Field(default="", max_length=4000)
 
 
@@ -225,6 +227,7 @@ class PlanTask(SQLModel, table=True):
     area_id: int = Field(foreign_key="plan_area.id", index=True)
     seq: int
     title: str = Field(max_length=300)
+    title_en: str = Field(default="", max_length=300)
     description: str = Field(default="", max_length=4000)
     owner_staff_id: Optional[int] = Field(default=None, foreign_key="staff_member.id")
 
@@ -235,6 +238,7 @@ class Milestone(SQLModel, table=True):
     task_id: int = Field(foreign_key="plan_task.id", index=True)
     seq: int
     title: str = Field(max_length=300)
+    title_en: str = Field(default="", max_length=300)
     owner_staff_id: Optional[int] = Field(default=None, foreign_key="staff_member.id")
     planned_start: date
     planned_due: date
@@ -487,6 +491,16 @@ class User(SQLModel, table=True):
     last_login_at: Optional[datetime] = _ts(default=None)
     created_at: datetime = _created()
     version: int = 1
+
+
+class LoginThrottle(SQLModel, table=True):
+    """Failed logins counted per username and per client address in a sliding window, in the
+    database so that every replica applies the same limit."""
+
+    __tablename__ = "login_throttle"
+    key: str = Field(primary_key=True, max_length=120)  # "user:<name>" or "client:<address>"
+    window_start: datetime = _created()
+    failures: int = 0
 
 
 class AuditLog(SQLModel, table=True):
