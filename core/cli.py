@@ -105,7 +105,27 @@ def _parser() -> argparse.ArgumentParser:
     _password_args(passwd)
     for name, text in (("lock", "lock an account"), ("unlock", "unlock an account")):
         user.add_parser(name, help=text).add_argument("username")
+    _global_options_after_subcommand(parser)
     return parser
+
+
+def _global_options_after_subcommand(parser: argparse.ArgumentParser) -> None:
+    """`--json`, `--lang` and `--database-url` also after the subcommand
+    (`python -m core import f.xlsx --json`). Their default is SUPPRESS, so an option left out
+    after the subcommand keeps what was given before it."""
+    for action in parser._actions:
+        if not isinstance(action, argparse._SubParsersAction):
+            continue
+        for sub in set(action.choices.values()):
+            if any(isinstance(a, argparse._SubParsersAction) for a in sub._actions):
+                _global_options_after_subcommand(sub)
+                continue
+            sub.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
+                             help="print a JSON summary")
+            sub.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS,
+                             help="message language")
+            sub.add_argument("--database-url", default=argparse.SUPPRESS,
+                             help="overrides DATABASE_URL")
 
 
 def _password_args(parser: argparse.ArgumentParser) -> None:
@@ -220,6 +240,10 @@ def _exchange(args, engine) -> dict:
         try:
             batch = committer(session, caller, preview, only_valid=args.only_valid)
         except UserFacingError as error:
+            if error.key == "excel.nothing_to_do" and not preview.rejects:
+                # Everything already as the file says: what was asked is done.
+                return {**summary, "nothing_to_do": True,
+                        "_message": (error.key, error.params)}
             raise _Refused(summary, error.key, **error.params) from error
         return {**summary, "batch": batch.id}
 
@@ -317,7 +341,8 @@ def main(argv: list[str] | None = None) -> int:
         status = EXIT_UNAVAILABLE if error.key.startswith("config.") else EXIT_REFUSED
         return _report(args, status, say(error.key, **error.params), error.key,
                        getattr(error, "summary", None))
-    message = say("cli.done")
+    key, params = summary.pop("_message", ("cli.done", {}))
+    message = say(key, **params)
     if args.json:
         print(json.dumps({"ok": True, "message": message, **summary}, ensure_ascii=False,
                          default=str))

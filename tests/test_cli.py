@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from core.cli import main
+from core.i18n import translate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -97,8 +98,24 @@ def test_import_of_milestone_updates_commits_and_a_second_run_changes_nothing(ur
     capsys.readouterr()
     assert main(["--database-url", url, "--json", "import", str(sheet_path)]) == 0
     assert _json(capsys)["change"] == 1
-    assert main(["--database-url", url, "--json", "import", str(sheet_path)]) == 1
-    assert _json(capsys)["error"] == "excel.nothing_to_do"
+    # Nothing left to change: what was asked is done (exit 0), and it says so.
+    assert main(["--database-url", url, "import", str(sheet_path), "--json"]) == 0
+    second = _json(capsys)
+    assert (second["ok"], second["nothing_to_do"], second["change"]) == (True, True, 0)
+    assert second["message"] == translate("excel.nothing_to_do", "zh", unchanged=second["unchanged"])
+
+
+def test_global_options_work_after_the_subcommand_too(url, tmp_path, capsys):
+    assert main(["db", "upgrade", "--database-url", url, "--json", "--lang", "en"]) == 0
+    done = _json(capsys)
+    assert done["ok"] and done["message"] == translate("cli.done", "en")
+    assert main(["--database-url", url, "user", "unlock", "nobody", "--json", "--lang", "en"]) == 1
+    refused = _json(capsys)
+    assert refused["error"] == "user.not_found"
+    assert refused["message"] == translate("user.not_found", "en", username="nobody")
+    # before the subcommand still works, and one given before is kept when not repeated after
+    assert main(["--json", "--database-url", url, "seed", "--demo"]) == 0
+    assert _json(capsys)["ok"]
 
 
 def test_import_refuses_bad_files_and_roles(url, tmp_path, capsys):
