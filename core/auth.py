@@ -8,20 +8,29 @@ logout and password changes move forward to end the user's sessions everywhere.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import bcrypt
 import jwt
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from core import audit
+from core import audit, db, passwords
 from core.errors import PermissionDenied, ValidationFailed
-from core.models import Role, User
+from core.models import LoginThrottle, Role, User
+from core.passwords import BCRYPT_MAX_BYTES, hash_password, verify_password
 from core.timeutil import as_utc, utcnow
 
-BCRYPT_MAX_BYTES = 72
-MIN_PASSWORD_LENGTH = 8
+USERNAME_MAX = 64
+# Failures from one client address (a browser, or a school behind one NAT) within the window
+# before its logins are refused for a while; and the audit log keeps at most this many failure
+# rows per client and window, so a flood of attempts cannot flood the log.
+CLIENT_FAILURE_LIMIT = 50
+AUDIT_FAILURES_PER_CLIENT = 20
+CLOCK_SKEW_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -67,32 +76,9 @@ def acting_as(user: User) -> CurrentUser:
 
 
 # ---------------------------------------------------------------- passwords
-def password_problems(username: str, password: str) -> list[str]:
+def password_problems(username: str, password: str, *, role: str | None = None) -> list[str]:
     """i18n keys of every rule the password breaks (empty when it is acceptable)."""
-    problems = []
-    if len(password) < MIN_PASSWORD_LENGTH:
-        problems.append("password.too_short")
-    if len(password.encode("utf-8")) > BCRYPT_MAX_BYTES:
-        problems.append("password.too_long")
-    if password.strip().lower() == username.strip().lower():
-        problems.append("password.same_as_username")
-    return problems
-
-
-def hash_password(password: str, *, rounds: int = 12) -> str:
-    if len(password.encode("utf-8")) > BCRYPT_MAX_BYTES:
-        raise ValidationFailed("password.too_long", max_bytes=BCRYPT_MAX_BYTES)
-    return bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt(rounds)).decode("ascii")
-
-
-def verify_password(password: str, password_hash: str) -> bool:
-    encoded = password.encode("utf-8")
-    if len(encoded) > BCRYPT_MAX_BYTES or not password_hash:
-        return False
-    try:
-        return bcrypt.checkpw(encoded, password_hash.encode("ascii"))
-    except ValueError:  # a malformed hash in the table is a failed login, not a crash
-        return False
+    return passwords.problems(username, password, role=role)
 
 
 def normalise_username(username: str) -> str:
@@ -104,64 +90,178 @@ def find_user(session: Session, username: str) -> User | None:
 
 
 # ---------------------------------------------------------------- login
+# A login runs in three steps, so that bcrypt (slow on purpose) never holds a database
+# transaction or its connection: read what decides the attempt, check the password outside any
+# transaction, then write the outcome in one short transaction that counts failures atomically
+# in the database (UPDATE ... RETURNING), so parallel attempts on several replicas cannot each
+# read the same count and all pass under the limit.
+@dataclass(frozen=True)
+class LoginPolicy:
+    max_attempts: int = 5
+    lock_minutes: int = 15
+    client_limit: int = CLIENT_FAILURE_LIMIT
+    rounds: int = 12  # the cost of the dummy check for unknown usernames
+
+
+@dataclass(frozen=True)
+class _Attempt:
+    name: str
+    client: str           # "" when the client's address is unknown (not throttled)
+    user_id: int | None   # None: no such user
+    password_hash: str
+    refusal: LoginOutcome | None  # refused before any password check
+
+
+def _clean_name(username: str) -> str:
+    """The username as typed, normalised and cut to what can exist (for lookups and the log)."""
+    name = re.sub(r"[\x00-\x1f\x7f]", "", normalise_username(username))
+    return name[:USERNAME_MAX]
+
+
+def _throttled(session: Session, key: str, limit: int, window_minutes: int, now: datetime) -> int | None:
+    """Minutes left while `key` has reached `limit` failures in its window, else None."""
+    row = session.get(LoginThrottle, key)
+    if row is None or row.failures < limit:
+        return None
+    ends = as_utc(row.window_start) + timedelta(minutes=window_minutes)
+    if ends <= now:
+        return None
+    return max(1, math.ceil((ends - now).total_seconds() / 60))
+
+
+def _bump(session: Session, key: str, window_minutes: int, now: datetime) -> int:
+    """Count one failure for `key` atomically; a window older than `window_minutes` restarts."""
+    table = LoginThrottle.__table__
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    insert = dialect.insert(table).values(key=key, window_start=now, failures=1)
+    expired = table.c.window_start < sa.bindparam("cutoff", now - timedelta(minutes=window_minutes),
+                                                  type_=table.c.window_start.type)
+    stmt = insert.on_conflict_do_update(
+        index_elements=[table.c.key],
+        set_={"failures": sa.case((expired, 1), else_=table.c.failures + 1),
+              "window_start": sa.case((expired, insert.excluded.window_start), else_=table.c.window_start)},
+    ).returning(table.c.failures)
+    return int(session.execute(stmt).scalar_one())
+
+
+def _prepare(session: Session, username: str, password: str, client: str, policy: LoginPolicy,
+             now: datetime) -> _Attempt:
+    name = _clean_name(username)
+    client = (client or "")[:80]
+    refusal = None
+    if not name or not password:
+        refusal = LoginOutcome(None, "auth.missing_fields")
+    elif len(password.encode("utf-8")) > BCRYPT_MAX_BYTES:
+        refusal = LoginOutcome(None, "password.too_long", {"max_bytes": BCRYPT_MAX_BYTES})
+    elif client and (minutes := _throttled(session, f"client:{client}", policy.client_limit,
+                                           policy.lock_minutes, now)) is not None:
+        refusal = LoginOutcome(None, "auth.throttled", {"minutes": minutes})
+    user = find_user(session, name) if name else None
+    if refusal is None and user is not None:
+        minutes = _locked_minutes_left(user, now)
+        if minutes is not None:
+            refusal = LoginOutcome(None, "auth.locked", {"minutes": minutes})
+    elif refusal is None and name:  # an unknown name locks like an account, so both look alike
+        minutes = _throttled(session, f"user:{name}", policy.max_attempts, policy.lock_minutes, now)
+        if minutes is not None:
+            refusal = LoginOutcome(None, "auth.locked", {"minutes": minutes})
+    return _Attempt(name=name, client=client, user_id=user.id if user else None,
+                    password_hash=user.password_hash if user else "", refusal=refusal)
+
+
+def _check_password(attempt: _Attempt, password: str, policy: LoginPolicy) -> bool:
+    if attempt.refusal is not None:
+        return False
+    if attempt.user_id is None:  # the same bcrypt work as a real check, then no
+        verify_password(password, passwords.dummy_hash(policy.rounds))
+        return False
+    return verify_password(password, attempt.password_hash)
+
+
+def _audit_failure(session: Session, attempt: _Attempt, *, action: str, detail: str,
+                   policy: LoginPolicy, now: datetime) -> None:
+    """A failed or refused login in the audit log, at most AUDIT_FAILURES_PER_CLIENT per client
+    and window (one "login_throttled" row says that the rest go unlogged)."""
+    seen = _bump(session, f"client:{attempt.client or 'unknown'}", policy.lock_minutes, now)
+    if seen > AUDIT_FAILURES_PER_CLIENT + 1:
+        return
+    if seen == AUDIT_FAILURES_PER_CLIENT + 1:
+        action, detail = "login_throttled", f"further failures from {attempt.client or 'unknown'} not logged"
+    audit.record(session, action=action, actor_id=attempt.user_id, actor_name=attempt.name,
+                 entity="user", entity_id=attempt.user_id or "", detail=detail)
+
+
+def _finish(session: Session, attempt: _Attempt, password_ok: bool, policy: LoginPolicy,
+            now: datetime) -> LoginOutcome:
+    if attempt.refusal is not None:
+        if attempt.refusal.error_key in ("auth.locked", "auth.throttled"):
+            _audit_failure(session, attempt, action="login_failed", detail=attempt.refusal.error_key[5:],
+                           policy=policy, now=now)
+        return attempt.refusal
+    if attempt.user_id is None:
+        failures = _bump(session, f"user:{attempt.name}", policy.lock_minutes, now)
+        _audit_failure(session, attempt, action="login_failed", detail="wrong password",
+                       policy=policy, now=now)
+        if failures >= policy.max_attempts:
+            return LoginOutcome(None, "auth.locked", {"minutes": policy.lock_minutes})
+        return LoginOutcome(None, "auth.invalid_attempts", {"left": policy.max_attempts - failures})
+    if not password_ok:
+        failures = session.execute(
+            sa.update(User).where(User.id == attempt.user_id)
+            .values(failed_logins=User.failed_logins + 1).returning(User.failed_logins)).scalar_one()
+        if failures >= policy.max_attempts:
+            session.execute(sa.update(User).where(User.id == attempt.user_id)
+                            .values(failed_logins=0, locked_until=now + timedelta(minutes=policy.lock_minutes)))
+            audit.record(session, action="account_locked", actor_id=attempt.user_id, actor_name=attempt.name,
+                         entity="user", entity_id=attempt.user_id, detail=f"{policy.max_attempts} wrong passwords")
+            _bump(session, f"client:{attempt.client or 'unknown'}", policy.lock_minutes, now)
+            return LoginOutcome(None, "auth.locked", {"minutes": policy.lock_minutes})
+        _audit_failure(session, attempt, action="login_failed", detail="wrong password", policy=policy, now=now)
+        return LoginOutcome(None, "auth.invalid_attempts", {"left": policy.max_attempts - failures})
+    # The right password: decide on the row as it is now (a parallel attempt may have locked it).
+    user = session.exec(select(User).where(User.id == attempt.user_id).with_for_update()).one()
+    minutes = _locked_minutes_left(user, now)
+    if minutes is not None:
+        _audit_failure(session, attempt, action="login_failed", detail="locked", policy=policy, now=now)
+        return LoginOutcome(None, "auth.locked", {"minutes": minutes})
+    if not user.active:  # said only to someone who knows the password
+        audit.record(session, action="login_failed", actor_id=user.id, actor_name=user.username,
+                     entity="user", entity_id=user.id, detail="inactive")
+        return LoginOutcome(None, "auth.inactive")
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = now
+    session.add(user)
+    audit.record(session, action="login", actor_id=user.id, actor_name=user.username, entity="user",
+                 entity_id=user.id)
+    return LoginOutcome(_current(user, now.timestamp()))
+
+
 def _locked_minutes_left(user: User, now: datetime) -> int | None:
     if user.locked_until is None or as_utc(user.locked_until) <= now:
         return None
     return max(1, math.ceil((as_utc(user.locked_until) - now).total_seconds() / 60))
 
 
-def authenticate(
-    session: Session,
-    username: str,
-    password: str,
-    *,
-    max_attempts: int = 5,
-    lock_minutes: int = 15,
-    now: datetime | None = None,
-) -> LoginOutcome:
-    """Check a password login. Every outcome is written to the audit log."""
+def authenticate(session: Session, username: str, password: str, *, max_attempts: int = 5,
+                 lock_minutes: int = 15, now: datetime | None = None, client: str = "",
+                 rounds: int = 12) -> LoginOutcome:
+    """Check a password login in one session (the CLI and tests). Every outcome is audited."""
     now = now or utcnow()
-    name = normalise_username(username)
-    if not name or not password:
-        return LoginOutcome(None, "auth.missing_fields")
-    if len(password.encode("utf-8")) > BCRYPT_MAX_BYTES:
-        return LoginOutcome(None, "password.too_long", {"max_bytes": BCRYPT_MAX_BYTES})
-    user = find_user(session, name)
-    if user is None:
-        audit.record(session, action="login_failed", actor_name=name, entity="user",
-                     detail="unknown user")
-        return LoginOutcome(None, "auth.invalid")
-    if not user.active:
-        audit.record(session, action="login_failed", actor_id=user.id, actor_name=name,
-                     entity="user", entity_id=user.id, detail="inactive")
-        return LoginOutcome(None, "auth.inactive")
-    minutes = _locked_minutes_left(user, now)
-    if minutes is not None:
-        audit.record(session, action="login_failed", actor_id=user.id, actor_name=name,
-                     entity="user", entity_id=user.id, detail="locked")
-        return LoginOutcome(None, "auth.locked", {"minutes": minutes})
-    if not verify_password(password, user.password_hash):
-        user.failed_logins += 1
-        if user.failed_logins >= max_attempts:
-            user.failed_logins = 0
-            user.locked_until = now + timedelta(minutes=lock_minutes)
-            audit.record(session, action="account_locked", actor_id=user.id, actor_name=name,
-                         entity="user", entity_id=user.id,
-                         detail=f"{max_attempts} wrong passwords")
-            session.add(user)
-            return LoginOutcome(None, "auth.locked", {"minutes": lock_minutes})
-        audit.record(session, action="login_failed", actor_id=user.id, actor_name=name,
-                     entity="user", entity_id=user.id, detail="wrong password")
-        session.add(user)
-        return LoginOutcome(None, "auth.invalid_attempts",
-                            {"left": max_attempts - user.failed_logins})
-    user.failed_logins = 0
-    user.locked_until = None
-    user.last_login_at = now
-    session.add(user)
-    audit.record(session, action="login", actor_id=user.id, actor_name=name, entity="user",
-                 entity_id=user.id)
-    return LoginOutcome(_current(user, now.timestamp()))
+    policy = LoginPolicy(max_attempts=max_attempts, lock_minutes=lock_minutes, rounds=rounds)
+    attempt = _prepare(session, username, password, client, policy, now)
+    return _finish(session, attempt, _check_password(attempt, password, policy), policy, now)
+
+
+def log_in(engine: Engine, username: str, password: str, *, policy: LoginPolicy,
+           client: str = "", now: datetime | None = None) -> LoginOutcome:
+    """A login from the app: read, check the password outside any transaction, write the outcome."""
+    now = now or utcnow()
+    with db.session_scope(engine, write=False) as session:
+        attempt = _prepare(session, username, password, client, policy, now)
+    password_ok = _check_password(attempt, password, policy)
+    with db.session_scope(engine) as session:
+        return _finish(session, attempt, password_ok, policy, now)
 
 
 # ---------------------------------------------------------------- cookies and sessions
@@ -192,6 +292,11 @@ def user_from_cookie(
     if payload is None or payload["exp_date"] <= now.timestamp():
         return None
     issued_at = payload["exp_date"] - expiry_days * 86400
+    # The cookie holds only its expiry, so its issue time is read back with today's lifetime: a
+    # time in the future means the lifetime was lowered since (or the expiry forged far ahead),
+    # and such a cookie must not outlive a logout that came after it was really issued.
+    if issued_at > now.timestamp() + CLOCK_SKEW_SECONDS:
+        return None
     user = find_user(session, payload["username"])
     if user is None or not user.active or _locked_minutes_left(user, now) is not None:
         return None
@@ -230,9 +335,9 @@ def change_own_password(
     user = session.get(User, current.id)
     if user is None or not verify_password(old_password, user.password_hash):
         raise ValidationFailed("password.old_wrong")
-    problems = password_problems(user.username, new_password)
+    problems = password_problems(user.username, new_password, role=user.role)
     if problems:
-        raise ValidationFailed(problems[0], max_bytes=BCRYPT_MAX_BYTES, min=MIN_PASSWORD_LENGTH)
+        raise ValidationFailed(problems[0], max_bytes=BCRYPT_MAX_BYTES, min=passwords.min_length(user.role))
     if verify_password(new_password, user.password_hash):
         raise ValidationFailed("password.same_as_old")
     now = now or utcnow()

@@ -1,13 +1,17 @@
 """Bring a database to a usable state: migrate, then seed the demo or create the first admin."""
 from __future__ import annotations
 
+import logging
+
 from sqlalchemy.engine import Engine
 
 from core import db
 from core.config import ConfigError, Settings
-from core.demo import seed_demo
+from core.demo import DEMO_ACCOUNTS, seed_demo
 from core.settings import DEFAULT_SETTINGS, put_setting
-from core.system.users import count_users, create_user
+from core.system.users import count_users, create_user, deactivate_demo_accounts
+
+_LOG = logging.getLogger(__name__)
 
 
 def initialise(engine: Engine, settings: Settings) -> str:
@@ -15,6 +19,12 @@ def initialise(engine: Engine, settings: Settings) -> str:
     db.upgrade(engine)
     with db.session_scope(engine) as session:
         if count_users(session):
+            if not settings.demo and deactivate_demo_accounts(session):
+                # A real deployment on a database that once held the demo: its well-known
+                # accounts (password demo1234) must not log anyone in.
+                _LOG.warning("DEMO=0: the demo accounts %s were deactivated",
+                             ", ".join(name for name, _, _ in DEMO_ACCOUNTS))
+                return "demo_accounts_deactivated"
             return "ready"
         if settings.demo:
             seed_demo(session, rounds=settings.bcrypt_rounds)

@@ -41,8 +41,58 @@ def test_wrong_password_is_refused_with_attempts_left(session):
 
 
 def test_unknown_user_gets_the_same_message_as_a_wrong_password(session):
-    outcome = auth.authenticate(session, "nobody", "whatever-pass")
-    assert outcome.error_key == "auth.invalid"
+    user = make_user(session)
+    known = auth.authenticate(session, user.username, "wrong-password")
+    unknown = auth.authenticate(session, "nobody", "whatever-pass")
+    assert (unknown.error_key, unknown.params) == (known.error_key, known.params) == \
+        ("auth.invalid_attempts", {"left": 4})
+
+
+def test_an_unknown_user_locks_like_an_account(session):
+    now = utcnow()
+    for _ in range(5):
+        outcome = auth.authenticate(session, "nobody", "whatever-pass", now=now)
+    assert (outcome.error_key, outcome.params) == ("auth.locked", {"minutes": 15})
+    assert auth.authenticate(session, "nobody", "x", now=now + timedelta(minutes=5)).params == {"minutes": 10}
+    assert auth.authenticate(session, "nobody", "x", now=now + timedelta(minutes=16)).error_key == \
+        "auth.invalid_attempts"
+
+
+def test_unknown_user_costs_a_bcrypt_check(session, monkeypatch):
+    from core import passwords
+
+    checked = []
+    real = passwords.verify_password
+    monkeypatch.setattr(auth, "verify_password", lambda pw, h: checked.append(h) or real(pw, h))
+    auth.authenticate(session, "nobody", "whatever-pass", rounds=4)
+    assert checked and checked[0].startswith("$2b$04$")
+
+
+def test_one_client_is_throttled_after_too_many_failures(session):
+    now = utcnow()
+    for n in range(auth.CLIENT_FAILURE_LIMIT):
+        auth.authenticate(session, f"guess-{n}", "whatever-pass", now=now, client="203.0.113.9")
+    user = make_user(session, password="right-password")
+    refused = auth.authenticate(session, user.username, "right-password", now=now, client="203.0.113.9")
+    assert refused.error_key == "auth.throttled"
+    other = auth.authenticate(session, user.username, "right-password", now=now, client="198.51.100.7")
+    assert other.user is not None
+
+
+def test_failed_logins_are_logged_at_most_so_many_per_client(session):
+    now = utcnow()
+    for n in range(auth.AUDIT_FAILURES_PER_CLIENT + 10):
+        auth.authenticate(session, f"guess-{n}", "whatever-pass", now=now, client="203.0.113.9")
+    actions = _actions(session)
+    assert actions.count("login_failed") == auth.AUDIT_FAILURES_PER_CLIENT
+    assert actions.count("login_throttled") == 1
+
+
+def test_a_huge_username_is_cut_before_it_reaches_the_log(session):
+    outcome = auth.authenticate(session, "x" * 5000 + "\x00\n", "whatever-pass")
+    assert outcome.error_key == "auth.invalid_attempts"
+    names = session.exec(select(AuditLog.actor_name)).all()
+    assert names == ["x" * auth.USERNAME_MAX]
 
 
 def test_five_wrong_passwords_lock_the_account_for_fifteen_minutes(session):
@@ -74,6 +124,32 @@ def test_password_over_bcrypt_limit_gets_its_own_message(session):
 def test_inactive_account_cannot_log_in(session):
     user = make_user(session, password="right-password", active=False)
     assert auth.authenticate(session, user.username, "right-password").error_key == "auth.inactive"
+
+
+def test_an_inactive_account_is_named_only_to_someone_with_its_password(session):
+    user = make_user(session, password="right-password", active=False)
+    assert auth.authenticate(session, user.username, "wrong-password").error_key == "auth.invalid_attempts"
+
+
+def test_a_cookie_from_before_a_shorter_lifetime_does_not_come_back(session):
+    """Lowering COOKIE_EXPIRY_DAYS must not make an old cookie look newer than a logout."""
+    user = make_user(session, sessions_valid_after=utcnow() - timedelta(days=2))
+    issued = utcnow() - timedelta(days=5)  # before the logout two days ago, with a 30-day lifetime
+    token = _cookie(user.username, issued=issued, days=30)
+    assert auth.user_from_cookie(session, token, key=KEY, expiry_days=30) is None
+    assert auth.user_from_cookie(session, token, key=KEY, expiry_days=1) is None
+
+
+def test_a_far_future_cookie_is_refused(session):
+    user = make_user(session, sessions_valid_after=utcnow() - timedelta(hours=1))
+    token = _cookie(user.username, issued=utcnow() + timedelta(days=3650), days=1)
+    assert auth.user_from_cookie(session, token, key=KEY, expiry_days=1) is None
+
+
+def test_staff_passwords_are_longer_and_common_ones_are_refused():
+    assert "password.too_short" in auth.password_problems("sec", "nine-char", role="secretariat")
+    assert auth.password_problems("liaison", "nine-char", role="member") == []
+    assert "password.too_common" in auth.password_problems("liaison", "Password123", role="member")
 
 
 def test_cookie_signed_with_our_key_logs_in(session):
@@ -158,3 +234,75 @@ def test_hashes_are_bcrypt_never_plain_text(session):
     user = make_user(session, password="plain-text-pw")
     stored = session.exec(select(User.password_hash).where(User.id == user.id)).one()
     assert stored.startswith("$2") and "plain-text-pw" not in stored
+
+
+# ---------------------------------------------------------------- on PostgreSQL, in parallel
+@pytest.fixture
+def pg_engine(pg_url):
+    from core import db
+    from tests.conftest import _reset_postgres
+
+    _reset_postgres(pg_url)
+    engine = db.make_engine(pg_url)
+    db.upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+def _parallel(count: int, attempt) -> list:
+    import threading
+
+    barrier, results = threading.Barrier(count), [None] * count
+
+    def run(n: int) -> None:
+        barrier.wait()
+        results[n] = attempt(n)
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def test_parallel_wrong_passwords_lock_the_account_on_postgresql(pg_engine):
+    from core import db
+
+    with db.session_scope(pg_engine) as session:
+        username = make_user(session, password="right-password").username
+    policy = auth.LoginPolicy(rounds=4)
+    results = _parallel(20, lambda n: auth.log_in(pg_engine, username, "wrong-password", policy=policy))
+    assert sum(r.error_key == "auth.locked" for r in results) >= 1
+    late = auth.log_in(pg_engine, username, "right-password", policy=policy)
+    assert late.user is None and late.error_key == "auth.locked"
+
+
+def test_parallel_service_attempts_are_all_counted_on_postgresql(pg_engine):
+    from core import db
+
+    with db.session_scope(pg_engine) as session:
+        username = make_user(session, password="right-password").username
+
+    def attempt(n: int):
+        with db.session_scope(pg_engine) as session:
+            return auth.authenticate(session, username, "wrong-password", max_attempts=1000, rounds=4)
+
+    _parallel(30, attempt)
+    with db.session_scope(pg_engine, write=False) as session:
+        assert auth.find_user(session, username).failed_logins == 30
+
+
+def test_the_password_is_checked_outside_any_transaction(pg_engine, monkeypatch):
+    """bcrypt holds no pooled connection, so a flood of failed logins cannot stall writers."""
+    from core import db
+
+    with db.session_scope(pg_engine) as session:
+        username = make_user(session, password="right-password").username
+    held = []
+    real = auth.verify_password
+    monkeypatch.setattr(auth, "verify_password",
+                        lambda pw, h: held.append(pg_engine.pool.checkedout()) or real(pw, h))
+    auth.log_in(pg_engine, username, "wrong-password", policy=auth.LoginPolicy(rounds=4))
+    auth.log_in(pg_engine, "nobody", "wrong-password", policy=auth.LoginPolicy(rounds=4))
+    assert held == [0, 0]

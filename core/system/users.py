@@ -5,10 +5,9 @@ from datetime import timedelta
 
 from sqlmodel import Session, func, select
 
-from core import audit
+from core import audit, passwords
 from core.auth import (
     BCRYPT_MAX_BYTES,
-    MIN_PASSWORD_LENGTH,
     find_user,
     hash_password,
     normalise_username,
@@ -22,10 +21,10 @@ USER_AUDIT_FIELDS = ("username", "display_name", "role", "member_id", "active",
                      "must_change_password")
 
 
-def _check_password(username: str, password: str) -> None:
-    problems = password_problems(username, password)
+def _check_password(username: str, password: str, role: str) -> None:
+    problems = password_problems(username, password, role=role)
     if problems:
-        raise ValidationFailed(problems[0], max_bytes=BCRYPT_MAX_BYTES, min=MIN_PASSWORD_LENGTH)
+        raise ValidationFailed(problems[0], max_bytes=BCRYPT_MAX_BYTES, min=passwords.min_length(role))
 
 
 def create_user(
@@ -54,7 +53,7 @@ def create_user(
         raise NotFound("user.unit_not_found")
     if find_user(session, name) is not None:
         raise ValidationFailed("user.duplicate", username=name)
-    _check_password(name, password)
+    _check_password(name, password, role)
     user = User(
         username=name,
         display_name=display_name.strip() or name,
@@ -82,7 +81,7 @@ def set_password(session: Session, *, username: str, password: str, must_change:
                  rounds: int = 12) -> User:
     """An administrator's reset: the user's sessions end and (by default) must pick a new one."""
     user = _get(session, username)
-    _check_password(user.username, password)
+    _check_password(user.username, password, user.role)
     user.password_hash = hash_password(password, rounds=rounds)
     user.must_change_password = must_change
     user.sessions_valid_after = utcnow()
@@ -249,3 +248,22 @@ def unlock(session: Session, current, user_id: int) -> None:
     if user is None:
         raise NotFound("user.not_found", username=str(user_id))
     unlock_user(session, username=user.username, actor_id=current.id, actor_name=current.username)
+
+
+def deactivate_demo_accounts(session: Session) -> int:
+    """Outside demo mode: every demo account still active is deactivated and its sessions end,
+    and the login page stops listing them. Returns how many were deactivated."""
+    from core.demo import DEMO_ACCOUNTS
+    from core.settings import put_setting
+
+    names = [name for name, _, _ in DEMO_ACCOUNTS]
+    users = session.exec(select(User).where(User.username.in_(names), User.active)).all()
+    for user in users:
+        user.active = False
+        user.sessions_valid_after = utcnow()
+        user.version += 1
+        session.add(user)
+        audit.record(session, action="demo_account_deactivated", actor_name="system", entity="user",
+                     entity_id=user.id, detail=user.username)
+    put_setting(session, "demo_loaded", False)
+    return len(users)
