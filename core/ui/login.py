@@ -7,10 +7,11 @@ import streamlit_authenticator as stauth
 
 from core import auth
 from core.ui.language import LANG_KEY
-from core.ui.session import USER_KEY, current_user, read, settings, write
+from core.ui.session import USER_KEY, current_user, engine, read, settings, write
 
 GOTO_KEY = "nav_goto"
 COOKIE_ACTION_KEY = "auth_cookie_action"
+BOUND_CONNECTION_KEY = "auth_connection"
 
 
 def authenticator() -> stauth.Authenticate:
@@ -38,6 +39,7 @@ def apply_cookie_action(authenticator: stauth.Authenticate) -> None:
 
 def _set_logged_in(user: auth.CurrentUser) -> None:
     st.session_state[USER_KEY] = user
+    st.session_state[BOUND_CONNECTION_KEY] = _connection_key()
     # The library's own keys, which its set_cookie/logout read.
     st.session_state["authentication_status"] = True
     st.session_state["username"] = user.username
@@ -48,37 +50,75 @@ def _set_logged_in(user: auth.CurrentUser) -> None:
 
 def _clear_login() -> None:
     st.session_state.pop(USER_KEY, None)
+    st.session_state.pop(BOUND_CONNECTION_KEY, None)
     for key in ("authentication_status", "username", "name"):
         st.session_state[key] = None
+
+
+def _client_address() -> str:
+    """The browser's address for throttling failed logins: the connection's own, or behind a
+    balancer on this machine (which connects from loopback) the X-Real-IP it sets; "" unknown."""
+    address = st.context.ip_address
+    if address:
+        return address
+    headers = st.context.headers or {}
+    return (headers.get("X-Real-Ip") or "").strip()
+
+
+def _connection_key() -> str:
+    """What identifies the websocket this run came over (new for every connection)."""
+    headers = st.context.headers or {}
+    return headers.get("Sec-Websocket-Key") or ""
+
+
+def _cookie_user() -> auth.CurrentUser | None:
+    current = settings()
+    token = st.context.cookies.get(current.cookie_name) if st.context.cookies else None
+    if not token:
+        return None
+    return read(auth.user_from_cookie, token, key=current.cookie_key, expiry_days=current.cookie_expiry_days)
+
+
+def _bound_to_this_browser(user: auth.CurrentUser) -> bool:
+    """A login belongs to the browser that made it, not to whoever presents the session's id.
+
+    Streamlit resumes a session for any websocket that names its id (ids show in upload URLs and
+    so in proxy logs). A run may go on with the session's user when its connection carries the
+    user's valid re-login cookie, or is the very connection the login was made over (the cookie
+    set at login reaches the server with the next connection)."""
+    if _connection_key() == st.session_state.get(BOUND_CONNECTION_KEY, ""):
+        return True
+    from_cookie = _cookie_user()
+    if from_cookie is not None and from_cookie.id == user.id:
+        st.session_state[BOUND_CONNECTION_KEY] = _connection_key()
+        return True
+    return False
 
 
 def resolve_user() -> auth.CurrentUser | None:
     """Who is logged in for this run: the session's user if still valid, else the cookie's."""
     user = current_user()
     if user is not None:
-        fresh = read(auth.refresh, user)
-        if fresh is None:  # logged out elsewhere, password changed, or deactivated
+        fresh = read(auth.refresh, user) if _bound_to_this_browser(user) else None
+        if fresh is None:  # logged out elsewhere, password changed, deactivated, or another browser
             _clear_login()
             st.session_state["auth_notice"] = "auth.session_ended"
             st.session_state[GOTO_KEY] = "login"
             return None
         st.session_state[USER_KEY] = fresh
         return fresh
-    current = settings()
-    token = st.context.cookies.get(current.cookie_name) if st.context.cookies else None
-    if token:
-        user = read(auth.user_from_cookie, token, key=current.cookie_key,
-                    expiry_days=current.cookie_expiry_days)
-        if user is not None:
-            _set_logged_in(user)
-            return user
+    user = _cookie_user()
+    if user is not None:
+        _set_logged_in(user)
+        return user
     return None
 
 
 def login(username: str, password: str) -> auth.LoginOutcome:
     current = settings()
-    outcome = write(auth.authenticate, username, password, max_attempts=current.lockout_attempts,
-                    lock_minutes=current.lockout_minutes)
+    policy = auth.LoginPolicy(max_attempts=current.lockout_attempts, lock_minutes=current.lockout_minutes,
+                              rounds=current.bcrypt_rounds)
+    outcome = auth.log_in(engine(), username, password, policy=policy, client=_client_address())
     if outcome.user is not None:
         _set_logged_in(outcome.user)
         st.session_state[COOKIE_ACTION_KEY] = "set"
