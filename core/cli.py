@@ -155,18 +155,16 @@ def _run(args, engine, settings) -> dict:
         return {"revision": db.current_revision(engine), "head": db.head_revision()}
     db.upgrade(engine)
     if args.command == "backup":
-        with db.session_scope(engine, write=False) as session:
-            workbook = business_workbook.workbook(session, args.lang)
-        path = backup.backup_to_dir(engine, Path(args.folder), keep=args.keep, workbook=workbook)
+        path = backup.backup_to_dir(engine, Path(args.folder), keep=args.keep,
+                                    workbook=lambda session: business_workbook.workbook(session, args.lang))
         with db.session_scope(engine) as session:
             put_setting(session, "last_backup_at", utcnow().isoformat())
         return {"file": str(path)}
     if args.command == "restore":
-        try:
-            content = Path(args.file).read_bytes()
-        except OSError as exc:
-            raise UserFacingError("cli.cannot_read", file=args.file) from exc
-        manifest = backup.restore_backup(engine, content)
+        if not Path(args.file).is_file():
+            raise UserFacingError("cli.cannot_read", file=args.file)
+        with Path(args.file).open("rb") as content:  # read from the file, not into memory whole
+            manifest = backup.restore_backup(engine, content)
         with db.session_scope(engine) as session:
             audit.record(session, action="backup_restored", actor_name="cli", detail=manifest["created_at"])
         return {"restored": manifest["created_at"], "counts": manifest["counts"]}

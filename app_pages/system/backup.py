@@ -1,7 +1,7 @@
 """Backup and restore (备份与恢复, admin)."""
 import streamlit as st
 
-from core import audit, ui
+from core import audit, db, ui
 from core.errors import UserFacingError
 from core.settings import put_setting
 from core.system import backup, business_workbook
@@ -13,19 +13,22 @@ ui.show_flash("backup_flash")
 
 st.subheader(ui.t("backup.make"))
 st.write(ui.t("backup.make_hint"))
-if st.button(ui.t("backup.prepare"), type="primary", key="backup_prepare", icon=":material/backup:"):
-    with ui.import_progress("backup.stage_{stage}") as step:
-        step("workbook", 0.1)
-        workbook = ui.read(business_workbook.workbook, ui.lang())
-        step("tables", 0.5)
-        st.session_state["backup_file"] = backup.make_backup(ui.engine(), workbook=workbook)
-        step("done", 1.0)
-        ui.write(lambda session: put_setting(session, "last_backup_at", utcnow().isoformat(), user_id=user.id))
-prepared = st.session_state.get("backup_file")
-if prepared:
-    st.download_button(ui.t("backup.download", kb=len(prepared) // 1024 + 1), prepared,
-                       file_name=f"backup-{utcnow():%Y%m%d-%H%M}.zip", mime="application/zip",
-                       key="backup_download", icon=":material/download:")
+# Built when the admin clicks, on the download's own thread, and never kept in the session: a
+# backup holds every table (password hashes included), so it must not linger at a media URL.
+engine, lang, user_id, username = ui.engine(), ui.lang(), user.id, user.username
+
+
+def build_backup() -> bytes:
+    content = backup.make_backup(engine, workbook=lambda session: business_workbook.workbook(session, lang))
+    with db.session_scope(engine) as session:
+        put_setting(session, "last_backup_at", utcnow().isoformat(), user_id=user_id)
+        audit.record(session, action="backup_downloaded", actor_id=user_id, actor_name=username,
+                     detail=f"{len(content)} bytes")
+    return content
+
+
+st.download_button(ui.t("backup.prepare"), build_backup, file_name=f"backup-{utcnow():%Y%m%d-%H%M}.zip",
+                   mime="application/zip", key="backup_download", type="primary", icon=":material/backup:")
 
 st.divider()
 st.subheader(ui.t("backup.restore"))
@@ -57,5 +60,4 @@ if upload is not None:
             ui.write(audit.record, action="backup_restored", actor_name=user.username,
                      detail=manifest["created_at"])
             st.session_state["backup_flash"] = "backup.restored"
-            st.session_state.pop("backup_file", None)
             st.rerun()

@@ -14,12 +14,14 @@ import json
 import sqlite3
 import tempfile
 import zipfile
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
+from typing import BinaryIO, Callable, Iterator
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from sqlmodel import SQLModel
+from sqlmodel import Session, SQLModel
 
 import core.models  # noqa: F401  (every table registered)
 from core import db
@@ -28,6 +30,7 @@ from core.timeutil import utcnow
 
 APP_NAME = "zjjt-platform"
 FORMAT_VERSION = 1
+MANIFEST_MAX_BYTES = 1_000_000
 
 
 def _tables() -> list[sa.Table]:
@@ -57,34 +60,60 @@ def _decode(value):
 
 
 def dump_rows(engine: Engine) -> dict[str, list[dict]]:
-    """Every row of every table, read in one transaction (a consistent snapshot)."""
+    """Every row of every table, as of one moment (see `snapshot`)."""
+    with snapshot(engine) as (conn, _):
+        return _dump(conn)
+
+
+def _dump(conn) -> dict[str, list[dict]]:
     out: dict[str, list[dict]] = {}
-    with engine.connect() as conn, conn.begin():
-        for table in _tables():
-            rows = conn.execute(sa.select(table).order_by(*table.primary_key.columns)).mappings()
-            out[table.name] = [{key: _encode(value) for key, value in row.items()} for row in rows]
+    for table in _tables():
+        rows = conn.execute(sa.select(table).order_by(*table.primary_key.columns)).mappings()
+        out[table.name] = [{key: _encode(value) for key, value in row.items()} for row in rows]
     return out
 
 
-def _sqlite_copy(engine: Engine) -> bytes | None:
+@contextmanager
+def snapshot(engine: Engine) -> Iterator[tuple[sa.Connection, bytes | None]]:
+    """A connection that sees the whole database as of one moment, while others go on writing;
+    and on a SQLite file, the consistent copy of the file that the connection reads.
+
+    PostgreSQL reads every table in one REPEATABLE READ, read-only, deferrable transaction (under
+    READ COMMITTED each statement would see a later moment: posts without their topic). SQLite
+    copies the file with its online backup API first and reads the copy, so the rows, the
+    workbook and the file in the zip are the same moment."""
     database = engine.url.database
-    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
-        return None
-    with tempfile.TemporaryDirectory() as folder:
-        target = Path(folder) / "copy.db"
-        source = sqlite3.connect(database)
-        copy = sqlite3.connect(target)
-        try:
-            source.backup(copy)  # SQLite's online backup API: consistent while the app runs
-        finally:
-            copy.close()
-            source.close()
-        return target.read_bytes()
+    if engine.dialect.name == "sqlite" and database and database != ":memory:":
+        with tempfile.TemporaryDirectory() as folder:
+            target = Path(folder) / "copy.db"
+            source, copy = sqlite3.connect(database), sqlite3.connect(target)
+            try:
+                source.backup(copy)  # SQLite's online backup API: consistent while the app runs
+            finally:
+                copy.close()
+                source.close()
+            frozen = sa.create_engine(f"sqlite:///{target}")
+            try:
+                with frozen.connect() as conn, conn.begin():
+                    yield conn, target.read_bytes()
+            finally:
+                frozen.dispose()
+        return
+    options = ({"isolation_level": "REPEATABLE READ", "postgresql_readonly": True, "postgresql_deferrable": True}
+               if engine.dialect.name == "postgresql" else {})
+    with engine.connect() as conn:
+        conn = conn.execution_options(**options)
+        with conn.begin():
+            yield conn, None
 
 
-def make_backup(engine: Engine, *, workbook: bytes | None = None) -> bytes:
-    rows = dump_rows(engine)
-    manifest = {"app": APP_NAME, "format": FORMAT_VERSION, "revision": db.current_revision(engine),
+def make_backup(engine: Engine, *, workbook: Callable[[Session], bytes] | None = None) -> bytes:
+    """The backup zip: the rows, the SQLite file and the business workbook of one moment."""
+    with snapshot(engine) as (conn, sqlite_copy):
+        rows = _dump(conn)
+        revision = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+        book = workbook(Session(bind=conn)) if workbook is not None else None
+    manifest = {"app": APP_NAME, "format": FORMAT_VERSION, "revision": revision,
                 "created_at": utcnow().isoformat(), "database": engine.dialect.name,
                 "counts": {name: len(table_rows) for name, table_rows in rows.items()}}
     buffer = io.BytesIO()
@@ -92,22 +121,32 @@ def make_backup(engine: Engine, *, workbook: bytes | None = None) -> bytes:
         archive.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
         for name, table_rows in rows.items():
             archive.writestr(f"tables/{name}.json", json.dumps(table_rows, ensure_ascii=False))
-        if workbook is not None:
-            archive.writestr("business-data.xlsx", workbook)
-        copy = _sqlite_copy(engine)
-        if copy is not None:
-            archive.writestr("platform.sqlite", copy)
+        if book is not None:
+            archive.writestr("business-data.xlsx", book)
+        if sqlite_copy is not None:
+            archive.writestr("platform.sqlite", sqlite_copy)
     return buffer.getvalue()
 
 
-def read_manifest(content: bytes) -> dict:
+Source = bytes | Path | BinaryIO
+
+
+def _open(source: Source) -> zipfile.ZipFile:
+    """The backup as a zip read from where it lies (a file is not read into memory whole)."""
+    return zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source)
+
+
+def read_manifest(source: Source) -> dict:
     """The backup's manifest, or a refusal naming what is wrong with the file."""
     try:
-        archive = zipfile.ZipFile(io.BytesIO(content))
-        manifest = json.loads(archive.read("manifest.json"))
+        with _open(source) as archive:
+            info = archive.getinfo("manifest.json")
+            if info.file_size > MANIFEST_MAX_BYTES:
+                raise UserFacingError("backup.not_a_backup")
+            manifest = json.loads(archive.read(info))
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise UserFacingError("backup.not_a_backup") from exc
-    if manifest.get("app") != APP_NAME or manifest.get("format") != FORMAT_VERSION:
+    if not isinstance(manifest, dict) or manifest.get("app") != APP_NAME or manifest.get("format") != FORMAT_VERSION:
         raise UserFacingError("backup.not_a_backup")
     return manifest
 
@@ -121,25 +160,34 @@ def check_restorable(engine: Engine, manifest: dict) -> None:
                               current=db.current_revision(engine))
 
 
-def restore_backup(engine: Engine, content: bytes) -> dict:
-    """Replace every row with the backup's, in one transaction. Returns the manifest."""
-    manifest = read_manifest(content)
+def restore_backup(engine: Engine, source: Source) -> dict:
+    """Replace every row with the backup's, in one transaction. Returns the manifest.
+
+    Tables are read from the zip one at a time; anything the database refuses (a row that does
+    not fit, a broken link between tables) becomes a message, and the live data stays as it was."""
+    manifest = read_manifest(source)
     check_restorable(engine, manifest)
-    archive = zipfile.ZipFile(io.BytesIO(content))
     try:
-        rows = {table.name: json.loads(archive.read(f"tables/{table.name}.json")) for table in _tables()}
-    except (KeyError, ValueError) as exc:
-        raise UserFacingError("backup.incomplete") from exc
-    with db.session_scope(engine) as session:
-        conn = session.connection()
-        for table in reversed(_tables()):
-            conn.execute(table.delete())
-        for table in _tables():
-            table_rows = [{key: _decode(value) for key, value in row.items()} for row in rows[table.name]]
-            if table_rows:
-                conn.execute(table.insert(), table_rows)
-        if engine.dialect.name == "postgresql":
-            _reset_sequences(conn)
+        with _open(source) as archive, db.session_scope(engine) as session:
+            names = set(archive.namelist())
+            if any(f"tables/{table.name}.json" not in names for table in _tables()):
+                raise UserFacingError("backup.incomplete")
+            conn = session.connection()
+            for table in reversed(_tables()):
+                conn.execute(table.delete())
+            for table in _tables():
+                try:
+                    table_rows = json.loads(archive.read(f"tables/{table.name}.json"))
+                except ValueError as exc:
+                    raise UserFacingError("backup.incomplete") from exc
+                table_rows = [{key: _decode(value) for key, value in row.items()} for row in table_rows]
+                if table_rows:
+                    conn.execute(table.insert(), table_rows)
+            if engine.dialect.name == "postgresql":
+                _reset_sequences(conn)
+    except sa.exc.DBAPIError as exc:
+        reason = str(getattr(exc, "orig", exc)).splitlines()[0][:300]
+        raise UserFacingError("backup.restore_refused", reason=reason) from exc
     return manifest
 
 
@@ -152,7 +200,8 @@ def _reset_sequences(conn) -> None:
                 f"COALESCE((SELECT MAX({column.name}) FROM {table.name}), 0) + 1, false)"))
 
 
-def backup_to_dir(engine: Engine, folder: Path, *, keep: int = 14, workbook: bytes | None = None) -> Path:
+def backup_to_dir(engine: Engine, folder: Path, *, keep: int = 14,
+                  workbook: Callable[[Session], bytes] | None = None) -> Path:
     """Write a dated backup into folder (atomically), keeping the newest `keep` files."""
     folder.mkdir(parents=True, exist_ok=True)
     stamp = utcnow().strftime("%Y%m%dT%H%M%S%fZ")

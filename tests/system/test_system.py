@@ -7,12 +7,12 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from sqlmodel import select
+from sqlmodel import func, select
 
 from core import auth, db, settings as settings_service
 from core.demo import seed_demo
 from core.errors import PermissionDenied, UserFacingError, ValidationFailed
-from core.models import AuditLog, MemberUnit, User
+from core.models import AuditLog, MemberUnit, Topic, User
 from core.system import audit_view, backup, users
 from tests.conftest import make_member, make_user
 
@@ -195,3 +195,68 @@ def test_scheduled_backups_keep_the_last_n(seeded, tmp_path):
         backup.backup_to_dir(seeded, tmp_path, keep=2)
     assert len(list(tmp_path.glob("backup-*.zip"))) == 2
     assert backup.read_manifest(sorted(tmp_path.glob("backup-*.zip"))[-1].read_bytes())["app"] == backup.APP_NAME
+
+
+def test_a_backup_taken_during_writes_restores_consistently(pg_url, tmp_path):
+    """Topics and their posts written continuously while backups are taken: every backup
+    restores into a fresh database, and each holds every post of every topic it holds."""
+    import threading
+
+    from core.messages import boards
+    from tests.conftest import _reset_postgres
+
+    _reset_postgres(pg_url)
+    engine = db.make_engine(pg_url)
+    db.upgrade(engine)
+    with db.session_scope(engine) as session:
+        seed_demo(session, rounds=4)
+        author = auth.acting_as(session.exec(select(User).where(User.username == "demo-council")).one())
+    stop = threading.Event()
+
+    def keep_writing() -> None:
+        n = 0
+        while not stop.is_set():
+            with db.session_scope(engine) as session:
+                topic = boards.new_topic(session, author, board="general", title=f"并发主题{n}", body="首帖")
+            with db.session_scope(engine) as session:
+                boards.reply(session, author, topic.id, "回复")
+            n += 1
+
+    writer = threading.Thread(target=keep_writing)
+    writer.start()
+    try:
+        zips = [backup.make_backup(engine) for _ in range(4)]
+    finally:
+        stop.set()
+        writer.join()
+    for content in zips:
+        tables = {name: json.loads(data) for name, data in _tables_of(content).items()}
+        topics = {row["id"] for row in tables["tables/topic.json"]}
+        assert {row["topic_id"] for row in tables["tables/post.json"]} <= topics
+        fresh = db.make_engine(f"sqlite:///{tmp_path / 'fresh.db'}")
+        db.upgrade(fresh)
+        backup.restore_backup(fresh, content)
+        with db.session_scope(fresh, write=False) as session:
+            assert session.exec(select(func.count()).select_from(Topic)).one() == len(topics)
+        fresh.dispose()
+        (tmp_path / "fresh.db").unlink()
+    engine.dispose()
+
+
+def test_a_restore_the_database_refuses_is_a_message_and_changes_nothing(seeded):
+    content = backup.make_backup(seeded)
+    archive = zipfile.ZipFile(io.BytesIO(content))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as broken:
+        for name in archive.namelist():
+            data = archive.read(name)
+            if name == "tables/post.json":  # a post whose topic does not exist
+                rows = json.loads(data)
+                rows[0]["topic_id"] = 999_999
+                data = json.dumps(rows).encode()
+            broken.writestr(name, data)
+    before = _tables_of(backup.make_backup(seeded))
+    with pytest.raises(UserFacingError) as refused:
+        backup.restore_backup(seeded, buffer.getvalue())
+    assert refused.value.key == "backup.restore_refused"
+    assert _tables_of(backup.make_backup(seeded)) == before
