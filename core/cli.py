@@ -9,7 +9,6 @@ import argparse
 import getpass
 import json
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Callable
 
@@ -30,7 +29,7 @@ from core.reference import CITIES
 from core.settings import excel_limits, put_setting
 from core.system import backup, business_workbook, users
 from core.system.users import count_users
-from core.timeutil import utcnow
+from core.timeutil import china_today, utcnow
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_UNAVAILABLE = 0, 1, 2, 3
 
@@ -203,7 +202,7 @@ def _exchange(args, engine) -> dict:
             elif args.command == "template":
                 content = plan_exchange.update_template(session, current_plan.id, lang=args.lang)
             else:
-                content = plan_exchange.export_pack(session, current_plan.id, as_of=date.today(),
+                content = plan_exchange.export_pack(session, current_plan.id, as_of=china_today(),
                                                     lang=args.lang)
         Path(args.file).write_bytes(content)
         return {"file": args.file, "bytes": len(content), **({"rows": rows} if rows is not None else {})}

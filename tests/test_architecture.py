@@ -159,3 +159,18 @@ def test_every_page_sits_in_a_wing_folder():
         parts = Path(page.path).parts
         assert len(parts) == 3 and parts[0] == "app_pages", page.path
         assert parts[1] in {*WINGS, "account"}, page.path
+
+
+def test_today_is_chinas_today_everywhere():
+    """The machine's clock is UTC: after 16:00 UTC it is already tomorrow in China, so "today",
+    "overdue" and "this year" come from core.timeutil (china_today, utcnow), never the machine."""
+    offenders = []
+    for path in [ROOT / "app.py", *_code_files(CORE, ROOT / "app_pages")]:
+        if path.name == "timeutil.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in ("today", "now") and not node.args
+                    and isinstance(node.func.value, ast.Name) and node.func.value.id in ("date", "datetime")):
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert offenders == []

@@ -9,6 +9,7 @@ from core.auth import STAFF_ROLES
 from core.excel import table_export
 from core.group import council, members
 from core.models import SeatRole
+from core.timeutil import china_today
 
 user = ui.guard("council")
 ui.page_header("council", "council.subtitle")
@@ -107,7 +108,7 @@ if is_staff:
     with st.expander(ui.t("council.new_term"), icon=":material/event:"):
         with st.form("council_new_term"):
             name = st.text_input(ui.t("council.term_name"), key="council_term_name")
-            started = st.date_input(ui.t("council.term_start"), date.today(), min_value=date(2000, 1, 1),
+            started = st.date_input(ui.t("council.term_start"), china_today(), min_value=date(2000, 1, 1),
                                     key="council_term_start")
             st.caption(ui.t("council.new_term_hint"))
             submitted = st.form_submit_button(ui.t("council.start_term"), type="primary")

@@ -9,6 +9,7 @@ from core.auth import STAFF_ROLES
 from core.group import member_exchange, members
 from core.models import MemberStatus, MemberType, Role, SeatRole
 from core.reference import CITIES
+from core.timeutil import china_today
 
 user = ui.guard("members")
 ui.page_header("members", "members.subtitle_member" if user.role == "member" else "members.subtitle")
@@ -117,7 +118,7 @@ def lifecycle_form(unit: dict) -> None:
             to_status = st.selectbox(ui.t("members.f_to_status"), targets,
                                      format_func=code_label("member_status"),
                                      key=ui.field_key("member", unit["id"], "to_status"))
-            effective_on = st.date_input(ui.t("members.f_effective_on"), date.today(),
+            effective_on = st.date_input(ui.t("members.f_effective_on"), china_today(),
                                          min_value=date(2000, 1, 1),
                                          key=ui.field_key("member", unit["id"], "effective_on"))
             reason = st.text_input(ui.t("members.f_reason"),
@@ -154,7 +155,7 @@ def add_form() -> None:
             status = left.selectbox(ui.t("members.f_initial_status"),
                                     [MemberStatus.ACTIVE, MemberStatus.APPLICANT],
                                     format_func=code_label("member_status"), key=k("status"))
-            joined = right.date_input(ui.t("members.f_joined_on"), date.today(),
+            joined = right.date_input(ui.t("members.f_joined_on"), china_today(),
                                       min_value=date(2000, 1, 1), key=k("joined"))
             submitted = st.form_submit_button(ui.t("members.add_submit"), type="primary")
         if submitted:

@@ -1,5 +1,4 @@
 """Home (工作台): the group at a glance, with what matters to the caller's role."""
-from datetime import date
 
 import pandas as pd
 import streamlit as st
@@ -10,6 +9,7 @@ from core.messages import common
 from core.models import Role
 from core.plan import tracking as plan_service
 from core.settings import reporting_year
+from core.timeutil import china_today
 
 user = ui.guard("home")
 ui.page_header("home")
@@ -17,7 +17,7 @@ st.caption(ui.t("home.greeting", name=user.display_name, role=ui.role_label(user
 
 head = ui.read(overview.headline)
 plan = ui.read(plan_service.current_plan)
-milestones = ui.read(plan_service.milestones, plan.id, as_of=date.today()) if plan else pd.DataFrame()
+milestones = ui.read(plan_service.milestones, plan.id, as_of=china_today()) if plan else pd.DataFrame()
 areas = plan_service.rollup(milestones, ["area_seq", "area"]) if not milestones.empty else pd.DataFrame()
 year = ui.read(reporting_year)
 status = ui.read(overview.reporting_status, year) if year else None

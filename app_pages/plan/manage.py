@@ -1,11 +1,11 @@
 """Plan management (方案管理): new plans, areas, tasks and milestones; milestone updates by Excel."""
-from datetime import date
 
 import pandas as pd
 import streamlit as st
 
 from core import ui
 from core.plan import exchange as plan_exchange, tracking as plan_service
+from core.timeutil import china_today
 
 user = ui.guard("plan_manage")
 ui.page_header("plan_manage", "plan_manage.subtitle")
@@ -82,8 +82,8 @@ with structure_tab:
                 task_id = st.selectbox(ui.t("plan.col_task"), list(task_names), format_func=task_names.get)
                 m_title = st.text_input(ui.t("plan.col_milestone"), key="plan_manage_m_title")
                 left, mid, right = st.columns(3)
-                m_start = left.date_input(ui.t("plan.col_start"), date.today(), key="plan_manage_m_start")
-                m_due = mid.date_input(ui.t("plan.col_due"), date.today(), key="plan_manage_m_due")
+                m_start = left.date_input(ui.t("plan.col_start"), china_today(), key="plan_manage_m_start")
+                m_due = mid.date_input(ui.t("plan.col_due"), china_today(), key="plan_manage_m_due")
                 m_owner = right.selectbox(ui.t("plan.col_owner"), list(owners), format_func=owners.get,
                                           key="plan_manage_m_owner")
                 add_milestone = st.form_submit_button(ui.t("plan_manage.add"))
@@ -96,8 +96,8 @@ with structure_tab:
             code = st.text_input(ui.t("plan_manage.code"), key="plan_manage_code")
             title = st.text_input(ui.t("plan_manage.title"), key="plan_manage_title")
             left, right = st.columns(2)
-            start_year = left.number_input(ui.t("plan_manage.start_year"), 2000, 2100, date.today().year)
-            end_year = right.number_input(ui.t("plan_manage.end_year"), 2000, 2100, date.today().year + 2)
+            start_year = left.number_input(ui.t("plan_manage.start_year"), 2000, 2100, china_today().year)
+            end_year = right.number_input(ui.t("plan_manage.end_year"), 2000, 2100, china_today().year + 2)
             description = st.text_area(ui.t("plan_manage.description"))
             make_current = st.checkbox(ui.t("plan_manage.make_current"))
             new_plan = st.form_submit_button(ui.t("plan_manage.create"), type="primary")

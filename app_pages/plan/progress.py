@@ -8,6 +8,7 @@ from core import charts, ui
 from core.excel import table_export
 from core.models import MilestoneStatus
 from core.plan import exchange as plan_exchange, tracking as plan_service
+from core.timeutil import china_today
 
 user = ui.guard("plan")
 ui.page_header("plan", "plan.subtitle")
@@ -21,7 +22,7 @@ labels = {p.id: f"{p.title}" for p in plans}
 top_left, top_right = st.columns([3, 1])
 plan_id = top_left.selectbox(ui.t("plan.plan"), list(labels), format_func=labels.get,
                              index=list(labels).index(current.id), key="plan_pick")
-as_of = top_right.date_input(ui.t("plan.as_of"), date.today(), min_value=date(2000, 1, 1),
+as_of = top_right.date_input(ui.t("plan.as_of"), china_today(), min_value=date(2000, 1, 1),
                              key="plan_as_of", help=ui.t("plan.as_of_help"))
 frame = ui.read(plan_service.milestones, plan_id, as_of=as_of)
 if frame.empty:

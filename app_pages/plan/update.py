@@ -8,6 +8,7 @@ from core import attachments, ui
 from core.errors import UserFacingError
 from core.models import MilestoneStatus
 from core.plan import tracking as plan_service
+from core.timeutil import china_today
 
 user = ui.guard("plan_update")
 ui.page_header("plan_update", "plan_update.subtitle")
@@ -17,7 +18,7 @@ current = ui.read(plan_service.current_plan)
 if current is None:
     st.info(ui.t("plan.no_plans"), icon=":material/info:")
     st.stop()
-frame = ui.read(plan_service.milestones, current.id, as_of=date.today())
+frame = ui.read(plan_service.milestones, current.id, as_of=china_today())
 if frame.empty:
     st.info(ui.t("plan.empty"), icon=":material/info:")
     st.stop()

@@ -1,6 +1,6 @@
 """Audit log (审计日志): who changed what, when, before and after. Read only, for everyone here."""
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pandas as pd
 import streamlit as st
@@ -8,6 +8,7 @@ import streamlit as st
 from core import ui
 from core.excel.writer import Column, Sheet, write_workbook
 from core.system import audit_view
+from core.timeutil import china_today
 
 user = ui.guard("audit")
 ui.page_header("audit", "audit.subtitle")
@@ -22,8 +23,8 @@ filters = audit_view.AuditFilter(
                         format_func=lambda v: v or ui.t("common.choose_all")),
     action=f3.selectbox(ui.t("audit.action"), ["", *options["action"]], key="audit_action",
                         format_func=lambda v: ui.t(f"audit_action.{v}") if v else ui.t("common.choose_all")),
-    since=f4.date_input(ui.t("audit.since"), date.today() - timedelta(days=3650), key="audit_since"),
-    until=f5.date_input(ui.t("audit.until"), date.today(), key="audit_until"),
+    since=f4.date_input(ui.t("audit.since"), china_today() - timedelta(days=3650), key="audit_since"),
+    until=f5.date_input(ui.t("audit.until"), china_today(), key="audit_until"),
 )
 signature = repr(filters)
 if st.session_state.get("audit_signature") != signature:  # new filters start at the first page

@@ -1,5 +1,4 @@
 """Settings and health (系统设置, admin): what the portal says, the reporting year, limits."""
-from datetime import date
 
 import pandas as pd
 import streamlit as st
@@ -8,6 +7,7 @@ from core import ui
 from core.plan import tracking as plan_service
 from core.settings import reporting_deadline, update_settings
 from core.system import health
+from core.timeutil import china_today
 
 user = ui.guard("settings")
 ui.page_header("settings", "settings.subtitle")
@@ -21,7 +21,7 @@ with st.form("settings_form"):
     profile_zh = left.text_area(ui.t("settings.group_profile_zh"), values["group_profile_zh"], height=150)
     profile_en = right.text_area(ui.t("settings.group_profile_en"), values["group_profile_en"], height=150)
     year = left.number_input(ui.t("settings.reporting_year"), 2000, 2100,
-                             int(values.get("reporting_year") or date.today().year - 1))
+                             int(values.get("reporting_year") or china_today().year - 1))
     deadline = right.date_input(ui.t("settings.reporting_deadline"),
                                 ui.read(reporting_deadline, int(year)))
     pct = left.number_input(ui.t("settings.change_comment_pct"), 1, 1000, int(values["change_comment_pct"]),

@@ -1,8 +1,6 @@
 """Members as Excel: the template, the registry export (which imports back), and the import."""
 from __future__ import annotations
 
-from datetime import date
-
 import pandas as pd
 from sqlmodel import Session, select
 
@@ -17,6 +15,7 @@ from core.i18n import translate
 from core.models import MemberStatus, MemberType, MemberUnit
 from core.reference import CITIES
 from core.settings import excel_limits
+from core.timeutil import china_today
 
 KIND = "members"
 # (key, zh header, en header, kind, width)
@@ -139,7 +138,7 @@ def _apply(session: Session, current: CurrentUser, planned: importer.PlannedRow)
     if planned.existing_id is None:
         values = {k: v for k, v in planned.values.items() if k != "joined_on"}
         members.create(session, current, values, status=MemberStatus.ACTIVE,
-                       joined_on=planned.values.get("joined_on") or date.today(),
+                       joined_on=planned.values.get("joined_on") or china_today(),
                        reason="Excel")
         return
     unit = session.get(MemberUnit, planned.existing_id)

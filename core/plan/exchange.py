@@ -15,6 +15,7 @@ from core.i18n import translate
 from core.models import Milestone, MilestoneStatus
 from core.plan import tracking as plan_service
 from core.settings import excel_limits
+from core.timeutil import china_today
 
 KIND = "milestones"
 # (key, zh, en, kind, width)
@@ -81,7 +82,7 @@ def export_pack(session: Session, plan_id: int, *, as_of: date, lang: str) -> by
 
 def milestone_sheet(session: Session, plan_id: int, *, lang: str) -> Sheet:
     """Every milestone of the plan, pre-filled, in the update sheet's columns."""
-    frame = plan_service.milestones(session, plan_id, as_of=date.today())
+    frame = plan_service.milestones(session, plan_id, as_of=china_today())
     return Sheet(translate("plan.sheet_updates", lang), _columns(lang, UPDATE_COLUMNS),
                  _labelled(frame, lang), locked_header=True)
 
@@ -137,7 +138,7 @@ def _parse_row(session: Session, raw: dict, table, row: int):
     merged = {name: getattr(milestone, name) for name in plan_service.UPDATE_FIELDS}
     merged.update({k: v for k, v in values.items() if k in plan_service.UPDATE_FIELDS})
     if status == MilestoneStatus.DONE and merged["actual_done_on"] is None:
-        merged["actual_done_on"] = date.today()
+        merged["actual_done_on"] = china_today()
         values["actual_done_on"] = merged["actual_done_on"]
     try:
         plan_service.check_milestone(session, merged)

@@ -29,7 +29,7 @@ from core.models import (
     StaffMember,
     ValueStatus,
 )
-from core.timeutil import utcnow
+from core.timeutil import china_today, utcnow
 
 CLOSED = (MilestoneStatus.DONE, MilestoneStatus.CANCELLED)
 UPDATE_FIELDS = ("status", "percent", "planned_start", "planned_due", "actual_done_on",
@@ -230,7 +230,7 @@ def update_milestone(session: Session, current: CurrentUser, milestone_id: int,
     merged.update({name: value for name, value in changes.items() if name in UPDATE_FIELDS})
     if merged["status"] == MilestoneStatus.DONE:
         merged["percent"] = 100 if changes.get("percent") is None else merged["percent"]
-        merged["actual_done_on"] = merged["actual_done_on"] or date.today()
+        merged["actual_done_on"] = merged["actual_done_on"] or china_today()
     elif changes.get("status") and merged["status"] != MilestoneStatus.DONE:
         merged["actual_done_on"] = None if "actual_done_on" not in changes else merged["actual_done_on"]
     check_milestone(session, merged)
