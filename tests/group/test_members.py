@@ -11,6 +11,7 @@ from core.db import StaleEditError
 from core.errors import PermissionDenied, ValidationFailed
 from core.group import members
 from core.models import AuditLog, MemberStatusChange
+from core.timeutil import china_today
 from tests.conftest import make_member, make_user
 
 
@@ -152,10 +153,10 @@ def test_exit_needs_a_reason_and_a_valid_transition(session):
     unit = members.create(session, secretariat, _values())
     with pytest.raises(ValidationFailed) as no_reason:
         members.change_status(session, secretariat, unit.id, 1, to_status="exited",
-                              effective_on=date.today())
+                              effective_on=china_today())
     with pytest.raises(ValidationFailed) as bad_move:
         members.change_status(session, secretariat, unit.id, 1, to_status="applicant",
-                              effective_on=date.today())
+                              effective_on=china_today())
     assert (no_reason.value.key, bad_move.value.key) == ("member.reason_required", "member.bad_transition")
 
 

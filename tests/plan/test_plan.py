@@ -13,6 +13,7 @@ from core.db import StaleEditError
 from core.errors import PermissionDenied, UserFacingError, ValidationFailed
 from core.models import Indicator, IndicatorValue, Milestone, MilestoneHistory, Plan, PlanArea, PlanTask, StaffMember
 from core.plan import exchange as plan_exchange, tracking as plan
+from core.timeutil import china_today
 from tests.conftest import make_member, make_user
 
 AS_OF = date(2020, 7, 1)
@@ -91,7 +92,7 @@ def test_update_keeps_history_and_audit(session, tree):
 def test_marking_done_sets_100_percent_and_the_completion_date(session, tree):
     plan.update_milestone(session, _as(session), tree["m2"], 1, {"status": "done"})
     milestone = session.get(Milestone, tree["m2"])
-    assert (milestone.percent, milestone.actual_done_on) == (100, date.today())
+    assert (milestone.percent, milestone.actual_done_on) == (100, china_today())
 
 
 @pytest.mark.parametrize("changes, key", [
