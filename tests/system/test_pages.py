@@ -72,7 +72,7 @@ def test_the_backup_is_built_on_click_and_never_kept_in_the_session(demo_db_url)
     """A backup holds every table: kept in the session it would stay at a /media URL."""
     at = app_as(demo_db_url, "admin", "backup")
     assert not at.exception
-    assert not [key for key in at.session_state.filtered_state if isinstance(at.session_state[key], bytes)]
+    assert not [key for key, value in at.session_state.items() if isinstance(value, bytes)]
     download = at.get("download_button")[0]
     assert download.proto.deferred_file_id and not download.proto.url
 
