@@ -1,6 +1,8 @@
 """Every page under AppTest, as every role that may see it and as those that may not."""
 from __future__ import annotations
 
+import importlib
+
 import pytest
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
@@ -247,3 +249,30 @@ def test_every_page_copes_with_an_empty_database(monkeypatch, tmp_path):
         at.switch_page(_page(page.key)).run()
         assert not at.exception, page.key
         assert not at.error, (page.key, [e.value for e in at.error])
+
+
+def test_a_session_resumed_over_another_connection_without_the_cookie_is_logged_out(demo_db_url, monkeypatch):
+    """Streamlit resumes a session for any websocket naming its id: the login stays with the
+    connection it was made over, or a connection carrying the user's re-login cookie."""
+    ui_login = importlib.import_module("core.ui.login")  # the module; ui.login is the function
+
+    at = _login(_app(), "demo-admin")
+    at.switch_page(_page("users")).run()
+    assert _titles(at) == [translate("page.users")]
+    monkeypatch.setattr(ui_login, "_connection_key", lambda: "another-connection")
+    at.run()
+    assert at.session_state.get("auth_user") is None
+    assert _titles(at) == [translate("page.login")]
+    with pytest.raises(ValueError):  # the admin's pages are gone from this session's navigation
+        at.switch_page(_page("users"))
+
+
+def test_a_reconnect_with_the_users_cookie_stays_logged_in(demo_db_url, monkeypatch):
+    ui_login = importlib.import_module("core.ui.login")  # the module; ui.login is the function
+
+    at = _login(_app(), "demo-admin")
+    user = at.session_state["auth_user"]
+    monkeypatch.setattr(ui_login, "_connection_key", lambda: "reconnected")
+    monkeypatch.setattr(ui_login, "_cookie_user", lambda: user)
+    at.switch_page(_page("users")).run()
+    assert _titles(at) == [translate("page.users")]
