@@ -4,6 +4,7 @@ import streamlit as st
 from core import ui
 from core.errors import UserFacingError
 from core.home import overview
+from core.safe_text import plain
 
 user = ui.guard("account")
 ui.page_header("account")
@@ -13,12 +14,12 @@ if user.must_change_password:
 profile, password = st.columns(2, gap="large")
 with profile:
     st.subheader(ui.t("account.profile"))
-    st.write(ui.t("account.username", username=user.username))
-    st.write(ui.t("account.display_name", name=user.display_name))
+    st.write(ui.t("account.username", username=plain(user.username)))
+    st.write(ui.t("account.display_name", name=plain(user.display_name)))
     st.write(ui.t("account.role", role=ui.role_label(user.role)))
     if user.member_id is not None:
         card = ui.read(overview.member_card, user.member_id)
-        st.write(ui.t("account.unit", unit=card["name"] if card else "—"))
+        st.write(ui.t("account.unit", unit=plain(card["name"]) if card else "—"))
     st.caption(ui.t("account.language_hint"))
 
 with password:

@@ -9,6 +9,7 @@ from core.auth import STAFF_ROLES
 from core.excel import table_export
 from core.group import council, members
 from core.models import SeatRole
+from core.safe_text import plain
 from core.timeutil import china_today
 
 user = ui.guard("council")
@@ -44,8 +45,8 @@ else:
         cards = st.columns(4)
         for index, row in enumerate(leaders.itertuples()):
             with cards[index % 4].container(border=True):
-                st.markdown(f"**{row.person_name}** · {ui.t(f'seat_role.{row.seat_role}')}")
-                st.caption(f"{row.unit} {row.person_title}")
+                st.markdown(f"**{plain(row.person_name)}** · {ui.t(f'seat_role.{row.seat_role}')}")
+                st.caption(f"{plain(row.unit)} {plain(row.person_title)}")
 
     st.subheader(ui.t("council.all_seats", count=len(seats)))
     st.dataframe(pd.DataFrame({

@@ -9,6 +9,7 @@ from core.auth import STAFF_ROLES
 from core.group import member_exchange, members
 from core.models import MemberStatus, MemberType, Role, SeatRole
 from core.reference import CITIES
+from core.safe_text import plain
 from core.timeutil import china_today
 
 user = ui.guard("members")
@@ -23,28 +24,28 @@ def code_label(prefix):
 def show_detail(member_id: int) -> None:
     info = ui.read(members.detail, user, member_id)
     unit = info["unit"]
-    st.subheader(unit["name"])
+    st.subheader(plain(unit["name"]), anchor=False)
     st.caption(ui.t("members.detail_caption", code=unit["credit_code"],
-                    type=ui.t(f"member_type.{unit['unit_type']}"), city=unit["city"],
+                    type=ui.t(f"member_type.{unit['unit_type']}"), city=plain(unit["city"]),
                     status=ui.t(f"member_status.{unit['status']}")))
     profile, contact = st.columns(2, gap="large")
     with profile:
         st.markdown(f"**{ui.t('members.profile')}**")
-        st.write(ui.t("members.line_short", value=unit["short_name"] or "—"))
+        st.write(ui.t("members.line_short", value=plain(unit["short_name"]) or "—"))
         st.write(ui.t("members.line_joined", joined=unit["joined_on"] or "—") if not unit["exited_on"]
                  else ui.t("members.line_joined_exited", joined=unit["joined_on"] or "—",
                            exited=unit["exited_on"]))
-        st.write(ui.t("members.line_address", value=unit["address"] or "—"))
+        st.write(ui.t("members.line_address", value=plain(unit["address"]) or "—"))
         if unit["status_reason"]:
-            st.write(ui.t("members.line_reason", value=unit["status_reason"]))
+            st.write(ui.t("members.line_reason", value=plain(unit["status_reason"])))
         if unit["description"]:
-            st.caption(unit["description"])
+            st.caption(plain(unit["description"]))
     with contact:
         st.markdown(f"**{ui.t('members.contact')}**")
-        st.write(ui.t("members.line_contact", name=unit["contact_name"] or "—",
-                      title=unit["contact_title"] or ""))
-        st.write(ui.t("members.line_phone", value=unit["contact_phone"] or "—"))
-        st.write(ui.t("members.line_email", value=unit["contact_email"] or "—"))
+        st.write(ui.t("members.line_contact", name=plain(unit["contact_name"]) or "—",
+                      title=plain(unit["contact_title"])))
+        st.write(ui.t("members.line_phone", value=plain(unit["contact_phone"]) or "—"))
+        st.write(ui.t("members.line_email", value=plain(unit["contact_email"]) or "—"))
         st.write(ui.t("members.line_modules", ledgers=info["ledger_entries"],
                       values=info["indicator_values"]))
     seats, history = st.columns(2, gap="large")

@@ -8,12 +8,13 @@ from core.home import overview
 from core.messages import common
 from core.models import Role
 from core.plan import tracking as plan_service
+from core.safe_text import plain
 from core.settings import reporting_year
 from core.timeutil import china_today
 
 user = ui.guard("home")
 ui.page_header("home")
-st.caption(ui.t("home.greeting", name=user.display_name, role=ui.role_label(user.role)))
+st.caption(ui.t("home.greeting", name=plain(user.display_name), role=ui.role_label(user.role)))
 
 head = ui.read(overview.headline)
 plan = ui.read(plan_service.current_plan)
@@ -65,11 +66,11 @@ if user.role == Role.MEMBER and user.member_id is not None:
     card = ui.read(overview.member_card, user.member_id)
     info, reports = st.columns([2, 3], gap="large")
     with info:
-        st.markdown(f"**{card['name']}**")
+        st.markdown(f"**{plain(card['name'])}**")
         st.write(ui.t("home.unit_line", type=ui.t(f"member_type.{card['unit_type']}"),
-                      city=card["city"], status=ui.t(f"member_status.{card['status']}")))
-        st.write(ui.t("home.contact_line", name=card["contact_name"],
-                      phone=card["contact_phone"], email=card["contact_email"]))
+                      city=plain(card["city"]), status=ui.t(f"member_status.{card['status']}")))
+        st.write(ui.t("home.contact_line", name=plain(card["contact_name"]),
+                      phone=plain(card["contact_phone"]), email=plain(card["contact_email"])))
     with reports:
         rows = ui.read(overview.unit_submissions, user.member_id)
         if rows.empty:

@@ -4,6 +4,7 @@ import streamlit as st
 from core import ui
 from core.indicators import catalogue as indicators, completeness, entry, exchange
 from core.models import Role, ValueStatus
+from core.safe_text import plain
 from core.settings import reporting_deadline
 
 user = ui.guard("indicator_entry")
@@ -32,7 +33,7 @@ form = ui.read(entry.entry_form, user, member_id=member_id, year=year)
 scope = f"entry{year}"
 version = ui.edit_version(scope, member_id, form.version)
 deadline = ui.read(reporting_deadline, year)
-st.markdown(f"**{form.unit_name}** · {ui.t(f'member_type.{form.unit_type}')} · "
+st.markdown(f"**{plain(form.unit_name)}** · {ui.t(f'member_type.{form.unit_type}')} · "
             + ui.t("indicator_entry.deadline", year=year, deadline=deadline.isoformat()))
 status = form.status or "none"
 locked = form.status in entry.LOCKED

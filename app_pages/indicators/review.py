@@ -5,6 +5,7 @@ import streamlit as st
 from core import ui
 from core.indicators import completeness, review
 from core.models import ValueStatus
+from core.safe_text import plain
 
 user = ui.guard("indicator_review")
 ui.page_header("indicator_review", "indicator_review.subtitle")
@@ -69,7 +70,7 @@ detail = ui.read(review.detail, user, member_id=int(row["member_id"]), year=int(
 flag_count = sum(len(f) for f in detail["flags"])
 if flag_count:  # each flag in full, with the liaison's comment beside it: what the reviewer reads
     lines = [f"- {'；'.join(ui.t(key, **params) for key, params in item.flags)}"
-             + (f"  \n  {ui.t('indicator_review.their_comment', comment=item.comment)}" if item.comment else "")
+             + (f"  \n  {ui.t('indicator_review.their_comment', comment=plain(item.comment))}" if item.comment else "")
              for item in detail.itertuples() if item.flags]
     st.warning(ui.t("indicator_review.flag_count", count=flag_count) + "\n\n" + "\n".join(lines),
                icon=":material/flag:")

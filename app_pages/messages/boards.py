@@ -6,6 +6,7 @@ from core import attachments, ui
 from core.auth import STAFF_ROLES
 from core.errors import UserFacingError
 from core.messages import boards, common
+from core.safe_text import plain
 
 user = ui.guard("boards")
 ui.page_header("boards", "boards.subtitle")
@@ -119,10 +120,10 @@ with detail:
             st.markdown(common.safe_markdown(post.body))
             for file in post.files:
                 st.download_button(
-                    ui.t("inbox.file_label", name=file["filename"], kb=file["size_bytes"] // 1024 + 1),
+                    ui.t("inbox.file_label", name=plain(file["filename"]), kb=file["size_bytes"] // 1024 + 1),
                     lambda file_id=int(file["id"]): ui.read(boards.attachment_content, user,
                                                             file_id)[2],
-                    file_name=file["filename"], mime=file["mime_type"],
+                    file_name=plain(file["filename"]), mime=file["mime_type"],
                     key=f"boards_file_{file['id']}", icon=":material/attach_file:")
             mine = post.author_user_id == user.id and topic["may_reply"]
             if mine:

@@ -5,6 +5,7 @@ import streamlit as st
 from core import ui
 from core.errors import UserFacingError
 from core.messages import common, inbox
+from core.safe_text import plain
 
 user = ui.guard("inbox")
 ui.page_header("inbox", "inbox.subtitle")
@@ -83,10 +84,10 @@ with detail:
                     st.markdown(f"**{ui.t('inbox.files')}**")
                 for file in item["files"].itertuples():  # bytes read only on download
                     st.download_button(
-                        ui.t("inbox.file_label", name=file.filename, kb=file.size_bytes // 1024 + 1),
+                        ui.t("inbox.file_label", name=plain(file.filename), kb=file.size_bytes // 1024 + 1),
                         lambda file_id=int(file.id): ui.read(inbox.attachment_content, user,
                                                              file_id)[2],
-                        file_name=file.filename, mime=file.mime_type, key=f"inbox_file_{file.id}",
+                        file_name=plain(file.filename), mime=file.mime_type, key=f"inbox_file_{file.id}",
                         icon=":material/attach_file:")
             if st.button(ui.t("inbox.close"), key="inbox_close", icon=":material/close:"):
                 st.session_state.pop(OPEN_KEY, None)

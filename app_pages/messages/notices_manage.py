@@ -9,6 +9,7 @@ from core import attachments, ui
 from core.errors import UserFacingError
 from core.messages import common, inbox, notices, system
 from core.models import MemberType, MessageCategory, Role
+from core.safe_text import plain
 from core.timeutil import CHINA_TZ, china_today, to_china
 
 user = ui.guard("notices_manage")
@@ -290,10 +291,10 @@ with tab_list:
                 name_col, remove_col = st.columns([3, 1], vertical_alignment="center")
                 with name_col:
                     st.download_button(
-                        ui.t("inbox.file_label", name=file.filename, kb=file.size_bytes // 1024 + 1),
+                        ui.t("inbox.file_label", name=plain(file.filename), kb=file.size_bytes // 1024 + 1),
                         lambda file_id=int(file.id): ui.read(inbox.attachment_content, user,
                                                              file_id)[2],
-                        file_name=file.filename, mime=file.mime_type,
+                        file_name=plain(file.filename), mime=file.mime_type,
                         key=f"notices_file_{file.id}", icon=":material/attach_file:")
                 if remove_col.button(ui.t("notices_manage.remove_file"), key=f"notices_rm_{file.id}",
                                      icon=":material/delete:", width="stretch"):

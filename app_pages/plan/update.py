@@ -8,6 +8,7 @@ from core import attachments, ui
 from core.errors import UserFacingError
 from core.models import MilestoneStatus
 from core.plan import tracking as plan_service
+from core.safe_text import plain
 from core.timeutil import china_today
 
 user = ui.guard("plan_update")
@@ -101,9 +102,9 @@ with files_col:
     st.subheader(ui.t("plan_update.files"))
     files = ui.read(attachments.listing, "milestone", int(chosen))
     for item in files.itertuples():  # the file's bytes are read only when it is downloaded
-        st.download_button(ui.t("plan_update.file_label", name=item.filename, kb=item.size_bytes // 1024 + 1),
+        st.download_button(ui.t("plan_update.file_label", name=plain(item.filename), kb=item.size_bytes // 1024 + 1),
                            lambda file_id=int(item.id): ui.read(attachments.content, user, file_id)[2],
-                           file_name=item.filename, mime=item.mime_type, key=f"plan_update_file_{item.id}",
+                           file_name=plain(item.filename), mime=item.mime_type, key=f"plan_update_file_{item.id}",
                            icon=":material/attach_file:")
     upload = st.file_uploader(ui.t("plan_update.upload"), key=f"plan_update_upload_{chosen}_{len(files)}",
                               type=attachments.UPLOAD_EXTENSIONS)

@@ -41,18 +41,21 @@ def safe_markdown(text: str | None) -> str:
 
     `&`, `<` and `>` become entities (a leading `>` stays, it is Markdown's quote), so
     `<script>` or `<img onerror=…>` appear literally; links to javascript:, vbscript: and data:
-    are cut off. Everything else (emphasis, lists, headings, links) renders as Markdown."""
+    are cut off; images become links. Everything else (emphasis, lists, headings, links) renders as Markdown."""
     text = (text or "").replace("&", "&amp;").replace("<", "&lt;")
     lines = []
     for line in text.split("\n"):
         quotes, rest = _LEADING_QUOTES.match(line).groups()
         lines.append(quotes + rest.replace(">", "&gt;"))
-    return _DANGEROUS_LINK.sub(lambda m: m.group(1) + "#", "\n".join(lines))
+    # An image would be fetched from wherever it points by every reader's browser (a tracking
+    # pixel): it shows as a link to follow by choice instead.
+    text = "\n".join(lines).replace("![", "\\![")
+    return _DANGEROUS_LINK.sub(lambda m: m.group(1) + "#", text)
 
 
 def plain_title(text: str | None) -> str:
     """A title for a Markdown line or label: HTML shown as text, Markdown marks kept literal."""
-    escaped = safe_markdown((text or "").replace("\n", " "))
+    escaped = safe_markdown((text or "").replace("\n", " ")).replace("\\![", "![")  # [ is escaped below
     return re.sub(r"([\\`*_\[\]#|~$])", r"\\\1", escaped)
 
 

@@ -10,6 +10,7 @@ from core.config import ROOT
 from core.errors import UserFacingError
 from core.i18n import LANGUAGES, translate
 from core.messages import inbox
+from core.safe_text import plain
 from core.ui.language import LANG_KEY, lang, role_label, show_error, t
 from core.ui.login import GOTO_KEY, apply_cookie_action, authenticator, logout, resolve_user
 from core.ui.session import engine, read, write
@@ -109,7 +110,7 @@ def _sidebar(user: auth.CurrentUser | None) -> None:
             format_func=lambda code: translate(f"lang.{code}", code),
             on_change=_on_language_picked, args=(user,))
         if user is not None:
-            st.caption(t("nav.signed_in_as", name=user.display_name, role=role_label(user.role)))
+            st.caption(t("nav.signed_in_as", name=plain(user.display_name), role=role_label(user.role)))
             if st.button(t("nav.logout"), icon=":material/logout:", key="sidebar_logout",
                          width="stretch"):
                 logout()

@@ -190,3 +190,17 @@ def test_add_form_starts_empty_after_a_unit_is_added(demo_db_url):
     assert [t.value for t in at.toast] == [translate("members.saved")]
     names = [w for w in at.text_input if w.label == translate("members.f_name")]
     assert names[0].value == ""
+
+
+def test_text_a_liaison_typed_is_shown_as_text_not_markdown(demo_db_url):
+    """A contact name that is Markdown would load a stranger's image or show a link to every
+    reader: it must reach the page escaped (what Streamlit then shows is the text as typed)."""
+    with session_scope(demo_db_url) as session:
+        lead = session.exec(select(MemberUnit).where(MemberUnit.is_lead)).one()
+        lead.contact_name = "![x](https://tracker.example/p.png)"
+        lead.contact_phone = "[call me](https://evil.example)"
+        lead.address = ":red[济南] <b>路</b>"
+    at = app_as(demo_db_url, "member", "members")
+    shown = " ".join(m.value for m in at.markdown)
+    assert "![x](" not in shown and "[call me](" not in shown and ":red[" not in shown
+    assert r"\!\[x\]\(https\:\/\/tracker" in shown
