@@ -163,3 +163,18 @@ def heatmap(frame: pd.DataFrame, *, x: str, y: str, colour: str, colours: dict[s
         tooltip=[alt.Tooltip(f"{y}:N", title=y_title), alt.Tooltip(f"{x}:O", title=x_title),
                  alt.Tooltip(f"{colour}:N", title=legend_title)],
     ).properties(height=max(120, 24 * frame[y].nunique())))
+
+
+def small_multiples(frame: pd.DataFrame, *, facet: str, x: str, y: str, facet_title: str, x_title: str,
+                    y_title: str, columns: int = 4, width: int = 150, height: int = 120) -> alt.Chart:
+    """One small bar chart per category (e.g. a ledger kind) over the years, side by side."""
+    chart = alt.Chart(frame).mark_bar(color=SEA, cornerRadiusEnd=3).encode(
+        x=alt.X(f"{x}:O", title=x_title, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y(f"{y}:Q", title=y_title),
+        tooltip=[alt.Tooltip(f"{facet}:N", title=facet_title), alt.Tooltip(f"{x}:O", title=x_title),
+                 alt.Tooltip(f"{y}:Q", title=y_title)],
+    ).properties(width=width, height=height).facet(
+        facet=alt.Facet(f"{facet}:N", title=None, header=alt.Header(labelFont=FONT, labelFontSize=13)),
+        columns=columns).resolve_scale(y="independent")
+    return _style(chart)
+

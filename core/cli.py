@@ -23,6 +23,8 @@ from core.errors import UserFacingError
 from core.group import member_exchange, members
 from core.i18n import translate
 from core.indicators import exchange as indicator_exchange
+from core.ledgers import exchange as ledger_exchange, ledger_import, query as ledger_query
+from core.ledgers.kinds import CODES as LEDGER_KINDS
 from core.models import MemberStatus, MemberType, MemberUnit, Plan, User
 from core.plan import exchange as plan_exchange, tracking as plan_service
 from core.reference import CITIES
@@ -58,6 +60,7 @@ def _parser() -> argparse.ArgumentParser:
     template.add_argument("file")
     template.add_argument("--member", help="values: the unit's credit code (default: every unit, long format)")
     template.add_argument("--year", type=int, help="values: the year (default: the reporting year)")
+    template.add_argument("--kind", dest="ledger_kind", choices=LEDGER_KINDS, help="ledger: the kind (required)")
     export = commands.add_parser("export", help="write a formatted workbook of the data")
     export.add_argument("kind", choices=EXCHANGE_KINDS)
     export.add_argument("file")
@@ -72,6 +75,8 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--year", type=int, help="values: the year (default: the reporting year)")
     export.add_argument("--plan", dest="plan_id", type=int,
                         help="milestones: the plan's id (default: the current plan)")
+    export.add_argument("--kind", dest="ledger_kind", choices=LEDGER_KINDS,
+                        help="ledger: only this kind (default: every kind, a sheet each)")
     load = commands.add_parser("import", help="import a workbook (its kind is recognised from it)")
     load.add_argument("file")
     load.add_argument("--dry-run", action="store_true", help="check and report; write nothing")
@@ -177,7 +182,7 @@ def _run(args, engine, settings) -> dict:
         return _user_command(args, session, settings)
 
 
-EXCHANGE_KINDS = ("members", "milestones", "values")
+EXCHANGE_KINDS = ("members", "milestones", "values", "ledger")
 
 
 def _exchange(args, engine) -> dict:
@@ -192,7 +197,9 @@ def _exchange(args, engine) -> dict:
                     raise UserFacingError("cli.unknown_plan", plan=args.plan_id)
             if args.kind == "milestones" and current_plan is None:
                 raise UserFacingError("plan.no_plans")
-            if args.kind == "values":
+            if args.kind == "ledger":
+                content, rows = _ledger_workbook(session, args)
+            elif args.kind == "values":
                 content = _values_workbook(session, args)
             elif args.kind == "members" and args.command == "template":
                 content = member_exchange.template(args.lang)
@@ -223,10 +230,13 @@ def _exchange(args, engine) -> dict:
         else:
             caller = _admin_caller(session)
         planner, committer = {
+            "ledger": (ledger_import.plan, ledger_import.commit),
             "members": (member_exchange.plan, member_exchange.commit),
             "milestones": (plan_exchange.plan_updates, plan_exchange.commit_updates),
             "values": (indicator_exchange.plan, indicator_exchange.commit)}[kind]
         preview = planner(session, caller, content, name)
+        if preview is None:
+            raise UserFacingError("cli.unknown_workbook")
         summary = {**preview.summary(), "rejects": [
             {"sheet": r.sheet, "row": r.row, "column": r.column,
              "reason": translate(r.key, args.lang, **r.params)} for r in preview.rejects]}
@@ -277,7 +287,22 @@ def _recognise(content: bytes, name: str, limits) -> str:
                        ("values", indicator_exchange.VALUES_IMPORT)):
         if find_table(sheets, spec.aliases, spec.required) is not None:
             return kind
+    if ledger_import.recognise(sheets):
+        return "ledger"
     raise UserFacingError("cli.unknown_workbook")
+
+
+def _ledger_workbook(session, args) -> tuple[bytes, int | None]:
+    """`template ledger --kind K` (an empty template) or `export ledger [--kind K] [--year Y]`."""
+    caller = _admin_caller(session)
+    if args.command == "template":
+        if not args.ledger_kind:
+            raise UserFacingError("cli.ledger_kind_required", kinds=", ".join(LEDGER_KINDS))
+        return ledger_exchange.template(session, caller, kind=args.ledger_kind, lang=args.lang), None
+    flt = ledger_query.LedgerFilter(kinds=(args.ledger_kind,) if args.ledger_kind else (),
+                                    years=(args.year,) if args.year else ())
+    return (ledger_exchange.export_workbook(session, caller, flt, args.lang),
+            ledger_query.count(session, caller, flt))
 
 
 def _values_workbook(session, args) -> bytes:

@@ -19,8 +19,6 @@ from core.models import (
     Indicator,
     IndicatorTarget,
     IndicatorValue,
-    LedgerEntry,
-    LedgerKind,
     MemberStatus,
     MemberStatusChange,
     MemberType,
@@ -367,23 +365,10 @@ class _Builder:
 
     # ------------------------------------------------------------ ledgers
     def ledgers(self) -> None:
-        schools = [m for m in self.members if m.unit_type == MemberType.SCHOOL]
-        firms = [m for m in self.members if m.unit_type == MemberType.ENTERPRISE and m.joined_on]
-        for kind in LedgerKind:
-            for _ in range(self.rng.randint(5, 9)):
-                school, firm = self.rng.choice(schools), self.rng.choice(firms)
-                year = self.rng.choice(YEARS)
-                trade = self.rng.choice(D.ENTERPRISE_TRADES)
-                start = date(year, self.rng.randint(1, 10), self.rng.randint(1, 28))
-                self.add(LedgerEntry(
-                    kind=kind, title=D.LEDGER_TITLES[kind].format(trade=trade),
-                    member_id=school.id, partner_member_id=firm.id, year=year, started_on=start,
-                    ended_on=start + timedelta(days=self.rng.randint(1, 300)),
-                    quantity=float(self.rng.randint(10, 60)), quantity_unit="人",
-                    amount_yuan=float(self.rng.randint(2, 80) * 10000)
-                    if kind in (LedgerKind.TECH_SERVICE, LedgerKind.TRAINING_BASE) else None,
-                    description=f"{school.short_name}与{firm.short_name}合作",
-                    created_by=self.users[Role.SECRETARIAT].id))
+        from core.ledgers import demo_ledgers
+
+        demo_ledgers.build(self.session, self.rng, self.members, author=self.users[Role.SECRETARIAT].id,
+                           person=self.person)
 
     # ------------------------------------------------------------ messages
     def messages(self) -> None:

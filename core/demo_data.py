@@ -219,14 +219,18 @@ TARGETED_NOTICES = [
      "2022-01-10", "units", None),
 ]
 
-LEDGER_TITLES = {
-    "order_class": "{trade}订单班",
-    "apprenticeship": "{trade}现代学徒制试点",
-    "training_base": "{trade}校企共建实训基地",
-    "teacher_workstation": "{trade}教师实践工作站",
-    "tech_service": "{trade}技术服务项目",
-    "patent": "一种{trade}用装置（实用新型）",
-    "training": "{trade}企业职工技能提升培训",
-    "competition": "{trade}技能竞赛",
-    "meeting": "校企合作对接会（{trade}）",
-}
+# Ledgers (台账): the words the demo's registers are written with.
+LEDGER_MAJORS = ["数控技术", "机电一体化技术", "工业机器人技术", "焊接技术与自动化", "汽车制造与试验技术",
+                 "智能制造装备技术", "模具设计与制造", "电气自动化技术"]
+LEDGER_CERTS = ["数控车铣加工", "工业机器人应用编程", "智能制造生产管理与控制", "机械产品三维模型设计",
+                "特殊焊接技术"]
+LEDGER_CERT_BODIES = [("中机数控科技培训评价中心", "91110108MA01ABCD2X"),
+                      ("智能装备职业技能评价有限公司", "91310115MA1HXYZ03K")]
+LEDGER_CONTESTS = ["数控车", "工业机器人技术应用", "焊接技术", "机电一体化", "智能制造生产线安装与调试"]
+LEDGER_COMMUNITIES = [("历城区洪家楼街道社区", ""), ("章丘区明水街道社区", ""), ("市中区七里山社区", "")]
+LEDGER_COMMUNITY_ACTIVITIES = ["技能服务进社区（家电维修）", "文化下乡·工匠精神宣讲", "社区居民电工安全培训"]
+LEDGER_ABROAD = [("中泰机械职业技能培训项目", "泰国", "泰国东方职业技术学院", "training"),
+                 ("随企业走出去·印尼工程机械操作员培训", "印度尼西亚", "", "going_out"),
+                 ("中德双元制师资交流", "德国", "德国巴伐利亚手工业协会", "exchange")]
+LEDGER_DISPUTES = ["学生人数与我公司实际接收人数不符，请核实后修改", "我公司未参与该项目，请删除合作单位",
+                   "企业投入金额应为 8 万元，请更正"]

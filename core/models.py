@@ -97,15 +97,21 @@ class Aggregation(StrEnum):
 
 
 class LedgerKind(StrEnum):
+    """The ledger kinds; their typed columns are in core/ledgers/kinds.py."""
+
+    COOPERATION_PROJECT = "cooperation_project"
     ORDER_CLASS = "order_class"
     APPRENTICESHIP = "apprenticeship"
     TRAINING_BASE = "training_base"
-    TEACHER_WORKSTATION = "teacher_workstation"
+    TEACHER_PRACTICE = "teacher_practice"
+    DUAL_APPOINTMENT = "dual_appointment"
     TECH_SERVICE = "tech_service"
     PATENT = "patent"
     TRAINING = "training"
     COMPETITION = "competition"
-    MEETING = "meeting"
+    CERT_1X = "cert_1x"
+    INTERNATIONAL = "international"
+    COMMUNITY = "community"
 
 
 class MessageCategory(StrEnum):
@@ -358,24 +364,34 @@ class IndicatorValue(SQLModel, table=True):
 
 # ---------------------------------------------------------------- ledgers
 class LedgerEntry(SQLModel, table=True):
-    """A register row of cooperation work (order class, apprenticeship, patent, ...)."""
+    """A register row of cooperation work (order class, apprenticeship, patent, ...).
+
+    `extra` holds the kind's typed fields by key (core/ledgers/kinds.py); `quantity` (the kind's
+    headline figure) and `amount_fen` (its money field) are copies kept for fast sums;
+    `search_text` is the folded text the query searches (name, partners, people, description).
+    """
 
     __tablename__ = "ledger_entry"
+    __table_args__ = (sa.Index("ix_ledger_entry_kind_year", "kind", "year", "status"),)
     id: Optional[int] = Field(default=None, primary_key=True)
     kind: str = Field(max_length=30, index=True)
     title: str = Field(max_length=300)
     member_id: Optional[int] = Field(default=None, foreign_key="member_unit.id", index=True)
-    partner_member_id: Optional[int] = Field(default=None, foreign_key="member_unit.id")
     year: int = Field(index=True)
     started_on: Optional[date] = None
     ended_on: Optional[date] = None
     quantity: Optional[float] = None
     quantity_unit: str = Field(default="", max_length=20)
-    amount_yuan: Optional[float] = None
+    amount_fen: Optional[int] = Field(default=None, sa_type=sa.BigInteger)
     description: str = Field(default="", max_length=4000)
     extra: dict = _json()
+    status: str = Field(default="recorded", max_length=20, index=True)
+    search_text: str = Field(default="", sa_type=sa.Text)
+    import_batch_id: Optional[int] = Field(default=None, foreign_key="import_batch.id")
     created_by: Optional[int] = Field(default=None, foreign_key="app_user.id")
     created_at: datetime = _created()
+    updated_by: Optional[int] = Field(default=None, foreign_key="app_user.id")
+    updated_at: datetime = _created()
     version: int = 1
 
 
@@ -524,3 +540,43 @@ class Setting(SQLModel, table=True):
     updated_at: datetime = _created()
     updated_by: Optional[int] = Field(default=None, foreign_key="app_user.id")
     version: int = 1
+
+
+# ---------------------------------------------------------------- ledgers (partners, locks, links)
+class LedgerPartner(SQLModel, table=True):
+    """A partner of a ledger entry: a member unit (who confirms or disputes it) or an outside
+    organisation by name and credit code (the secretariat confirms those)."""
+
+    __tablename__ = "ledger_partner"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    entry_id: int = Field(foreign_key="ledger_entry.id", index=True)
+    member_id: Optional[int] = Field(default=None, foreign_key="member_unit.id", index=True)
+    name: str = Field(default="", max_length=200)
+    credit_code: str = Field(default="", max_length=18)
+    confirmation: str = Field(default="pending", max_length=20)  # pending / confirmed / disputed
+    reason: str = Field(default="", max_length=1000)
+    decided_by: Optional[int] = Field(default=None, foreign_key="app_user.id")
+    decided_at: Optional[datetime] = _ts(default=None)
+
+
+class LedgerYearLock(SQLModel, table=True):
+    """A reported year: its ledger entries can no longer be added, changed or confirmed."""
+
+    __tablename__ = "ledger_year_lock"
+    year: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    locked_by: Optional[int] = Field(default=None, foreign_key="app_user.id")
+    locked_at: datetime = _created()
+
+
+class LedgerIndicatorLink(SQLModel, table=True):
+    """An indicator derived from a ledger: the sum of a field (or the count) of a unit's entries of
+    one kind in a year, compared with the reported value within a tolerance."""
+
+    __tablename__ = "ledger_indicator_link"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    indicator_id: int = Field(foreign_key="indicator.id", unique=True)
+    kind: str = Field(max_length=30)
+    field: str = Field(default="", max_length=40)  # "" counts the entries
+    tolerance_pct: float = 5.0
+    version: int = 1
+

@@ -52,6 +52,7 @@ class ImportPlan:
     changes: list[PlannedRow] = field(default_factory=list)
     unchanged: list[PlannedRow] = field(default_factory=list)
     rejects: list[RowProblem] = field(default_factory=list)
+    skipped: list[int] = field(default_factory=list)  # rows that are no data (totals, signature lines)
 
     @property
     def rejected_rows(self) -> int:
@@ -64,7 +65,8 @@ class ImportPlan:
     def summary(self) -> dict[str, Any]:
         return {"kind": self.kind, "file": self.filename, "sheet": self.sheet,
                 "add": len(self.adds), "change": len(self.changes),
-                "unchanged": len(self.unchanged), "rejected": self.rejected_rows}
+                "unchanged": len(self.unchanged), "rejected": self.rejected_rows,
+                **({"skipped": len(self.skipped)} if self.skipped else {})}
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,8 @@ class ImportKind:
     aliases: dict[str, list[str]]  # column key -> header names accepted (zh, en, ...)
     required: set[str]
     key_column: str
-    # (session, values by column key, table, row number) -> (values, problems)
+    # (session, values by column key, table, row number) -> (values, problems); values None: the
+    # row holds no data (a total or a signature line) and is skipped
     parse_row: Callable[..., tuple[dict, list[RowProblem]]]
     # (session, natural key) -> (existing id, current values of the importable fields) or None
     find_existing: Callable[[Session, str], tuple[int, dict] | None]
@@ -91,7 +94,7 @@ class ImportKind:
 # A module defining a kind registers it; the modules listed here are loaded on first need.
 KINDS: dict[str, ImportKind] = {}
 KIND_MODULES = ["core.group.member_exchange", "core.plan.exchange",
-                "core.indicators.exchange"]
+                "core.indicators.exchange", "core.ledgers.ledger_import"]
 
 
 def register(kind: ImportKind) -> ImportKind:
@@ -132,12 +135,14 @@ def _every(total: int) -> int:
 
 
 def plan_import(session: Session, kind: ImportKind, content: bytes, filename: str,
-                limits: Limits = Limits()) -> ImportPlan:
-    """Read and validate the whole file; write nothing."""
+                limits: Limits = Limits(), *, sheets: dict | None = None) -> ImportPlan:
+    """Read and validate the whole file; write nothing. `sheets`: the file already read (by
+    check_bytes and read_sheets) by a caller that had to look into it first."""
     report("reading", 0.0)
-    check_bytes(content, filename, limits)
-    report("reading", 0.1)
-    sheets = read_sheets(content, limits)
+    if sheets is None:
+        check_bytes(content, filename, limits)
+        report("reading", 0.1)
+        sheets = read_sheets(content, limits)
     report("validating", 0.3)
     table = find_table(sheets, kind.aliases, kind.required)
     if table is None:
@@ -157,6 +162,9 @@ def plan_import(session: Session, kind: ImportKind, content: bytes, filename: st
         if index % step == 0:
             report("validating", 0.3 + 0.5 * index / len(table.rows))
         values, found = kind.parse_row(session, raw, table, row_number)
+        if values is None and not found:
+            plan.skipped.append(row_number)
+            continue
         key = values.get(kind.key_column) or ""
         if key and key in seen and not found:
             found = [RowProblem(table.sheet, row_number, table.columns[kind.key_column],

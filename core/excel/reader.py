@@ -13,7 +13,7 @@ import re
 import unicodedata
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import pandas as pd
@@ -62,6 +62,8 @@ class Table:
     header_row: int  # 1-based, as Excel shows it
     columns: dict[str, str]  # key -> header text found
     rows: list[tuple[int, dict]]
+    # the text of each row above the header (title rows such as 「…台账（2021年）」, 「填报单位：…」)
+    preamble: list[str] = field(default_factory=list)
 
 
 def check_bytes(content: bytes, filename: str, limits: Limits = Limits()) -> None:
@@ -258,7 +260,10 @@ def find_table(sheets: dict[str, pd.DataFrame], aliases: dict[str, list[str]],
                     record = {key: cells[col] for col, key in found.items() if col < len(cells)}
                     if any(text(value) for value in record.values()):
                         rows.append((offset + 1, record))
-                return Table(sheet=name, header_row=index + 1, columns=labels, rows=rows)
+                preamble = [" ".join(text(cell) for cell in frame.iloc[above].tolist() if text(cell))
+                            for above in range(index)]
+                return Table(sheet=name, header_row=index + 1, columns=labels, rows=rows,
+                             preamble=[line for line in preamble if line])
     return None
 
 

@@ -68,6 +68,7 @@ def write_workbook(sheets: list[Sheet]) -> bytes:
         "number": book.add_format({"num_format": "#,##0.00", "locked": False}),
         "date": book.add_format({"num_format": "yyyy-mm-dd", "locked": False}),
     }
+    lists: list = []  # a hidden sheet holding drop-down lists too long to write in the rule
     for spec in sheets:
         sheet = book.add_worksheet(sheet_name(spec.name))
         row = 0
@@ -86,8 +87,8 @@ def write_workbook(sheets: list[Sheet]) -> bytes:
             sheet.set_column(col, col, column.width, formats.get(column.kind, formats["text"]))
             if column.choices:
                 sheet.data_validation(header_row + 1, col, header_row + 5000, col, {
-                    "validate": "list", "source": list(column.choices),
-                    "error_title": column.header, "error_message": " / ".join(column.choices)[:250]})
+                    "validate": "list", "source": _choice_source(book, lists, column.choices),
+                    "error_title": column.header[:32], "error_message": " / ".join(column.choices)[:250]})
         sheet.set_row(header_row, 30)
         sheet.freeze_panes(header_row + 1, 0)
         for offset, record in enumerate(_records(spec.rows), start=1):
@@ -98,6 +99,27 @@ def write_workbook(sheets: list[Sheet]) -> bytes:
                                "autofilter": True, "insert_rows": True, "delete_rows": True})
     book.close()
     return buffer.getvalue()
+
+
+LISTS_SHEET = "lists"
+MAX_INLINE_LIST = 250  # Excel's limit for a list written in the rule itself is 255 characters
+
+
+def _choice_source(book, lists: list, choices) -> list | str:
+    """A drop-down's source: the list itself, or (too long for that, e.g. every member's name)
+    a column of a hidden sheet."""
+    if len(",".join(choices)) <= MAX_INLINE_LIST:
+        return list(choices)
+    if not lists:
+        lists.append(book.add_worksheet(LISTS_SHEET))
+        lists[0].hide()
+        lists.append(0)
+    sheet, col = lists[0], lists[1]
+    for row, value in enumerate(choices):
+        sheet.write_string(row, col, str(value))
+    lists[1] += 1
+    letters = xlsxwriter.utility.xl_col_to_name(col)
+    return f"={LISTS_SHEET}!${letters}$1:${letters}${len(choices)}"
 
 
 def _write_cell(sheet, row: int, col: int, value: Any, column: Column, formats: dict) -> None:

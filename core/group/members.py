@@ -21,6 +21,7 @@ from core.models import (
     CouncilTerm,
     IndicatorValue,
     LedgerEntry,
+    LedgerPartner,
     MemberStatus,
     MemberStatusChange,
     MemberType,
@@ -186,7 +187,8 @@ def detail(session: Session, current: CurrentUser, member_id: int) -> dict:
     history = session.exec(select(MemberStatusChange).where(MemberStatusChange.member_id == member_id)
                            .order_by(MemberStatusChange.effective_on, MemberStatusChange.id)).all()
     ledgers = session.exec(select(func.count()).select_from(LedgerEntry).where(
-        or_(LedgerEntry.member_id == member_id, LedgerEntry.partner_member_id == member_id))).one()
+        or_(LedgerEntry.member_id == member_id, LedgerEntry.id.in_(
+            select(LedgerPartner.entry_id).where(LedgerPartner.member_id == member_id))))).one()
     reports = session.exec(select(Submission.year, Submission.status)
                            .where(Submission.member_id == member_id)
                            .order_by(Submission.year.desc())).all()

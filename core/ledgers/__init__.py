@@ -1,0 +1,1 @@
+"""台账查询: typed registers of cooperation work, partner confirmation, query, Excel, reconciliation."""

@@ -1,0 +1,187 @@
+"""Ledger query (台账查询): search and filters, counts and sums per kind and year, drill-down.
+
+Who sees what is decided here, in SQL: council, secretariat and admin see every entry; a liaison
+sees its own unit's entries, entries naming its unit as partner (not drafts), and the confirmed
+(or needing no confirmation) entries of others.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlmodel import Session, func, select
+
+from core.auth import CurrentUser
+from core.errors import PermissionDenied
+from core.ledgers.entries import fold
+from core.ledgers.kinds import PUBLIC_STATUSES
+from core.models import LedgerEntry, LedgerPartner, MemberUnit, Role
+
+COLUMNS = ["id", "kind", "title", "member_id", "unit", "unit_type", "city", "year", "partners",
+           "started_on", "ended_on", "quantity", "quantity_unit", "amount_fen", "status", "description",
+           "version"]
+
+
+@dataclass(frozen=True)
+class LedgerFilter:
+    text: str = ""  # words (space separated), each a substring of name, partners, people or description
+    kinds: tuple[str, ...] = ()
+    years: tuple[int, ...] = ()
+    member_ids: tuple[int, ...] = ()  # reporting units
+    partner_ids: tuple[int, ...] = ()  # partner member units
+    unit_types: tuple[str, ...] = ()  # of the reporting unit
+    cities: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+
+
+def visible(current: CurrentUser | None):
+    """The WHERE clause of the entries the caller may see."""
+    if current is None:
+        raise PermissionDenied("auth.login_required")
+    if current.role != Role.MEMBER:
+        return sa.true()
+    public = LedgerEntry.status.in_(PUBLIC_STATUSES)
+    if current.member_id is None:
+        return public
+    partnered = LedgerEntry.id.in_(select(LedgerPartner.entry_id).where(LedgerPartner.member_id == current.member_id))
+    return sa.or_(LedgerEntry.member_id == current.member_id, public,
+                  sa.and_(LedgerEntry.status != "draft", partnered))
+
+
+def _escape(word: str) -> str:
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _where(current: CurrentUser, flt: LedgerFilter) -> list:
+    clauses = [visible(current)]
+    for word in fold(flt.text).split():
+        clauses.append(LedgerEntry.search_text.like(f"%{_escape(word)}%", escape="\\"))
+    if flt.kinds:
+        clauses.append(LedgerEntry.kind.in_(flt.kinds))
+    if flt.years:
+        clauses.append(LedgerEntry.year.in_(flt.years))
+    if flt.member_ids:
+        clauses.append(LedgerEntry.member_id.in_(flt.member_ids))
+    if flt.partner_ids:
+        clauses.append(LedgerEntry.id.in_(select(LedgerPartner.entry_id)
+                                          .where(LedgerPartner.member_id.in_(flt.partner_ids))))
+    if flt.statuses:
+        clauses.append(LedgerEntry.status.in_(flt.statuses))
+    if flt.unit_types or flt.cities:
+        units = select(MemberUnit.id)
+        if flt.unit_types:
+            units = units.where(MemberUnit.unit_type.in_(flt.unit_types))
+        if flt.cities:
+            units = units.where(MemberUnit.city.in_(flt.cities))
+        clauses.append(LedgerEntry.member_id.in_(units))
+    return clauses
+
+
+def count(session: Session, current: CurrentUser, flt: LedgerFilter = LedgerFilter()) -> int:
+    return session.exec(select(func.count()).select_from(LedgerEntry).where(*_where(current, flt))).one()
+
+
+def search(session: Session, current: CurrentUser, flt: LedgerFilter = LedgerFilter(), *,
+           limit: int | None = None) -> pd.DataFrame:
+    """The entries found, newest year first, with their unit and partners."""
+    query = (select(LedgerEntry.id, LedgerEntry.kind, LedgerEntry.title, LedgerEntry.member_id, MemberUnit.name,
+                    MemberUnit.unit_type, MemberUnit.city, LedgerEntry.year, LedgerEntry.started_on,
+                    LedgerEntry.ended_on, LedgerEntry.quantity, LedgerEntry.quantity_unit, LedgerEntry.amount_fen,
+                    LedgerEntry.status, LedgerEntry.description, LedgerEntry.version)
+             .join(MemberUnit, MemberUnit.id == LedgerEntry.member_id, isouter=True)
+             .where(*_where(current, flt)).order_by(LedgerEntry.year.desc(), LedgerEntry.id.desc()))
+    if limit:
+        query = query.limit(limit)
+    rows = session.exec(query).all()
+    frame = pd.DataFrame(rows, columns=[c for c in COLUMNS if c != "partners"])
+    frame.insert(8, "partners", [", ".join(names) for names in _partner_names(session, list(frame["id"])).values()]
+                 if len(frame) else [])
+    frame["unit"] = frame["unit"].fillna("")
+    return frame
+
+
+def _partner_names(session: Session, ids: list[int]) -> dict[int, list[str]]:
+    """Partner names of each entry, in the order of `ids`."""
+    names: dict[int, list[str]] = {int(i): [] for i in ids}
+    for start in range(0, len(ids), 900):
+        chunk = [int(i) for i in ids[start:start + 900]]
+        for entry_id, name in session.exec(select(LedgerPartner.entry_id, LedgerPartner.name)
+                                           .where(LedgerPartner.entry_id.in_(chunk))
+                                           .order_by(LedgerPartner.id)).all():
+            names[entry_id].append(name)
+    return names
+
+
+def summary(session: Session, current: CurrentUser, flt: LedgerFilter = LedgerFilter()) -> pd.DataFrame:
+    """Counts and sums (headline figure, amount in fen) per kind and year of what the filter finds."""
+    rows = session.exec(select(LedgerEntry.kind, LedgerEntry.year, func.count(), func.sum(LedgerEntry.quantity),
+                               func.sum(LedgerEntry.amount_fen))
+                        .where(*_where(current, flt)).group_by(LedgerEntry.kind, LedgerEntry.year)
+                        .order_by(LedgerEntry.kind, LedgerEntry.year)).all()
+    frame = pd.DataFrame(rows, columns=["kind", "year", "count", "quantity", "amount_fen"])
+    frame["quantity"] = pd.to_numeric(frame["quantity"], errors="coerce")
+    frame["amount_fen"] = pd.to_numeric(frame["amount_fen"], errors="coerce")
+    return frame
+
+
+def entries(session: Session, current: CurrentUser, flt: LedgerFilter = LedgerFilter()) -> list[LedgerEntry]:
+    """The entries found as rows (for exports), oldest first."""
+    return list(session.exec(select(LedgerEntry).where(*_where(current, flt))
+                             .order_by(LedgerEntry.kind, LedgerEntry.year, LedgerEntry.id)).all())
+
+
+def partners_by_entry(session: Session, ids: list[int]) -> dict[int, list[LedgerPartner]]:
+    found: dict[int, list[LedgerPartner]] = {int(i): [] for i in ids}
+    for start in range(0, len(ids), 900):
+        chunk = [int(i) for i in ids[start:start + 900]]
+        for partner in session.exec(select(LedgerPartner).where(LedgerPartner.entry_id.in_(chunk))
+                                    .order_by(LedgerPartner.id)).all():
+            found[partner.entry_id].append(partner)
+    return found
+
+
+def to_decide(session: Session, current: CurrentUser) -> pd.DataFrame:
+    """Partner decisions waiting for the caller: its unit named as partner (a liaison), or
+    outside partners (the secretariat)."""
+    if current.role == Role.MEMBER:
+        if current.member_id is None:
+            return pd.DataFrame(columns=["partner_id", "entry_id", "kind", "title", "unit", "year", "partner",
+                                         "confirmation", "reason", "version"])
+        who = LedgerPartner.member_id == current.member_id
+    elif current.role in (Role.SECRETARIAT, Role.ADMIN):
+        who = LedgerPartner.member_id.is_(None)
+    else:
+        raise PermissionDenied("auth.forbidden")
+    rows = session.exec(select(LedgerPartner.id, LedgerEntry.id, LedgerEntry.kind, LedgerEntry.title, MemberUnit.name,
+                               LedgerEntry.year, LedgerPartner.name, LedgerPartner.confirmation,
+                               LedgerPartner.reason, LedgerEntry.version)
+                        .join(LedgerEntry, LedgerEntry.id == LedgerPartner.entry_id)
+                        .join(MemberUnit, MemberUnit.id == LedgerEntry.member_id, isouter=True)
+                        .where(who, LedgerEntry.status != "draft")
+                        .order_by(LedgerPartner.confirmation != "pending", LedgerEntry.year.desc(),
+                                  LedgerEntry.id.desc())).all()
+    return pd.DataFrame(rows, columns=["partner_id", "entry_id", "kind", "title", "unit", "year", "partner",
+                                       "confirmation", "reason", "version"])
+
+
+def years(session: Session) -> list[int]:
+    """Years to offer, newest first: every year holding entries, and around the reporting year."""
+    from core.settings import reporting_year
+
+    current = reporting_year(session)
+    found = set(session.exec(select(LedgerEntry.year).distinct()).all())
+    return sorted(found | set(range(current - 2, current + 2)), reverse=True)
+
+
+def unit_names(session: Session) -> dict[int, str]:
+    """Every member unit by id (exited ones too: their past entries are still found), by name."""
+    return dict(session.exec(select(MemberUnit.id, MemberUnit.name).order_by(MemberUnit.name)).all())
+
+
+def unit_choices(session: Session) -> dict[int, str]:
+    """Units an entry may name now: not exited."""
+    from core.models import MemberStatus
+
+    return dict(session.exec(select(MemberUnit.id, MemberUnit.name).where(MemberUnit.status != MemberStatus.EXITED)
+                             .order_by(MemberUnit.name)).all())
