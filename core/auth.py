@@ -382,3 +382,10 @@ def require_own_unit(current: CurrentUser | None, member_id: int) -> CurrentUser
     if current.role == Role.MEMBER and current.member_id == member_id:
         return current
     raise PermissionDenied("auth.not_your_unit")
+
+
+def require_own_unit_or_overseer(current: CurrentUser | None, member_id: int) -> CurrentUser:
+    """Reading a unit's own data: its liaison, the council and the secretariat; no other unit."""
+    if current is not None and current.role == Role.COUNCIL:
+        return current
+    return require_own_unit(current, member_id)

@@ -160,7 +160,8 @@ def _run(args, engine, settings) -> dict:
     db.upgrade(engine)
     if args.command == "backup":
         path = backup.backup_to_dir(engine, Path(args.folder), keep=args.keep,
-                                    workbook=lambda session: business_workbook.workbook(session, args.lang))
+                                    workbook=lambda session: business_workbook.workbook(
+                                        session, _admin_caller(session), args.lang))
         with db.session_scope(engine) as session:
             put_setting(session, "last_backup_at", utcnow().isoformat())
         return {"file": str(path)}
@@ -205,7 +206,7 @@ def _exchange(args, engine) -> dict:
                 content = member_exchange.template(args.lang)
             elif args.kind == "members":
                 frame = members.registry(session, _admin_caller(session), _member_filter(args))
-                content, rows = member_exchange.export_workbook(session, frame, args.lang), len(frame)
+                content, rows = member_exchange.export_workbook(session, _admin_caller(session), frame, args.lang), len(frame)
             elif args.command == "template":
                 content = plan_exchange.update_template(session, current_plan.id, lang=args.lang)
             else:

@@ -59,3 +59,14 @@ def test_real_deployment_without_admin_password_is_refused(monkeypatch, tmp_path
     with pytest.raises(ConfigError) as refused:
         initialise(engine, load_settings())
     assert refused.value.key == "config.admin_password_missing"
+
+
+def test_streamlits_own_csv_download_is_off():
+    """Its CSV would carry a liaison's '=HYPERLINK(…)' into a spreadsheet as a formula; every table
+    page exports through the app's own Excel writer instead."""
+    import tomllib
+
+    from core.config import ROOT
+
+    client = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))["client"]
+    assert client["disableDataExport"] is True

@@ -18,7 +18,7 @@ with profile:
     st.write(ui.t("account.display_name", name=plain(user.display_name)))
     st.write(ui.t("account.role", role=ui.role_label(user.role)))
     if user.member_id is not None:
-        card = ui.read(overview.member_card, user.member_id)
+        card = ui.read(overview.member_card, user, user.member_id)
         st.write(ui.t("account.unit", unit=plain(card["name"]) if card else "—"))
     st.caption(ui.t("account.language_hint"))
 

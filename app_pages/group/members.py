@@ -214,7 +214,7 @@ with table_tab:
         st.dataframe(shown, hide_index=True, width="stretch", height=min(38 + 35 * len(shown), 460))
         lang = ui.lang()
         ui.download_workbook(ui.t("members.export"),
-                             lambda: ui.read(member_exchange.export_workbook, frame, lang),
+                             lambda: ui.read(member_exchange.export_workbook, user, frame, lang),
                              file_name=ui.t("members.export_file"), key="members_export")
 with chart_tab:
     if not frame.empty:

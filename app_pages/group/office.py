@@ -14,7 +14,7 @@ is_staff = user.role in STAFF_ROLES
 
 ui.show_flash("office_flash")
 
-frame = ui.read(staff.office, include_inactive=is_staff)
+frame = ui.read(staff.office, user, include_inactive=is_staff)
 by_duty = frame[frame["active"].astype(bool)]["duty_area"].value_counts()
 duties = list(DutyArea)
 for start in range(0, len(duties), 4):  # two rows of four: long English labels stay whole
@@ -51,7 +51,7 @@ def staff_form(key: str, row: dict | None) -> dict | None:
     def k(field: str) -> str:
         return ui.field_key("staff", row["id"], field)
 
-    accounts = {None: ui.t("office.no_account"), **dict(ui.read(staff.secretariat_users))}
+    accounts = {None: ui.t("office.no_account"), **dict(ui.read(staff.secretariat_users, user))}
     with st.form(key):
         left, right = st.columns(2)
         values = {

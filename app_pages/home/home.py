@@ -21,7 +21,7 @@ plan = ui.read(plan_service.current_plan)
 milestones = ui.read(plan_service.milestones, plan.id, as_of=china_today()) if plan else pd.DataFrame()
 areas = plan_service.rollup(milestones, ["area_seq", "area"]) if not milestones.empty else pd.DataFrame()
 year = ui.read(reporting_year)
-status = ui.read(overview.reporting_status, year) if year else None
+status = ui.read(overview.reporting_status, user, year) if year else None
 notices, unread = ui.read(overview.notices_for, user)
 
 cols = st.columns(4)
@@ -63,7 +63,7 @@ with right:
 
 if user.role == Role.MEMBER and user.member_id is not None:
     st.subheader(ui.t("home.my_unit"))
-    card = ui.read(overview.member_card, user.member_id)
+    card = ui.read(overview.member_card, user, user.member_id)
     info, reports = st.columns([2, 3], gap="large")
     with info:
         st.markdown(f"**{plain(card['name'])}**")
@@ -72,7 +72,7 @@ if user.role == Role.MEMBER and user.member_id is not None:
         st.write(ui.t("home.contact_line", name=plain(card["contact_name"]),
                       phone=plain(card["contact_phone"]), email=plain(card["contact_email"])))
     with reports:
-        rows = ui.read(overview.unit_submissions, user.member_id)
+        rows = ui.read(overview.unit_submissions, user, user.member_id)
         if rows.empty:
             st.caption(ui.t("home.no_submissions"))
         else:
@@ -93,12 +93,12 @@ elif status is not None:
 
 if user.role == Role.ADMIN:
     st.subheader(ui.t("home.admin_title"))
-    accounts = ui.read(overview.account_summary)
+    accounts = ui.read(overview.account_summary, user)
     a, b, c = st.columns(3)
     a.metric(ui.t("home.metric_users"), accounts["users"])
     b.metric(ui.t("home.metric_liaisons"), accounts["members"])
     c.metric(ui.t("home.metric_locked"), accounts["locked"])
-    events = ui.read(overview.recent_audit)
+    events = ui.read(overview.recent_audit, user)
     st.dataframe(pd.DataFrame({
         ui.t("home.col_time"): events["at"].map(ui.when),
         ui.t("home.col_actor"): events["actor"],

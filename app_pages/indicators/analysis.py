@@ -48,7 +48,7 @@ labels = dict(zip(card["indicator_id"], card["label"]))
 
 if view in (None, "scorecard"):
     # How many units' reports the totals hold: a total drops when a report is sent back.
-    status = ui.read(overview.reporting_status, year)
+    status = ui.read(overview.reporting_status, user, year)
     st.caption(ui.t("indicators.coverage_pending" if pending and may_include else "indicators.coverage",
                     year=year, approved=status["approved"], submitted=status["submitted"],
                     expected=status["expected"]))
@@ -101,6 +101,9 @@ elif view == "breakdown":
         frame = ui.read(analysis.breakdown, user, indicator_id=chosen, year=year, by=by, include_pending=pending)
         with column:
             st.subheader(ui.t(f"indicators.by_{by}"))
+            if frame.attrs.get("suppressed"):
+                st.caption(ui.t("indicators.small_groups_hidden", count=frame.attrs["suppressed"],
+                                min=analysis.MIN_GROUP_UNITS))
             if frame.empty:
                 st.caption(ui.t("indicators.no_values"))
                 continue

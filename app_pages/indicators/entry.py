@@ -3,9 +3,11 @@ import streamlit as st
 
 from core import ui
 from core.indicators import catalogue as indicators, completeness, entry, exchange
+from core.ledgers import reconcile
 from core.models import Role, ValueStatus
 from core.safe_text import plain
 from core.settings import reporting_deadline
+from core.ui import ledgers as ledger_ui
 
 user = ui.guard("indicator_entry")
 ui.page_header("indicator_entry", "indicator_entry.subtitle")
@@ -52,13 +54,15 @@ if form.rows.empty:
     st.stop()
 
 values: dict[int, tuple[object, str]] = {}
+ledger_figures = ui.read(reconcile.figures_for, user, member_id=member_id, year=year)  # linked indicators
 head = st.columns([4, 2, 2, 3])
 for column, key in zip(head, ("col_indicator", "col_value", "col_last_year", "col_comment")):
     column.markdown(f"**{ui.t(f'indicator_entry.{key}')}**")
 for row in form.rows.itertuples():
     cells = st.columns([4, 2, 2, 3], vertical_alignment="center")
     unit = row.unit_zh if lang == "zh" else row.unit_en
-    cells[0].markdown(f"{row.code} {row.name_zh if lang == 'zh' else row.name_en}  \n:gray[{unit}]")
+    cells[0].markdown(f"{row.code} {row.name_zh if lang == 'zh' else row.name_en}  \n:gray[{unit}]"
+                      + ledger_ui.ledger_note(ledger_figures, row.indicator_id))
     decimals = int(row.decimals)
     step = 1.0 if decimals == 0 else 10.0 ** -decimals
     value = cells[1].number_input(
@@ -72,7 +76,7 @@ for row in form.rows.itertuples():
                                   key=ui.field_key(scope, member_id, f"comment_{row.indicator_id}"))
     values[row.indicator_id] = (value, comment)
 
-problems = [] if locked else ui.read(entry.problems_for, member_id=member_id, year=year, values=values)
+problems = [] if locked else ui.read(entry.problems_for, user, member_id=member_id, year=year, values=values)
 hard = [p for p in problems if p.blocks_save]
 soft = [p for p in problems if not p.blocks_save]
 for problem in hard:

@@ -15,11 +15,11 @@ st.subheader(ui.t("backup.make"))
 st.write(ui.t("backup.make_hint"))
 # Built when the admin clicks, on the download's own thread, and never kept in the session: a
 # backup holds every table (password hashes included), so it must not linger at a media URL.
-engine, lang, user_id, username = ui.engine(), ui.lang(), user.id, user.username
+engine, lang, user_id, username, admin = ui.engine(), ui.lang(), user.id, user.username, user
 
 
 def build_backup() -> bytes:
-    content = backup.make_backup(engine, workbook=lambda session: business_workbook.workbook(session, lang))
+    content = backup.make_backup(engine, workbook=lambda session: business_workbook.workbook(session, admin, lang))
     with db.session_scope(engine) as session:
         put_setting(session, "last_backup_at", utcnow().isoformat(), user_id=user_id)
         audit.record(session, action="backup_downloaded", actor_id=user_id, actor_name=username,

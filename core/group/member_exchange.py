@@ -5,14 +5,14 @@ import pandas as pd
 from sqlmodel import Session, select
 
 from core import credit_code
-from core.auth import STAFF_ROLES, CurrentUser, require_role
+from core.auth import STAFF_ROLES, CurrentUser, require_own_unit_or_overseer, require_role
 from core.errors import UserFacingError
 from core.excel import importer
 from core.excel.reader import Limits, day, text
 from core.excel.writer import Column, Sheet, write_workbook
 from core.group import members
 from core.i18n import translate
-from core.models import MemberStatus, MemberType, MemberUnit
+from core.models import MemberStatus, MemberType, MemberUnit, Role
 from core.reference import CITIES
 from core.settings import excel_limits
 from core.timeutil import china_today
@@ -66,14 +66,18 @@ def template(lang: str) -> bytes:
     ])
 
 
-def export_workbook(session: Session, frame: pd.DataFrame, lang: str) -> bytes:
+def export_workbook(session: Session, current: CurrentUser | None, frame: pd.DataFrame, lang: str) -> bytes:
     """What the registry shows, formatted; the same headers as the template, so it imports back."""
-    return write_workbook([export_sheet(session, frame, lang)])
+    return write_workbook([export_sheet(session, current, frame, lang)])
 
 
-def export_sheet(session: Session, frame: pd.DataFrame, lang: str) -> Sheet:
-    """The registry rows of `frame` (ids and council seats) as a sheet of the member template."""
+def export_sheet(session: Session, current: CurrentUser | None, frame: pd.DataFrame, lang: str) -> Sheet:
+    """The registry rows of `frame` (ids and council seats) as a sheet of the member template:
+    any units for the council and the secretariat, a liaison's own unit only."""
+    require_role(current, *Role)
     ids = [int(i) for i in frame["id"]] if len(frame) else []
+    for member_id in set(ids):
+        require_own_unit_or_overseer(current, member_id)
     units = {u.id: u for u in session.exec(select(MemberUnit).where(MemberUnit.id.in_(ids)))}
     roles = dict(zip(frame["id"], frame["council_role"])) if len(frame) else {}
     rows = []

@@ -168,6 +168,7 @@ def registry(session: Session, current: CurrentUser, filters: RegistryFilter) ->
 
 
 def member(session: Session, current: CurrentUser, member_id: int) -> MemberUnit:
+    require_role(current, *Role)
     if current.role not in READERS:
         require_own_unit(current, member_id)
     unit = session.get(MemberUnit, member_id)

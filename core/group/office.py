@@ -11,19 +11,25 @@ from core import audit
 from core.auth import STAFF_ROLES, CurrentUser, require_role
 from core.db import update_versioned
 from core.errors import NotFound, ValidationFailed
-from core.models import DutyArea, StaffMember, User
+from core.models import DutyArea, Role, StaffMember, User
 
 POSITIONS = ("director", "deputy", "staff")
 FIELDS = ("name", "position", "duty_area", "duties", "phone", "email", "user_id", "active")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
-def office(session: Session, *, include_inactive: bool = False) -> pd.DataFrame:
+def office(session: Session, current: CurrentUser | None, *, include_inactive: bool = False) -> pd.DataFrame:
+    """The office's people for every logged-in role; former staff and the platform accounts
+    they log in with only for the secretariat (a username is half of a login)."""
+    require_role(current, *Role)
+    is_staff = current.role in STAFF_ROLES
+    include_inactive = include_inactive and is_staff
     query = select(StaffMember, User.username).join(User, User.id == StaffMember.user_id, isouter=True)
     if not include_inactive:
         query = query.where(StaffMember.active)
     rows = [{**{name: getattr(staff, name) for name in FIELDS}, "id": staff.id,
-             "version": staff.version, "sort_order": staff.sort_order, "username": username or ""}
+             "version": staff.version, "sort_order": staff.sort_order,
+             "username": (username or "") if is_staff else ""}
             for staff, username in session.exec(query)]
     frame = pd.DataFrame(rows, columns=["id", *FIELDS, "version", "sort_order", "username"])
     frame["_rank"] = frame["position"].map(lambda p: POSITIONS.index(p) if p in POSITIONS else 9)
@@ -85,6 +91,7 @@ def update(session: Session, current: CurrentUser, staff_id: int, expected_versi
                  entity="staff_member", entity_id=staff_id, before=before, after=merged)
 
 
-def secretariat_users(session: Session) -> list[tuple[int, str]]:
+def secretariat_users(session: Session, current: CurrentUser | None) -> list[tuple[int, str]]:
+    require_role(current, *STAFF_ROLES)
     return session.exec(select(User.id, User.display_name).where(
         User.role.in_(STAFF_ROLES), User.active).order_by(User.username)).all()

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlmodel import Session, func, select
 
-from core.auth import CurrentUser
+from core.auth import STAFF_ROLES, CurrentUser, require_own_unit_or_overseer, require_role
 from core.messages import inbox
 from core.models import (
     AuditLog,
@@ -67,7 +67,13 @@ def public_notices(session: Session, limit: int = 5) -> list[dict]:
 
 
 # ---------------------------------------------------------------- reporting
-def reporting_status(session: Session, year: int, member_id: int | None = None) -> dict[str, int]:
+def reporting_status(session: Session, current: CurrentUser | None, year: int,
+                     member_id: int | None = None) -> dict[str, int]:
+    """The year's reports by status: the group's counts (every logged-in role), or one unit's."""
+    if member_id is None:
+        require_role(current, *Role)
+    else:
+        require_own_unit_or_overseer(current, member_id)
     query = select(Submission.status, func.count()).where(Submission.year == year)
     if member_id is not None:
         query = query.where(Submission.member_id == member_id)
@@ -83,7 +89,9 @@ def reporting_status(session: Session, year: int, member_id: int | None = None) 
             "draft": counts.get(ValueStatus.DRAFT, 0)}
 
 
-def unit_submissions(session: Session, member_id: int) -> pd.DataFrame:
+def unit_submissions(session: Session, current: CurrentUser | None, member_id: int) -> pd.DataFrame:
+    """One unit's yearly reports, for its liaison, the council and the secretariat."""
+    require_own_unit_or_overseer(current, member_id)
     rows = session.exec(select(Submission.year, Submission.status, Submission.on_time,
                                Submission.review_reason)
                         .where(Submission.member_id == member_id)
@@ -98,7 +106,8 @@ def notices_for(session: Session, user: CurrentUser, limit: int = 6) -> tuple[li
 
 
 # ---------------------------------------------------------------- administration
-def account_summary(session: Session) -> dict[str, int]:
+def account_summary(session: Session, current: CurrentUser | None) -> dict[str, int]:
+    require_role(current, *STAFF_ROLES)
     now = utcnow()
     by_role = dict(session.exec(select(User.role, func.count()).where(User.active)
                                 .group_by(User.role)).all())
@@ -108,14 +117,17 @@ def account_summary(session: Session) -> dict[str, int]:
             "members": by_role.get(Role.MEMBER, 0)}
 
 
-def recent_audit(session: Session, limit: int = 8) -> pd.DataFrame:
+def recent_audit(session: Session, current: CurrentUser | None, limit: int = 8) -> pd.DataFrame:
+    require_role(current, *STAFF_ROLES)
     rows = session.exec(select(AuditLog.at, AuditLog.actor_name, AuditLog.action,
                                AuditLog.entity, AuditLog.detail)
                         .order_by(AuditLog.id.desc()).limit(limit)).all()
     return pd.DataFrame(rows, columns=["at", "actor", "action", "entity", "detail"])
 
 
-def member_card(session: Session, member_id: int) -> dict | None:
+def member_card(session: Session, current: CurrentUser | None, member_id: int) -> dict | None:
+    """A unit's card with its contacts, for its liaison, the council and the secretariat."""
+    require_own_unit_or_overseer(current, member_id)
     unit = session.get(MemberUnit, member_id)
     if unit is None:
         return None

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 from sqlmodel import Session, func, select
 
-from core.auth import STAFF_ROLES, CurrentUser
+from core.auth import STAFF_ROLES, CurrentUser, require_role
 from core.errors import PermissionDenied
 from core.indicators.catalogue import evaluate_all, formula_codes
 from core.models import Aggregation, Indicator, IndicatorTarget, IndicatorValue, MemberUnit, Role, ValueStatus
@@ -18,9 +18,15 @@ from core.models import Aggregation, Indicator, IndicatorTarget, IndicatorValue,
 PENDING_ROLES = (*STAFF_ROLES, Role.COUNCIL)
 DRILL_ROLES = (*STAFF_ROLES, Role.COUNCIL)
 GREEN_AT, AMBER_AT = 1.0, 0.9
+# A group of fewer units than this would show those units' own figures to a role that may not
+# drill down to units (a city with one school is that school), so such groups are left out.
+MIN_GROUP_UNITS = 3
 
 
 def statuses(current: CurrentUser | None, include_pending: bool) -> list[str]:
+    """Which reports count for the caller: approved ones, with submitted ones for those who may
+    see pending data. Every analysis asks this first, so none answers without a login."""
+    require_role(current, *Role)
     if include_pending and current is not None and current.role in PENDING_ROLES:
         return [ValueStatus.APPROVED, ValueStatus.SUBMITTED]
     return [ValueStatus.APPROVED]
@@ -76,6 +82,8 @@ def _with_derived(frame: pd.DataFrame, catalogue: list[Indicator], group: list[s
     derived = [i for i in catalogue if i.formula]
     if derived and not frame.empty:
         wide = frame.pivot_table(index=["year", *group], columns="code", values="value", aggfunc="first")
+        # A derived figure stands on the units of its group (for hiding groups that are too small).
+        group_units = frame.groupby(["year", *group])["units"].max().to_dict()
         rows = []
         for key, values in wide.iterrows():
             key = key if isinstance(key, tuple) else (key,)
@@ -83,7 +91,7 @@ def _with_derived(frame: pd.DataFrame, catalogue: list[Indicator], group: list[s
             for indicator in derived:
                 rows.append({"indicator_id": indicator.id, "code": indicator.code,
                              **dict(zip(["year", *group], key)), "value": computed[indicator.code],
-                             "units": None})
+                             "units": group_units.get(key if len(key) > 1 else key[0])})
         out.append(pd.DataFrame(rows))
     result = pd.concat(out, ignore_index=True) if len(out) > 1 else out[0]
     return result.assign(value=pd.to_numeric(result["value"], errors="coerce"))
@@ -177,22 +185,37 @@ def _inputs(session: Session, indicator_id: int) -> tuple[Indicator, list[Indica
 def breakdown(session: Session, current: CurrentUser | None, *, indicator_id: int, year: int,
               by: str, include_pending: bool = False) -> pd.DataFrame:
     """One indicator for one year per member type or per city: group, value, units."""
+    wanted = statuses(current, include_pending)
     column = {"unit_type": MemberUnit.unit_type, "city": MemberUnit.city}[by]
     indicator, needed, derived = _inputs(session, indicator_id)
     if indicator is None:
         return pd.DataFrame(columns=[by, "value", "units"])
-    raw = _aggregate(session, statuses(current, include_pending), by=[column],
+    raw = _aggregate(session, wanted, by=[column],
                      where=[IndicatorValue.year == year,
                             IndicatorValue.indicator_id.in_([i.id for i in needed])])
     frame = _with_derived(raw, [*needed, *derived], [by])
-    frame = frame[frame["indicator_id"] == indicator_id]
-    return frame[[by, "value", "units"]].sort_values("value", ascending=False, ignore_index=True)
+    frame = _small_groups_hidden(current, frame[frame["indicator_id"] == indicator_id])
+    shown = frame[[by, "value", "units"]].sort_values("value", ascending=False, ignore_index=True)
+    shown.attrs["suppressed"] = frame.attrs.get("suppressed", 0)
+    return shown
+
+
+def _small_groups_hidden(current: CurrentUser, frame: pd.DataFrame) -> pd.DataFrame:
+    """Groups of fewer than MIN_GROUP_UNITS units left out for roles without drill-down; how
+    many were left out is in frame.attrs["suppressed"]."""
+    if current.role in DRILL_ROLES or frame.empty:
+        frame.attrs["suppressed"] = 0
+        return frame
+    small = pd.to_numeric(frame["units"], errors="coerce").fillna(0) < MIN_GROUP_UNITS
+    kept = frame[~small].copy()
+    kept.attrs["suppressed"] = int(small.sum())
+    return kept
 
 
 def pivot(session: Session, current: CurrentUser | None, *, include_pending: bool = False) -> pd.DataFrame:
     """Long frame indicator × year × member type: indicator_id, code, year, unit_type, value, units."""
     raw = _aggregate(session, statuses(current, include_pending), by=[MemberUnit.unit_type], where=[])
-    return _with_derived(raw, _catalogue(session), ["unit_type"])
+    return _small_groups_hidden(current, _with_derived(raw, _catalogue(session), ["unit_type"]))
 
 
 def drill(session: Session, current: CurrentUser | None, *, indicator_id: int, year: int,

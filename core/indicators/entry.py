@@ -125,9 +125,10 @@ def check(indicators: list[Indicator], values: dict[int, tuple[object, str]],
     return problems
 
 
-def problems_for(session: Session, *, member_id: int, year: int,
+def problems_for(session: Session, current: CurrentUser | None, *, member_id: int, year: int,
                  values: dict[int, tuple[object, str]]) -> list[Problem]:
-    """The checks the form shows as the user types."""
+    """The checks the form shows as the user types (they read the unit's last year)."""
+    require_own_unit(current, member_id)
     indicators = reported_for(session, member_id)
     last = {i: row.value for i, row in _values(session, member_id, year - 1).items()}
     return check(indicators, values, last, float(get_setting(session, "change_comment_pct") or 50))

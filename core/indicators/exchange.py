@@ -157,11 +157,13 @@ def export_workbook(session: Session, current: CurrentUser, *, year: int, types:
     none): the secretariat's bulk template and export, in the format the import reads."""
     require_role(current, *STAFF_ROLES)
     return write_workbook([_guide(lang, "bulk_note", 5),
-                           long_sheet(export_rows(session, year=year, types=types, lang=lang), lang,
+                           long_sheet(export_rows(session, current, year=year, types=types, lang=lang), lang,
                                       export=True)])
 
 
-def export_rows(session: Session, *, year: int, types=(), lang: str) -> list[dict]:
+def export_rows(session: Session, current: CurrentUser | None, *, year: int, types=(), lang: str) -> list[dict]:
+    """Every reporting unit's values of a year as rows (the secretariat's)."""
+    require_role(current, *STAFF_ROLES)
     stored = _values_of(session, year)
     with_values = set(stored["member_id"])
     units = [u for u in session.exec(select(MemberUnit).order_by(MemberUnit.is_lead.desc(),

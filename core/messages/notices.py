@@ -105,6 +105,7 @@ def publish(session: Session, current: CurrentUser | None, *, category: str, tit
 def publish_with_files(session: Session, current: CurrentUser | None, *,
                        files: Iterable[tuple[str, bytes]] = (), **fields) -> Message:
     """Publish and attach files in one transaction: a refused file publishes nothing."""
+    require_role(current, *STAFF_ROLES)
     message = publish(session, current, **fields)
     for filename, content in files:
         add_attachment(session, current, message.id, filename=filename, content=content)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 from sqlmodel import Session, select
 
+from core.auth import STAFF_ROLES, CurrentUser, require_role
 from core.excel import table_export
 from core.excel.writer import write_workbook
 from core.group import council, member_exchange, members, office as staff
@@ -23,18 +24,20 @@ def _members_frame(session: Session) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["id", "council_role"]).reindex(columns=REGISTRY_COLUMNS)
 
 
-def workbook(session: Session, lang: str = "zh") -> bytes:
-    sheets = [member_exchange.export_sheet(session, _members_frame(session), lang)]
+def workbook(session: Session, current: CurrentUser | None, lang: str = "zh") -> bytes:
+    """Every module's data in one workbook (part of each backup): the secretariat's and admin's."""
+    require_role(current, *STAFF_ROLES)
+    sheets = [member_exchange.export_sheet(session, current, _members_frame(session), lang)]
     terms = council.terms(session)
     if terms:
         sheets.append(table_export.council_sheet(council.seats(session, terms[0].id), lang))
-    sheets.append(table_export.office_sheet(staff.office(session, include_inactive=True), lang))
-    current = plan_service.current_plan(session)
-    if current is not None:
-        sheets.append(plan_exchange.milestone_sheet(session, current.id, lang=lang))
+    sheets.append(table_export.office_sheet(staff.office(session, current, include_inactive=True), lang))
+    plan = plan_service.current_plan(session)
+    if plan is not None:
+        sheets.append(plan_exchange.milestone_sheet(session, plan.id, lang=lang))
     # Indicator values in the long format the values import reads, every year one after another.
     years = sorted(session.exec(select(IndicatorValue.year).distinct()).all())
-    rows = [row for year in years for row in indicator_exchange.export_rows(session, year=year, lang=lang)
+    rows = [row for year in years for row in indicator_exchange.export_rows(session, current, year=year, lang=lang)
             if row["value"] is not None or row["comment"]]
     sheets.append(indicator_exchange.long_sheet(rows, lang, export=True))
     return write_workbook(sheets)

@@ -132,7 +132,7 @@ def test_export_imports_back_unchanged(session):
     secretariat = _as(session)
     make_member(session, name="青岛甲机械有限公司", city="青岛市", contact_phone="0532-1234567")
     frame = members.registry(session, secretariat, members.RegistryFilter())
-    content = member_exchange.export_workbook(session, frame, "zh")
+    content = member_exchange.export_workbook(session, secretariat, frame, "zh")
     plan = member_exchange.plan(session, secretariat, content, "export.xlsx")
     assert (len(plan.adds), len(plan.changes), len(plan.unchanged), plan.rejects) == (0, 0, 1, [])
 

@@ -87,9 +87,21 @@ def _person(**overrides):
 
 
 def test_secretariat_adds_staff_with_a_duty_area(session):
-    person = staff.add(session, _as(session, "secretariat"), _person())
+    secretariat = _as(session, "secretariat")
+    person = staff.add(session, secretariat, _person())
     assert (person.duty_area, person.active) == ("publicity", True)
-    assert list(staff.office(session)["name"]) == ["赵六"]
+    assert list(staff.office(session, secretariat)["name"]) == ["赵六"]
+
+
+def test_account_names_and_former_staff_only_for_the_secretariat(session):
+    secretariat = _as(session, "secretariat")
+    staff.add(session, secretariat, _person(user_id=secretariat.id))
+    staff.add(session, secretariat, _person(name="钱七", active=False))
+    council = _as(session, "council")
+    assert list(staff.office(session, council, include_inactive=True)["username"]) == [""]
+    assert list(staff.office(session, secretariat, include_inactive=True)["username"]) == [secretariat.username, ""]
+    with pytest.raises(PermissionDenied):
+        staff.secretariat_users(session, council)
 
 
 def test_only_one_director_in_post(session):

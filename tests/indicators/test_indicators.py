@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
 import pytest
 from sqlmodel import select
 
@@ -514,3 +515,33 @@ def test_review_detail_of_a_first_year_has_empty_changes_not_errors(session, sch
     _submitted(session, school_setup)
     frame = review.detail(session, staff, member_id=school.id, year=2021)
     assert frame["change_pct"].isna().all() and frame["change_pct"].round(1).isna().all()
+
+
+# ---------------------------------------------------------------- small groups (demo data)
+def test_a_liaison_never_sees_a_city_of_fewer_than_three_units(demo_db_url):
+    from core.models import Indicator
+    from tests.pages_support import session_scope, user_for
+
+    liaison, council = user_for(demo_db_url, "member"), user_for(demo_db_url, "council")
+    with session_scope(demo_db_url) as session:
+        s01 = session.exec(select(Indicator).where(Indicator.code == "S01")).one()
+        everyone = analysis.breakdown(session, council, indicator_id=s01.id, year=2021, by="city")
+        shown = analysis.breakdown(session, liaison, indicator_id=s01.id, year=2021, by="city")
+        pivot = analysis.pivot(session, liaison)
+    assert (everyone["units"] < analysis.MIN_GROUP_UNITS).any()  # the demo has such cities
+    assert (shown["units"] >= analysis.MIN_GROUP_UNITS).all()
+    assert shown.attrs["suppressed"] == int((everyone["units"] < analysis.MIN_GROUP_UNITS).sum())
+    assert (pd.to_numeric(pivot["units"]) >= analysis.MIN_GROUP_UNITS).all()
+
+
+def test_no_analysis_answers_without_a_login(session):
+    for read in (analysis.totals, analysis.pivot):
+        with pytest.raises(PermissionDenied):
+            read(session, None)
+
+
+def test_the_entry_checks_read_last_year_only_for_the_units_own_people(session):
+    liaison = acting_as(make_user(session, role="member"))
+    other = make_member(session, unit_type="school")
+    with pytest.raises(PermissionDenied):
+        entry.problems_for(session, liaison, member_id=other.id, year=2021, values={})

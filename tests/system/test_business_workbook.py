@@ -22,7 +22,7 @@ def _staff(session):
 def test_business_workbook_imports_back_with_nothing_to_change(demo_db_url):
     with session_scope(demo_db_url) as session:
         staff = _staff(session)
-        content = business_workbook.workbook(session, "zh")
+        content = business_workbook.workbook(session, staff, "zh")
         members = member_exchange.plan(session, staff, content, "business.xlsx")
         milestones = plan_exchange.plan_updates(session, staff, content, "business.xlsx")
         values = indicator_exchange.plan(session, staff, content, "business.xlsx")
@@ -36,7 +36,7 @@ def test_a_change_made_in_the_business_workbook_is_found_by_the_import(demo_db_u
     with session_scope(demo_db_url) as session:
         staff = _staff(session)
         lead = session.exec(select(MemberUnit).where(MemberUnit.is_lead)).one()
-        book = openpyxl.load_workbook(io.BytesIO(business_workbook.workbook(session, "zh")))
+        book = openpyxl.load_workbook(io.BytesIO(business_workbook.workbook(session, staff, "zh")))
         sheet = book.worksheets[0]
         header_row = next(row for row in sheet.iter_rows() if any(c.value == "联系电话" for c in row))
         phone_col = next(c.column for c in header_row if c.value == "联系电话")
