@@ -4,4 +4,5 @@ import streamlit as st
 from core import ui
 
 st.set_page_config(page_title=ui.t("app.title"), page_icon=ui.LOGO_ICON, layout="wide")
-ui.start_app().run()
+with ui.retry_when_database_unavailable():  # a restarting database: a notice, then again
+    ui.start_app().run()

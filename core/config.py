@@ -58,6 +58,11 @@ class Settings:
     bcrypt_rounds: int
     lockout_attempts: int = 5
     lockout_minutes: int = 15
+    # PostgreSQL connections per replica: at most pool_size + max_overflow at once. Every
+    # replica's total must stay under the server's max_connections (README, deployment).
+    db_pool_size: int = 5
+    db_max_overflow: int = 5
+    db_pool_timeout: float = 30.0
 
     @property
     def is_sqlite(self) -> bool:
@@ -79,7 +84,8 @@ def _demo_cookie_key() -> str:
 
 
 CONFIG_NAMES = ("DATABASE_URL", "DEMO", "COOKIE_KEY", "COOKIE_NAME", "COOKIE_EXPIRY_DAYS",
-                "ADMIN_PASSWORD", "BCRYPT_ROUNDS", "PLATFORM_SECRETS_FILE")
+                "ADMIN_PASSWORD", "BCRYPT_ROUNDS", "PLATFORM_SECRETS_FILE", "DB_POOL_SIZE",
+                "DB_MAX_OVERFLOW", "DB_POOL_TIMEOUT")
 
 
 def current_settings() -> Settings:
@@ -106,6 +112,9 @@ def load_settings() -> Settings:
     try:
         expiry_days = float(_lookup("COOKIE_EXPIRY_DAYS", data, "1"))
         rounds = int(_lookup("BCRYPT_ROUNDS", data, "12"))
+        pool_size = int(_lookup("DB_POOL_SIZE", data, "5"))
+        max_overflow = int(_lookup("DB_MAX_OVERFLOW", data, "5"))
+        pool_timeout = float(_lookup("DB_POOL_TIMEOUT", data, "30"))
     except ValueError as exc:
         raise ConfigError("config.bad_number", detail=str(exc)) from exc
     return Settings(
@@ -116,4 +125,7 @@ def load_settings() -> Settings:
         cookie_expiry_days=expiry_days,
         admin_password=_lookup("ADMIN_PASSWORD", data),
         bcrypt_rounds=max(4, min(rounds, 16)),
+        db_pool_size=max(1, pool_size),
+        db_max_overflow=max(0, max_overflow),
+        db_pool_timeout=max(1.0, pool_timeout),
     )

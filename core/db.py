@@ -37,6 +37,20 @@ class DatabaseError(UserFacingError):
     """The database cannot be used (unreachable, or written by a newer version)."""
 
 
+def is_unavailable(error: BaseException) -> bool:
+    """The database could not be reached (down, restarting, connection lost), as opposed to
+    a statement the database refused."""
+    if isinstance(error, sa.exc.DBAPIError) and error.connection_invalidated:
+        return True
+    return isinstance(error, (sa.exc.OperationalError, sa.exc.InterfaceError,
+                              sa.exc.TimeoutError)) and not _is_sqlite_error(error)
+
+
+def _is_sqlite_error(error: BaseException) -> bool:
+    orig = getattr(error, "orig", None)
+    return type(orig).__module__.startswith("sqlite3")
+
+
 def _normalise_url(url: str) -> str:
     # "postgresql://" would pick psycopg2, which we do not ship; psycopg 3 is the driver.
     if url.startswith("postgresql://") or url.startswith("postgres://"):
@@ -44,10 +58,16 @@ def _normalise_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, pool_size: int = 5, max_overflow: int = 5,
+                pool_timeout: float = 30.0) -> Engine:
+    """An engine for the URL. On PostgreSQL a pool of at most pool_size + max_overflow
+    connections (a caller beyond that waits up to pool_timeout seconds for one), each checked
+    before use (pre-ping), so a restarted server costs one failed ping, never an error."""
     url = _normalise_url(url)
     if not url.startswith("sqlite"):
-        return sa.create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
+        return sa.create_engine(url, pool_pre_ping=True, pool_size=pool_size,
+                                max_overflow=max_overflow, pool_timeout=pool_timeout,
+                                connect_args={"connect_timeout": 10})
     in_memory = url in ("sqlite://", "sqlite:///:memory:")
     if not in_memory:
         db_path = Path(sa.engine.make_url(url).database or "")

@@ -124,6 +124,27 @@ def _as_postgres(cmd: list[str]) -> list[str]:
     return ["runuser", "-u", "postgres", "--", *cmd] if os.geteuid() == 0 else cmd
 
 
+class PgServer:
+    """The test server behind a pg_url, for the fault tests (tests/deploy): stop and start it
+    again on the same port and data, as a restart of the database server."""
+
+    def __init__(self, pg_ctl: str, datadir: Path, workdir: Path, port: int) -> None:
+        self.pg_ctl, self.datadir, self.workdir, self.port = pg_ctl, datadir, workdir, port
+
+    def stop(self) -> None:
+        subprocess.run(_as_postgres([self.pg_ctl, "-D", str(self.datadir), "-m", "fast", "-w",
+                                     "stop"]), check=True, capture_output=True)
+
+    def start(self) -> None:
+        subprocess.run(_as_postgres([
+            self.pg_ctl, "-D", str(self.datadir), "-l", str(self.workdir / "log"), "-w", "-o",
+            f"-p {self.port} -k {self.workdir} -c listen_addresses=127.0.0.1", "start"]),
+            check=True, capture_output=True)
+
+
+PG_SERVERS: dict[str, PgServer] = {}  # pg_url -> its server
+
+
 @pytest.fixture(scope="session")
 def pg_url():
     initdb, pg_ctl = _pg_bin("initdb"), _pg_bin("pg_ctl")
@@ -142,9 +163,12 @@ def pg_url():
     subprocess.run(_as_postgres([pg_ctl, "-D", str(datadir), "-l", str(workdir / "log"), "-w",
                                  "-o", f"-p {port} -k {workdir} -c listen_addresses=127.0.0.1",
                                  "start"]), check=True, capture_output=True)
+    url = f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+    PG_SERVERS[url] = PgServer(pg_ctl, datadir, workdir, port)
     try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+        yield url
     finally:
+        PG_SERVERS.pop(url, None)
         subprocess.run(_as_postgres([pg_ctl, "-D", str(datadir), "-m", "immediate", "stop"]),
                        capture_output=True)
         shutil.rmtree(workdir, ignore_errors=True)

@@ -10,6 +10,7 @@ from core.ui.imports import (
 )
 from core.ui.language import LANG_KEY, lang, role_label, show_error, t, when
 from core.ui.login import change_password, current_user, login, logout, resolve_user
+from core.ui.resilience import retry_when_database_unavailable
 from core.ui.session import engine, platform_settings, read, settings, write
 from core.ui.shell import LOGO, LOGO_ICON, guard, link_to_page, navigation, page_header, start_app
 from core.ui.widgets import (
@@ -29,7 +30,8 @@ __all__ = [
     "LANG_KEY", "LOGO", "LOGO_ICON", "XLSX_MIME", "change_password", "current_user", "download_workbook",
     "dry_run", "edit_version", "engine", "export_table", "field_key", "finish_import", "forget_edit_version",
     "guard", "import_counts", "import_progress", "lang", "link_to_page", "login", "logout", "navigation",
-    "open_from_list", "page_header", "pager", "platform_settings", "read", "resolve_user", "role_label",
-    "save_and_rerun", "settings", "show_error", "show_flash", "start_app", "t", "upload_preview", "upload_round",
+    "open_from_list", "page_header", "pager", "platform_settings", "read", "resolve_user",
+    "retry_when_database_unavailable", "role_label", "save_and_rerun", "settings", "show_error",
+    "show_flash", "start_app", "t", "upload_preview", "upload_round",
     "values_preview", "when", "write",
 ]

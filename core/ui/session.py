@@ -15,10 +15,12 @@ T = TypeVar("T")
 USER_KEY = "auth_user"
 
 
-@st.cache_resource(show_spinner=False)
-def _engine_for(url: str, demo: bool, rounds: int):
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _engine_for(url: str, demo: bool, rounds: int, pool: tuple[int, int, float] = (5, 5, 30.0)):
     # Keyed by URL so tests (and a config change) never share another database's engine.
-    engine = db.make_engine(url)
+    pool_size, max_overflow, pool_timeout = pool
+    engine = db.make_engine(url, pool_size=pool_size, max_overflow=max_overflow,
+                            pool_timeout=pool_timeout)
     initialise(engine, settings())
     return engine
 
@@ -29,7 +31,8 @@ def settings() -> Settings:
 
 def engine():
     current = settings()
-    return _engine_for(current.database_url, current.demo, current.bcrypt_rounds)
+    return _engine_for(current.database_url, current.demo, current.bcrypt_rounds,
+                       (current.db_pool_size, current.db_max_overflow, current.db_pool_timeout))
 
 
 def read(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
