@@ -54,6 +54,7 @@ if form.rows.empty:
     st.stop()
 
 values: dict[int, tuple[object, str]] = {}
+value_labels: dict[int, str] = {}  # for what was typed, should a save be refused as stale
 ledger_figures = ui.read(reconcile.figures_for, user, member_id=member_id, year=year)  # linked indicators
 head = st.columns([4, 2, 2, 3])
 for column, key in zip(head, ("col_indicator", "col_value", "col_last_year", "col_comment")):
@@ -75,6 +76,7 @@ for row in form.rows.itertuples():
                                   placeholder=ui.t("indicator_entry.comment_hint"), max_chars=1000,
                                   key=ui.field_key(scope, member_id, f"comment_{row.indicator_id}"))
     values[row.indicator_id] = (value, comment)
+    value_labels[row.indicator_id] = f"{row.code} {row.name_zh if lang == 'zh' else row.name_en}"
 
 problems = [] if locked else ui.read(entry.problems_for, user, member_id=member_id, year=year, values=values)
 hard = [p for p in problems if p.blocks_save]
@@ -91,12 +93,12 @@ if not locked:
     if save_col.button(ui.t("indicator_entry.save_draft"), key="indicator_entry_save", disabled=bool(hard)):
         ui.save_and_rerun(entry.save, user, member_id=member_id, year=year, values=values,
                           expected_version=version, flash_key="indicator_entry_flash",
-                          flash="indicator_entry.saved", reload=(scope, member_id))
+                          flash="indicator_entry.saved", reload=(scope, member_id), labels=value_labels)
     if submit_col.button(ui.t("indicator_entry.submit"), type="primary", key="indicator_entry_submit",
                          disabled=bool(problems)):
         ui.save_and_rerun(entry.save, user, member_id=member_id, year=year, values=values,
                           expected_version=version, submit=True, flash_key="indicator_entry_flash",
-                          flash="indicator_entry.submitted_flash", reload=(scope, member_id))
+                          flash="indicator_entry.submitted_flash", reload=(scope, member_id), labels=value_labels)
 
 # ---------------------------------------------------------------- Excel: this unit's template and upload
 

@@ -143,7 +143,8 @@ def _raise(problems: list[Problem]) -> None:
 
 def save(session: Session, current: CurrentUser, *, member_id: int, year: int,
          values: dict[int, tuple[object, str]], expected_version: int, submit: bool = False) -> str:
-    """Save the unit's values as a draft, or submit them; returns the new status.
+    """Save the unit's values as a draft, or submit them; returns the new status, or {} (the
+    empty difference) for a draft save that changes nothing.
 
     All or nothing: any value that breaks a rule refuses the whole save. A submit also needs
     every value and a comment beside every large change.
@@ -169,7 +170,7 @@ def save(session: Session, current: CurrentUser, *, member_id: int, year: int,
         _raise(blocking)
     status = ValueStatus.SUBMITTED if submit else ValueStatus.DRAFT
     existing = _values(session, member_id, year)
-    before, after = {}, {}
+    before, after, touched = {}, {}, False
     for indicator in indicators:
         raw, comment = values.get(indicator.id, (None, ""))
         value = parse(raw)
@@ -188,6 +189,9 @@ def save(session: Session, current: CurrentUser, *, member_id: int, year: int,
             row.value, row.comment, row.status = value, comment, status
             row.updated_by, row.updated_at, row.version = current.id, utcnow(), (row.version or 0) + 1
             session.add(row)
+            touched = True
+    if not submit and not touched and submission is not None and submission.status == ValueStatus.DRAFT:
+        return {}
     changes: dict = {"status": status, "review_reason": "" if submit else
                      (submission.review_reason if submission else "")}
     if submit:

@@ -7,6 +7,7 @@ from typing import Callable
 import streamlit as st
 
 from core.errors import UserFacingError
+from core.i18n import catalog
 from core.ui.language import show_error, t
 from core.ui.session import write
 
@@ -20,7 +21,43 @@ def edit_version(scope: str, row_id: int, current_version: int) -> int:
     service refuses the stale edit instead of the form quietly taking the new version.
     """
     key = f"edit_version_{scope}_{row_id}"
+    _show_unsaved(scope, row_id)
     return st.session_state.setdefault(key, int(current_version))
+
+
+def _unsaved_key(scope: str, row_id) -> str:
+    return f"unsaved_{scope}_{row_id}"
+
+
+def _show_unsaved(scope: str, row_id) -> None:
+    """After a stale edit was refused: what the user typed, above the form that now shows what
+    is stored, until they save again or put it aside."""
+    kept = st.session_state.get(_unsaved_key(scope, row_id))
+    if not kept:
+        return
+    with st.container(border=True):
+        st.warning(t("common.unsaved_title"), icon=":material/edit_off:")
+        st.dataframe([{t("common.unsaved_field"): label, t("common.unsaved_value"): value}
+                      for label, value in kept], hide_index=True, width="stretch")
+        if st.button(t("common.unsaved_dismiss"), key=f"{_unsaved_key(scope, row_id)}_dismiss"):
+            st.session_state.pop(_unsaved_key(scope, row_id), None)
+            st.rerun()
+
+
+def _typed(prefix: str, args: tuple, kwargs: dict, labels: dict | None) -> list[tuple[str, str]]:
+    """The values a refused save carried, as (field label, text) rows for _show_unsaved."""
+    values = kwargs.get("values")
+    if not isinstance(values, dict):
+        values = next((a for a in [*args, *kwargs.values()] if isinstance(a, dict)), {})
+    rows = []
+    for field, value in values.items():
+        if isinstance(value, tuple):  # (value, comment) of an indicator
+            value = " · ".join(str(part) for part in value if part not in (None, ""))
+        label = (labels or {}).get(field) or next((t(key) for key in (f"{prefix}.f_{field}", f"{prefix}.col_{field}",
+                                         f"{prefix.split('_')[0]}.col_{field}", f"{prefix.split('_')[0]}.f_{field}")
+                      if key in catalog("zh")), field)
+        rows.append((label, "" if value is None else str(value)))
+    return rows
 
 
 def field_key(scope: str, row_id: int, field: str) -> str:
@@ -41,20 +78,25 @@ def forget_edit_version(scope: str, row_id: int) -> None:
 
 
 def save_and_rerun(fn, *args, flash_key: str, flash: str, reload: tuple[str, int] | None = None,
-                   **kwargs) -> None:
+                   labels: dict | None = None, **kwargs) -> None:
     """Run a write. On success keep a confirmation for the next run and rerun; on refusal show
     the reason in the user's language. After a stale edit the form shows the saved data from
-    the next run on, so the user can check it and save again knowingly."""
+    the next run on, with what the user had typed kept in view above it (edit_version shows it),
+    so nothing typed is lost unseen and the user can save again knowingly."""
     try:
-        write(fn, *args, **kwargs)
+        result = write(fn, *args, **kwargs)
     except UserFacingError as error:
         show_error(error)
         if reload and error.key == "common.stale_edit":
+            # The form starts again from what is stored; what this user typed is kept in view.
+            st.session_state[_unsaved_key(*reload)] = _typed(flash.split(".")[0], args, kwargs, labels)
             forget_edit_version(*reload)
     else:
         if reload:
             forget_edit_version(*reload)
-        st.session_state[flash_key] = flash
+            st.session_state.pop(_unsaved_key(*reload), None)
+        # A save that changed nothing (the services return the empty difference) says so.
+        st.session_state[flash_key] = "common.nothing_changed" if result == {} else flash
         st.rerun()
 
 

@@ -204,3 +204,22 @@ def test_text_a_liaison_typed_is_shown_as_text_not_markdown(demo_db_url):
     shown = " ".join(m.value for m in at.markdown)
     assert "![x](" not in shown and "[call me](" not in shown and ":red[" not in shown
     assert r"\!\[x\]\(https\:\/\/tracker" in shown
+
+
+def test_after_a_stale_edit_what_was_typed_stays_in_view_and_saved_is_never_claimed(demo_db_url):
+    """The refused text is shown beside the form (which now holds what is stored); clicking save
+    again on the fresh form changes nothing and says so, never "saved"."""
+    unit = _unit(demo_db_url, is_lead=False, unit_type="enterprise", status="active")
+    at = _open(app_as(demo_db_url, "secretariat", "members"), unit.id)
+    _labelled(at.text_input, "members.f_short_name").set_value("我输入的简称")
+    with session_scope(demo_db_url) as session:  # someone else saves first
+        row = session.get(MemberUnit, unit.id)
+        row.contact_name, row.version = "别人", row.version + 1
+    button(at, "common.save").click().run()
+    at.run()
+    assert translate("common.unsaved_title") in [w.value for w in at.warning]
+    kept = [d.value for d in at.dataframe]
+    assert any("我输入的简称" in frame.to_string() for frame in kept)
+    button(at, "common.save").click().run()  # the fresh form, unchanged
+    assert [t.value for t in at.toast] == [translate("common.nothing_changed")]
+    assert _unit(demo_db_url, id=unit.id).short_name == unit.short_name

@@ -545,3 +545,12 @@ def test_the_entry_checks_read_last_year_only_for_the_units_own_people(session):
     other = make_member(session, unit_type="school")
     with pytest.raises(PermissionDenied):
         entry.problems_for(session, liaison, member_id=other.id, year=2021, values={})
+
+
+def test_a_draft_save_that_changes_nothing_says_so(session, school_setup):
+    school, codes, liaison, _ = school_setup
+    numbers = values_of(codes, S01=10, S03=5, S04=3)
+    assert entry.save(session, liaison, member_id=school.id, year=2021, expected_version=0,
+                      values=numbers) == "draft"
+    assert entry.save(session, liaison, member_id=school.id, year=2021, expected_version=1,
+                      values=numbers) == {}
