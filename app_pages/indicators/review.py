@@ -3,8 +3,9 @@ import pandas as pd
 import streamlit as st
 
 from core import ui
-from core.indicators import completeness, review
+from core.indicators import catalogue as indicators, completeness, review
 from core.models import ValueStatus
+from core.ui import ledgers as ledger_ui
 from core.safe_text import plain
 
 user = ui.guard("indicator_review")
@@ -13,10 +14,16 @@ ui.show_flash("indicator_review_flash")
 lang = ui.lang()
 
 status = st.segmented_control(ui.t("indicator_review.show"), [ValueStatus.SUBMITTED, ValueStatus.APPROVED,
-                                                              ValueStatus.REJECTED, "mirror"],
+                                                              ValueStatus.REJECTED, "mirror", "ledger"],
                               default=ValueStatus.SUBMITTED, key="indicator_review_status",
                               format_func=lambda s: ui.t("indicator_review.mirror") if s == "mirror"
+                              else ui.t("ledger.reconcile_title") if s == "ledger"
                               else ui.t(f"value_status.{s}")) or ValueStatus.SUBMITTED
+
+if status == "ledger":  # reported values against their ledgers (台账对账), every unit of a year
+    st.caption(ui.t("indicator_review.ledger_help"))
+    ledger_ui.reconciliation_view(user, key="indicator_review_ledger", years=ui.read(indicators.reporting_years))
+    st.stop()
 
 if status == "mirror":
     st.caption(ui.t("indicator_review.mirror_help", pct=ui.platform_settings()["mirror_gap_pct"]))
@@ -76,6 +83,7 @@ if flag_count:  # each flag in full, with the liaison's comment beside it: what 
                icon=":material/flag:")
 else:
     st.success(ui.t("indicator_review.flag_count", count=0), icon=":material/check_circle:")
+ledger_ui.review_differences(user, member_id=int(row["member_id"]), year=int(row["year"]))
 detail_table = pd.DataFrame({
     ui.t("indicators.col_indicator"): detail["code"] + " " + detail["name_zh" if lang == "zh" else "name_en"],
     ui.t("indicators.col_unit"): detail["unit_zh" if lang == "zh" else "unit_en"],

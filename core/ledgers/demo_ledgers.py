@@ -29,18 +29,18 @@ class _Writer:
         self.session, self.rng, self.author, self.person = session, rng, author, person
         self.count = 0
 
-    def status_for(self, year: int) -> tuple[str, str]:
+    def status_for(self, year: int, disputable: bool) -> tuple[str, str]:
         """A member partner's decision: settled for past years; some open in the last one."""
         if year < YEARS[-1]:
             return "confirmed", ""
         roll = self.rng.random()
-        if roll < 0.06:
+        if roll < 0.08 and disputable:
             return "disputed", self.rng.choice(D.LEDGER_DISPUTES)
         return ("pending", "") if roll < 0.25 else ("confirmed", "")
 
     def add(self, kind: str, unit: MemberUnit, year: int, title: str, fields: dict, *,
             partners: list = (), description: str = "", draft: bool = False, start: date | None = None,
-            open_: bool = False) -> None:
+            open_: bool = False, disputable: bool = True) -> None:
         spec = KINDS[kind]
         start = start or date(year, self.rng.randint(2, 10), self.rng.randint(1, 28))
         extra = {k: v for k, v in fields.items() if v is not None}
@@ -50,7 +50,7 @@ class _Writer:
             if draft or open_:  # open_: waiting for the partner's decision
                 decisions.append(("pending", ""))
             elif isinstance(partner, MemberUnit):
-                decisions.append(self.status_for(year))
+                decisions.append(self.status_for(year, disputable))
             else:  # an outside organisation: the secretariat has confirmed most
                 decisions.append(("confirmed", "") if year < YEARS[-1] or self.rng.random() < 0.7 else ("pending", ""))
         confirmations = [d for d, _ in decisions]
@@ -124,7 +124,7 @@ def _order_classes(w: _Writer, school: MemberUnit, year: int, students: float | 
                "enterprise_input": w.rng.randint(3, 30) * 1_000_000,
                "employed": round(size * w.rng.uniform(0.3, 0.8)) if year < YEARS[-1] else None},
               partners=[firm], description=f"{firm.name}冠名，校企共同制定人才培养方案",
-              start=date(year, 9, 1))
+              start=date(year, 9, 1), disputable=False)  # S01 agrees with them, but at OFF_UNITS schools
 
 
 def _other_school_work(w: _Writer, school: MemberUnit, year: int, firms, lead: MemberUnit) -> None:

@@ -76,6 +76,7 @@ def unlock_year(session: Session, current: CurrentUser, *, year: int) -> None:
     if row is None:
         raise ValidationFailed("ledger.year_not_locked", year=year)
     session.delete(row)
+    session.flush()
     audit.record(session, action="ledger_year_unlocked", actor_id=current.id, actor_name=current.username,
                  entity="ledger_year", entity_id=year, before={"locked": True}, after={"locked": False})
 

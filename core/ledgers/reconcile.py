@@ -85,6 +85,7 @@ def unlink(session: Session, current: CurrentUser, *, link_id: int) -> None:
         raise NotFound("ledger.link_not_found")
     before = audit.snapshot(row, ("kind", "field", "tolerance_pct"))
     session.delete(row)
+    session.flush()
     audit.record(session, action="ledger_link_removed", actor_id=current.id, actor_name=current.username,
                  entity="indicator", entity_id=row.indicator_id, before=before)
 

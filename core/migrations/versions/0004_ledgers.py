@@ -45,20 +45,6 @@ def _fold(*parts: str) -> str:
 
 def upgrade() -> None:
     op.create_table(
-        "ledger_partner",
-        sa.Column("id", sa.Integer(), primary_key=True),
-        sa.Column("entry_id", sa.Integer(), sa.ForeignKey("ledger_entry.id"), nullable=False),
-        sa.Column("member_id", sa.Integer(), sa.ForeignKey("member_unit.id"), nullable=True),
-        sa.Column("name", sa.String(length=200), nullable=False, server_default=""),
-        sa.Column("credit_code", sa.String(length=18), nullable=False, server_default=""),
-        sa.Column("confirmation", sa.String(length=20), nullable=False, server_default="pending"),
-        sa.Column("reason", sa.String(length=1000), nullable=False, server_default=""),
-        sa.Column("decided_by", sa.Integer(), sa.ForeignKey("app_user.id"), nullable=True),
-        sa.Column("decided_at", UTCDateTime(timezone=True), nullable=True),
-    )
-    op.create_index("ix_ledger_partner_entry_id", "ledger_partner", ["entry_id"])
-    op.create_index("ix_ledger_partner_member_id", "ledger_partner", ["member_id"])
-    op.create_table(
         "ledger_year_lock",
         sa.Column("year", sa.Integer(), primary_key=True, autoincrement=False),
         sa.Column("locked_by", sa.Integer(), sa.ForeignKey("app_user.id"), nullable=True),
@@ -80,7 +66,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("import_batch_id", sa.Integer(), nullable=True))
         batch.add_column(sa.Column("updated_by", sa.Integer(), nullable=True))
         batch.add_column(sa.Column("updated_at", UTCDateTime(timezone=True), nullable=True))
-    _move_rows()
+    partners = _move_rows()
     with op.batch_alter_table("ledger_entry") as batch:
         batch.drop_column("partner_member_id")
         batch.drop_column("amount_yuan")
@@ -89,9 +75,27 @@ def upgrade() -> None:
         batch.create_foreign_key("fk_ledger_entry_updated_by", "app_user", ["updated_by"], ["id"])
         batch.create_index("ix_ledger_entry_status", ["status"])
         batch.create_index("ix_ledger_entry_kind_year", ["kind", "year", "status"])
+    # after the rebuild of ledger_entry (SQLite copies the table: no row may point at it meanwhile)
+    partner = op.create_table(
+        "ledger_partner",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("entry_id", sa.Integer(), sa.ForeignKey("ledger_entry.id"), nullable=False),
+        sa.Column("member_id", sa.Integer(), sa.ForeignKey("member_unit.id"), nullable=True),
+        sa.Column("name", sa.String(length=200), nullable=False, server_default=""),
+        sa.Column("credit_code", sa.String(length=18), nullable=False, server_default=""),
+        sa.Column("confirmation", sa.String(length=20), nullable=False, server_default="pending"),
+        sa.Column("reason", sa.String(length=1000), nullable=False, server_default=""),
+        sa.Column("decided_by", sa.Integer(), sa.ForeignKey("app_user.id"), nullable=True),
+        sa.Column("decided_at", UTCDateTime(timezone=True), nullable=True),
+    )
+    op.create_index("ix_ledger_partner_entry_id", "ledger_partner", ["entry_id"])
+    op.create_index("ix_ledger_partner_member_id", "ledger_partner", ["member_id"])
+    if partners:
+        op.bulk_insert(partner, partners)
 
 
-def _move_rows() -> None:
+def _move_rows() -> list[dict]:
+    """Rewrite each old row in place; returns the partner rows to insert once the table is rebuilt."""
     conn = op.get_bind()
     entry = sa.table("ledger_entry", sa.column("id", sa.Integer), sa.column("kind", sa.String),
                      sa.column("title", sa.String), sa.column("member_id", sa.Integer),
@@ -100,9 +104,7 @@ def _move_rows() -> None:
                      sa.column("extra", sa.JSON), sa.column("amount_fen", sa.BigInteger),
                      sa.column("status", sa.String), sa.column("search_text", sa.Text),
                      sa.column("created_at", UTCDateTime), sa.column("updated_at", UTCDateTime))
-    partner = sa.table("ledger_partner", sa.column("entry_id", sa.Integer), sa.column("member_id", sa.Integer),
-                       sa.column("name", sa.String), sa.column("credit_code", sa.String),
-                       sa.column("confirmation", sa.String), sa.column("reason", sa.String))
+    partners = []
     names = dict(conn.execute(sa.text("SELECT id, name FROM member_unit")).all())
     codes = dict(conn.execute(sa.text("SELECT id, credit_code FROM member_unit")).all())
     for row in conn.execute(sa.select(entry)).mappings().all():
@@ -125,27 +127,28 @@ def _move_rows() -> None:
             search_text=_fold(row["title"], partner_name, names.get(row["member_id"], ""), row["description"]),
             updated_at=row["created_at"]))
         if row["partner_member_id"]:
-            conn.execute(partner.insert().values(
-                entry_id=row["id"], member_id=row["partner_member_id"], name=partner_name,
-                credit_code=codes.get(row["partner_member_id"], ""), confirmation="pending", reason=""))
+            partners.append(dict(entry_id=row["id"], member_id=row["partner_member_id"], name=partner_name,
+                                 credit_code=codes.get(row["partner_member_id"], ""), confirmation="pending",
+                                 reason=""))
     conn.execute(entry.update().where(entry.c.updated_at.is_(None)).values(updated_at=entry.c.created_at))
+    return partners
 
 
 def downgrade() -> None:
+    op.add_column("ledger_entry", sa.Column("partner_member_id", sa.Integer(), nullable=True))
+    op.add_column("ledger_entry", sa.Column("amount_yuan", sa.Float(), nullable=True))
+    op.execute("UPDATE ledger_entry SET amount_yuan = amount_fen / 100.0, partner_member_id = "
+               "(SELECT MIN(member_id) FROM ledger_partner WHERE ledger_partner.entry_id = ledger_entry.id)")
+    op.drop_index("ix_ledger_partner_member_id", "ledger_partner")
+    op.drop_index("ix_ledger_partner_entry_id", "ledger_partner")
+    op.drop_table("ledger_partner")
     with op.batch_alter_table("ledger_entry") as batch:
         batch.drop_index("ix_ledger_entry_kind_year")
         batch.drop_index("ix_ledger_entry_status")
         batch.drop_constraint("fk_ledger_entry_updated_by", type_="foreignkey")
         batch.drop_constraint("fk_ledger_entry_import_batch", type_="foreignkey")
-        batch.add_column(sa.Column("partner_member_id", sa.Integer(), nullable=True))
-        batch.add_column(sa.Column("amount_yuan", sa.Float(), nullable=True))
-    op.execute("UPDATE ledger_entry SET amount_yuan = amount_fen / 100.0, partner_member_id = "
-               "(SELECT MIN(member_id) FROM ledger_partner WHERE ledger_partner.entry_id = ledger_entry.id)")
-    with op.batch_alter_table("ledger_entry") as batch:
         for column in ("updated_at", "updated_by", "import_batch_id", "search_text", "status", "amount_fen"):
             batch.drop_column(column)
+        batch.create_foreign_key("fk_ledger_entry_partner_member", "member_unit", ["partner_member_id"], ["id"])
     op.drop_table("ledger_indicator_link")
     op.drop_table("ledger_year_lock")
-    op.drop_index("ix_ledger_partner_member_id", "ledger_partner")
-    op.drop_index("ix_ledger_partner_entry_id", "ledger_partner")
-    op.drop_table("ledger_partner")
