@@ -637,12 +637,18 @@ def _refresh_reports(session: Session, writes: pd.DataFrame) -> None:
     reports = writes[["member_id", "year", "submission_status"]].drop_duplicates(["member_id", "year"])
     table = Submission.__table__
     existing = reports.loc[reports["submission_status"].notna()]
-    for year, group in existing.groupby("year"):
+    for (year, seen), group in existing.groupby(["year", "submission_status"]):
         ids = group["member_id"].astype(int).tolist()
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
-            session.execute(sa.update(table).where(table.c.year == int(year), table.c.member_id.in_(chunk))
-                            .values(status=ValueStatus.DRAFT.value, version=table.c.version + 1))
+            # Only reports still as the plan saw them: a liaison who submitted meanwhile (the
+            # UPDATE waits for that transaction, then finds the new status) makes the whole import
+            # roll back instead of turning the submitted report back into a draft.
+            done = session.execute(sa.update(table).where(table.c.year == int(year), table.c.member_id.in_(chunk),
+                                                          table.c.status == seen)
+                                   .values(status=ValueStatus.DRAFT.value, version=table.c.version + 1)).rowcount
+            if done != len(chunk):
+                raise UserFacingError("excel.changed_since_preview")
     reopened = existing.loc[existing["submission_status"] != ValueStatus.DRAFT]
     values = IndicatorValue.__table__
     for member_id, year in zip(reopened["member_id"].tolist(), reopened["year"].tolist()):

@@ -330,6 +330,56 @@ def test_bulk_commit_on_each_database(any_db_url):
     engine.dispose()
 
 
+def test_a_submit_racing_an_import_is_never_undone_on_postgresql(pg_url):
+    """The import planned its rows while the report was a draft; the liaison submits before the
+    import writes. The import must not turn the submitted report back into a draft."""
+    import threading
+
+    from tests.conftest import _reset_postgres
+
+    _reset_postgres(pg_url)
+    engine = db.make_engine(pg_url)
+    db.upgrade(engine)
+    with db.session_scope(engine) as session:
+        school, other, firm, codes, liaison, staff = seed(session)
+        store(session, school, codes, S01=1.0, S03=9.0, S04=3.0, S05=2.0)
+        school_id, s01 = school.id, codes["S01"].id
+        rows = [LONG, [school.credit_code, "", YEAR, "S01", 7, "导入"]]
+        content = book(rows)
+    planned, submitted = threading.Event(), threading.Event()
+    outcome = {}
+
+    def run_import():  # plans in its transaction, then writes after the liaison's submit
+        try:
+            with db.session_scope(engine) as session:
+                preview = vx.plan(session, staff, content, "x.xlsx")
+                planned.set()
+                assert submitted.wait(30)
+                vx.commit(session, staff, preview)
+            outcome["import"] = "written"
+        except UserFacingError as error:
+            outcome["import"] = error.key
+
+    worker = threading.Thread(target=run_import)
+    worker.start()
+    try:
+        assert planned.wait(30)
+        with db.session_scope(engine) as session:
+            numbers = {codes[c].id: (v, "") for c, v in (("S01", 1.0), ("S03", 9.0), ("S04", 3.0), ("S05", 2.0))}
+            indicator_entry.save(session, liaison, member_id=school_id, year=YEAR, values=numbers,
+                                 expected_version=1, submit=True)
+    finally:
+        submitted.set()
+        worker.join(60)
+    with db.session_scope(engine, write=False) as session:
+        report = session.exec(select(Submission).where(Submission.member_id == school_id)).one()
+        value = session.exec(select(IndicatorValue.value).where(IndicatorValue.member_id == school_id,
+                                                                IndicatorValue.indicator_id == s01)).one()
+    engine.dispose()
+    assert outcome["import"] == "excel.changed_since_preview"
+    assert (report.status, value) == ("submitted", 1.0)
+
+
 # ---------------------------------------------------------------- command line
 def _json(capsys):
     return json.loads(capsys.readouterr().out.strip().splitlines()[-1])
