@@ -69,6 +69,16 @@ class Settings:
         return self.database_url.startswith("sqlite")
 
 
+def server_upload_limit_mb() -> int:
+    """Streamlit's own cap on an upload (server.maxUploadSize in .streamlit/config.toml): the
+    platform's upload limit may not promise more, or the browser's upload fails first."""
+    try:
+        with (ROOT / ".streamlit" / "config.toml").open("rb") as handle:
+            return int(tomllib.load(handle).get("server", {}).get("maxUploadSize", 200))
+    except (OSError, ValueError, tomllib.TOMLDecodeError):
+        return 200
+
+
 def default_database_url() -> str:
     return f"sqlite:///{DEFAULT_DB_PATH}"
 
@@ -79,7 +89,10 @@ def _demo_cookie_key() -> str:
         return DEMO_COOKIE_KEY_FILE.read_text().strip()
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(48)
-    DEMO_COOKIE_KEY_FILE.write_text(key)
+    # Readable by the app's own account only: whoever reads it can forge anyone's login cookie.
+    descriptor = os.open(DEMO_COOKIE_KEY_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(key)
     return key
 
 

@@ -5,6 +5,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from core.config import server_upload_limit_mb
 from core.models import Setting
 
 GROUP_NAME_ZH = "山东省机械行业职业培训教育集团"
@@ -136,8 +137,8 @@ def update_settings(session: Session, current, values: dict) -> dict:
             raise ValidationFailed("settings.bad_percent")
         if key == "mirror_gap_pct" and not 1 <= value <= 100:
             raise ValidationFailed("settings.bad_percent")
-        if key == "upload_limit_mb" and not 1 <= value <= 200:
-            raise ValidationFailed("settings.bad_upload_limit")
+        if key == "upload_limit_mb" and not 1 <= value <= server_upload_limit_mb():
+            raise ValidationFailed("settings.bad_upload_limit", max=server_upload_limit_mb())
         if key in EXCEL_LIMIT_RANGES:
             low, high = EXCEL_LIMIT_RANGES[key]
             if not isinstance(value, int) or isinstance(value, bool):

@@ -32,6 +32,7 @@ def test_demo_mode_generates_and_keeps_a_key(monkeypatch, tmp_path):
     monkeypatch.setattr(config, "DEMO_COOKIE_KEY_FILE", tmp_path / ".cookie_key")
     first = load_settings().cookie_key
     assert len(first) >= 32 and load_settings().cookie_key == first
+    assert (tmp_path / ".cookie_key").stat().st_mode & 0o777 == 0o600  # no one else reads it
 
 
 def test_secrets_file_is_read_when_the_environment_is_silent(monkeypatch, tmp_path):

@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from core import ui
+from core.config import server_upload_limit_mb
 from core.plan import tracking as plan_service
 from core.settings import reporting_deadline, update_settings
 from core.system import health
@@ -28,8 +29,10 @@ with st.form("settings_form"):
                             help=ui.t("settings.change_comment_help"))
     gap = right.number_input(ui.t("settings.mirror_gap_pct"), 1, 100, int(values["mirror_gap_pct"]),
                              help=ui.t("settings.mirror_gap_help"))
-    limit = left.number_input(ui.t("settings.upload_limit_mb"), 1, 200, int(values["upload_limit_mb"]),
-                               help=ui.t("settings.upload_limit_help"))
+    server_limit = server_upload_limit_mb()
+    limit = left.number_input(ui.t("settings.upload_limit_mb"), 1, server_limit,
+                              min(int(values["upload_limit_mb"]), server_limit),
+                              help=ui.t("settings.upload_limit_help", max=server_limit))
     excel_left, excel_mid, excel_right = st.columns(3)
     excel_rows = excel_left.number_input(ui.t("settings.excel_max_rows"), 100, 1_000_000,
                                          int(values["excel_max_rows"]), step=1000,

@@ -10,6 +10,7 @@ import pytest
 from sqlmodel import func, select
 
 from core import auth, db, settings as settings_service
+from core.config import server_upload_limit_mb
 from core.demo import seed_demo
 from core.errors import PermissionDenied, UserFacingError, ValidationFailed
 from core.models import AuditLog, MemberUnit, Topic, User
@@ -107,15 +108,18 @@ def test_no_code_changes_or_deletes_audit_entries():
 
 def test_settings_are_checked_and_audited(session):
     admin = _as(session)
-    changed = settings_service.update_settings(session, admin, {"upload_limit_mb": 30,
+    changed = settings_service.update_settings(session, admin, {"upload_limit_mb": 15,
                                                                 "group_name_zh": "新名称"})
-    assert changed == {"upload_limit_mb": 30, "group_name_zh": "新名称"}
-    assert settings_service.get_setting(session, "upload_limit_mb") == 30
+    assert changed == {"upload_limit_mb": 15, "group_name_zh": "新名称"}
+    assert settings_service.get_setting(session, "upload_limit_mb") == 15
     with pytest.raises(ValidationFailed):
         settings_service.update_settings(session, admin, {"upload_limit_mb": 0})
     with pytest.raises(ValidationFailed):
         settings_service.update_settings(session, admin, {"group_name_zh": " "})
     assert "settings_changed" in session.exec(select(AuditLog.action)).all()
+    with pytest.raises(ValidationFailed) as above:  # more than Streamlit itself accepts
+        settings_service.update_settings(session, admin, {"upload_limit_mb": server_upload_limit_mb() + 1})
+    assert above.value.params == {"max": server_upload_limit_mb()}
     with pytest.raises(PermissionDenied):
         settings_service.update_settings(session, _as(session, "secretariat"), {"upload_limit_mb": 5})
 
