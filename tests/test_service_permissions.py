@@ -67,12 +67,19 @@ OPEN = {
     "core.home.overview.headline": "the portal's public figures",
     "core.home.overview.public_members": "the portal's public member list",
     "core.home.overview.public_notices": "the portal's public notices",
+    "core.ledgers.demo_ledgers.build": "writes the demo group's ledgers at start-up (no one is logged in)",
+    "core.ledgers.entries.locked_years": "which years are locked: no entry data",
+    "core.ledgers.query.unit_names": "member names for the query's pickers (the registry every role reads)",
+    "core.ledgers.query.unit_choices": "member names for the form's pickers (the registry every role reads)",
+    "core.ledgers.query.years": "years to offer in pickers: no entry data",
+    "core.ledgers.reconcile.links": "which indicators a ledger feeds: catalogue definitions",
 }
 # Not services: they compute something for the user they are given, inside services that
 # checked their caller first.
 HELPERS = {
     "core.messages.common.audience_sql", "core.messages.common.member_type", "core.messages.inbox.may_read",
-    "core.messages.boards.visible_topic",
+    "core.messages.boards.visible_topic", "core.ledgers.entries.may_see", "core.ledgers.entries.partners_of",
+    "core.ledgers.query.partners_by_entry", "core.ledgers.exchange.rows",
 }
 # Factories for arguments by name; a function needing anything else is called with what it has.
 ARGS = {"year": 2021, "lang": "zh", "limit": 5, "values": {}, "expected_version": 1, "page": 1,

@@ -194,10 +194,10 @@ def create(session: Session, current: CurrentUser, *, kind: str, member_id: int,
            import_batch_id: int | None = None, kept: bool = False,
            files: list[tuple[str, bytes]] = ()) -> LedgerEntry:
     """Record an entry (with its evidence files, when given), audited."""
-    spec = kind_of(kind)
+    require_own_unit(current, member_id)
     if member_id is None:
         raise ValidationFailed("ledger.unit_missing")
-    require_own_unit(current, member_id)
+    spec = kind_of(kind)
     _refuse_locked(session, year)
     extra, partners = _clean(session, spec, member_id=member_id, year=year, title=title, partners=list(partners),
                              started_on=started_on, ended_on=ended_on, fields=fields or {}, kept=kept)
@@ -225,6 +225,7 @@ def create(session: Session, current: CurrentUser, *, kind: str, member_id: int,
 
 
 def _editable(session: Session, current: CurrentUser, entry_id: int) -> LedgerEntry:
+    require_role(current, Role.MEMBER, *STAFF_ROLES)
     entry = session.get(LedgerEntry, entry_id)
     if entry is None:
         raise NotFound("ledger.not_found")
@@ -238,6 +239,8 @@ def update(session: Session, current: CurrentUser, *, entry_id: int, expected_ve
            started_on: date | None = None, ended_on: date | None = None, description: str = "",
            fields: dict | None = None, draft: bool = False, kept: bool = False) -> LedgerEntry:
     """Change an entry (its partners are asked again); refused when someone saved it meanwhile."""
+    if member_id is not None:
+        require_own_unit(current, member_id)
     entry = _editable(session, current, entry_id)
     if entry.version != expected_version:
         raise StaleEditError()
@@ -301,6 +304,7 @@ def delete(session: Session, current: CurrentUser, *, entry_id: int, expected_ve
 # ---------------------------------------------------------------- confirmation
 def _decide(session: Session, current: CurrentUser, entry_id: int, partner_id: int, expected_version: int,
             confirmation: str, reason: str) -> LedgerEntry:
+    require_role(current, Role.MEMBER, *STAFF_ROLES)
     entry = session.get(LedgerEntry, entry_id)
     partner = session.get(LedgerPartner, partner_id)
     if entry is None or partner is None or partner.entry_id != entry_id:
@@ -335,6 +339,7 @@ def dispute(session: Session, current: CurrentUser, *, entry_id: int, partner_id
     from core.i18n import translate
     from core.messages import system
 
+    require_role(current, Role.MEMBER, *STAFF_ROLES)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed("ledger.reason_required")
@@ -360,6 +365,8 @@ def add_evidence(session: Session, current: CurrentUser, *, entry_id: int, files
 
 def evidence(session: Session, current: CurrentUser, attachment_id: int) -> tuple[str, str, bytes]:
     """An evidence file, for those who may see its entry."""
+    require_role(current, *Role)
+
     def allowed(entry_id: int) -> bool:
         entry = session.get(LedgerEntry, entry_id)
         return entry is not None and may_see(session, current, entry)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from core.auth import CurrentUser
+from core.auth import STAFF_ROLES, CurrentUser, require_role
 from core.excel.writer import Column, Sheet, write_workbook
 from core.i18n import translate
 from core.ledgers import query
 from core.ledgers.kinds import COMMON, KINDS, Field, Kind, kind as kind_of
 from core.ledgers.values import shown
-from core.models import LedgerEntry, MemberStatus, MemberUnit
+from core.models import LedgerEntry, MemberStatus, MemberUnit, Role
 
 TYPE_KIND = {"int": "int", "number": "number", "money": "number", "date": "date"}
 
@@ -83,6 +83,7 @@ def _notes(kind: Kind, lang: str) -> list[str]:
 
 def template(session: Session, current: CurrentUser, *, kind: str, lang: str = "zh") -> bytes:
     """An empty workbook for one kind: an instructions sheet and the kind's sheet."""
+    require_role(current, Role.MEMBER, *STAFF_ROLES)
     spec = kind_of(kind)
     units = _unit_names(session)
     return write_workbook([

@@ -144,6 +144,8 @@ def partners_by_entry(session: Session, ids: list[int]) -> dict[int, list[Ledger
 def to_decide(session: Session, current: CurrentUser) -> pd.DataFrame:
     """Partner decisions waiting for the caller: its unit named as partner (a liaison), or
     outside partners (the secretariat)."""
+    if current is None:
+        raise PermissionDenied("auth.login_required")
     if current.role == Role.MEMBER:
         if current.member_id is None:
             return pd.DataFrame(columns=["partner_id", "entry_id", "kind", "title", "unit", "year", "partner",

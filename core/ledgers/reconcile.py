@@ -136,10 +136,12 @@ def _flagged(reported, ledger: float, tolerance_pct: float) -> tuple[float | Non
 
 def reconciliation(session: Session, current: CurrentUser, *, year: int | None = None,
                    member_id: int | None = None, only_flagged: bool = False) -> pd.DataFrame:
-    """Per unit and year, reported against ledger for every linked indicator (units that report it)."""
+    """Per unit and year, reported against ledger for every linked indicator (units that report it);
+    a liaison's own unit only."""
+    require_role(current, *Role)
     if current.role == Role.MEMBER:
+        require_own_unit(current, current.member_id if member_id is None else member_id)
         member_id = current.member_id
-        require_own_unit(current, member_id)
     else:
         require_role(current, Role.COUNCIL, *STAFF_ROLES)
     records = []
