@@ -42,7 +42,7 @@ from core.excel.reader import (
 )
 from core.excel.writer import Column, Sheet, write_workbook
 from core.i18n import Text, translate
-from core.indicators.catalogue import GROUP_REPORTER, reported_for, reports
+from core.indicators.catalogue import GROUP_REPORTER, reported_for, reporting_years, reports
 from core.indicators.entry import CROSS_RULES, LOCKED
 from core.models import ImportBatch, Indicator, IndicatorValue, MemberStatus, MemberUnit, Role, Submission, ValueStatus
 from core.settings import excel_limits, reporting_year
@@ -343,6 +343,11 @@ def _check(session: Session, only_unit: int | None, body: pd.DataFrame, sheet: s
     if only_unit is not None:
         rejects.add(frame["member_id"] != only_unit, "credit_code", "values_import.other_unit",
                     lambda r: {"unit": r.unit})
+        # A liaison reports the years open for reporting, as on the entry form; past years are
+        # the secretariat's to correct.
+        open_years = reporting_years(session)
+        rejects.add(frame["year"].notna() & ~frame["year"].isin(open_years), "year", "values_import.year_not_open",
+                    lambda r: {"year": int(r.year), "open": "、".join(map(str, open_years))})
 
     allowed = {(kind, lead, i.id) for (kind, lead), rows in _reporters(indicators).items() for i in rows}
     reported = pd.MultiIndex.from_arrays([frame["unit_type"].astype(object),

@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 import json
 import random
+from datetime import date
 
 import openpyxl
 import pytest
@@ -15,7 +16,9 @@ from core.cli import main
 from core.errors import PermissionDenied, UserFacingError
 from core.group import member_exchange
 from core.indicators import entry as indicator_entry, exchange as vx
-from core.models import AuditLog, ImportBatch, Indicator, IndicatorValue, MemberUnit, Submission, User, ValueStatus
+from core.models import (
+    AuditLog, ImportBatch, Indicator, IndicatorValue, MemberUnit, ReportingWindow, Submission, User, ValueStatus,
+)
 from tests.conftest import make_indicator, make_member, make_user
 
 YEAR = 2024
@@ -34,6 +37,7 @@ def seed(session):
     codes["D01"] = make_indicator(session, "D01", formula="S04 / S03 * 100")
     liaison = acting_as(make_user(session, role="member", member_id=school.id))
     staff = acting_as(make_user(session, role="secretariat"))
+    session.add(ReportingWindow(year=YEAR, opens_on=date(YEAR + 1, 1, 1), deadline=date(YEAR + 1, 3, 31)))
     return school, other, firm, codes, liaison, staff
 
 
@@ -464,3 +468,12 @@ def test_an_approved_report_cannot_be_changed_by_an_import(session, world):
     plan = vx.plan(session, staff, content, "late.xlsx")
     assert set(reasons(plan).values()) == {"values_import.locked_approved"} and len(plan.rejects) == 2
     assert stored(session, school) == {"S01": 5.0}
+
+
+def test_a_liaison_imports_only_years_open_for_reporting(world, session):
+    school, other, firm, codes, liaison, staff = world
+    rows = [LONG, [school.credit_code, "", 2015, "S01", 5, ""], [school.credit_code, "", YEAR, "S03", 9, ""]]
+    planned = vx.plan(session, liaison, book(rows), "x.xlsx")
+    assert [(r.row, r.key) for r in planned.rejects] == [(2, "values_import.year_not_open")]
+    assert len(planned.adds) == 1
+    assert not vx.plan(session, staff, book(rows), "x.xlsx").rejects  # the secretariat corrects past years
