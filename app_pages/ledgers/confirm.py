@@ -25,14 +25,14 @@ table = pd.DataFrame({
     ui.t("ledger.col_partner"): frame["partner"],
     ui.t("ledger.col_confirmation"): frame["confirmation"].map(lambda c: ui.t(f"ledger_confirmation.{c}")),
     ui.t("ledger.col_reason"): frame["reason"]})
-picked = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
-                      key="ledger_confirm_table")
+st.dataframe(table, hide_index=True, width="stretch", key="ledger_confirm_table")
 ui.export_table(table, ui.t("page.ledger_confirm"), key="ledger_confirm_export")
-rows = picked.selection.rows if picked is not None else []
-if not rows:
-    st.caption(ui.t("ledger_confirm.pick_hint"))
+labels = {int(r.partner_id): f"{r.title} · {r.unit} · {r.year} · {r.partner}" for r in frame.itertuples()}
+picked = st.selectbox(ui.t("ledger_confirm.open"), list(labels), format_func=labels.get, index=None,
+                      key="ledger_confirm_pick", placeholder=ui.t("ledger_confirm.pick_hint"))
+if picked is None:
     st.stop()
-row = frame.iloc[rows[0]]
+row = frame[frame["partner_id"] == picked].iloc[0]
 entry_id, partner_id = int(row["entry_id"]), int(row["partner_id"])
 detail = ledger_ui.entry_detail(user, entry_id, key="ledger_confirm_detail")
 if detail is None:

@@ -66,16 +66,15 @@ with results_tab:
     if total > SHOWN:
         st.caption(ui.t("ledgers.shown_of", shown=SHOWN, total=total))
     table = ledger_ui.results_table(frame)
-    picked = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
-                          key="ledgers_table", column_config={
-                              ui.t("ledger.col_title"): st.column_config.TextColumn(width="large"),
-                              ui.t("ledger.col_amount"): st.column_config.NumberColumn(format="%.2f")})
+    st.dataframe(table, hide_index=True, width="stretch", key="ledgers_table", column_config={
+        ui.t("ledger.col_title"): st.column_config.TextColumn(width="large"),
+        ui.t("ledger.col_amount"): st.column_config.NumberColumn(format="%.2f")})
     ui.export_table(table, ui.t("page.ledgers"), key="ledgers_export_shown")
-    rows = picked.selection.rows if picked is not None else []
-    if rows:
-        ledger_ui.entry_detail(user, int(frame.iloc[rows[0]]["id"]), key="ledgers_detail")
-    else:
-        st.caption(ui.t("ledgers.pick_hint"))
+    labels = ledger_ui.entry_labels(frame)
+    picked = st.selectbox(ui.t("ledgers.open"), list(labels), format_func=labels.get, index=None,
+                          key="ledgers_pick", placeholder=ui.t("ledgers.pick_hint"))
+    if picked is not None:
+        ledger_ui.entry_detail(user, picked, key="ledgers_detail")
 
 with summary_tab:
     summary = ui.read(query.summary, user, flt)

@@ -55,13 +55,12 @@ if frame.empty:
 disputed = frame[frame["status"] == "disputed"]
 if not disputed.empty:
     st.warning(ui.t("ledger_record.disputed", count=len(disputed)), icon=":material/report:")
-picked = st.dataframe(ledger_ui.results_table(frame), hide_index=True, width="stretch", on_select="rerun",
-                      selection_mode="single-row", key="ledger_record_table")
-rows = picked.selection.rows if picked is not None else []
-if not rows:
-    st.caption(ui.t("ledger_record.pick_hint"))
+st.dataframe(ledger_ui.results_table(frame), hide_index=True, width="stretch", key="ledger_record_table")
+labels = ledger_ui.entry_labels(frame)
+entry_id = st.selectbox(ui.t("ledger_record.open"), list(labels), format_func=labels.get, index=None,
+                        key="ledger_record_pick", placeholder=ui.t("ledger_record.pick_hint"))
+if entry_id is None:
     st.stop()
-entry_id = int(frame.iloc[rows[0]]["id"])
 detail = ledger_ui.entry_detail(user, entry_id, key="ledger_record_detail")
 if detail is None or not detail["may_edit"]:
     st.stop()

@@ -48,6 +48,11 @@ def results_table(frame: pd.DataFrame) -> pd.DataFrame:
     })
 
 
+def entry_labels(frame: pd.DataFrame) -> dict[int, str]:
+    """Entry id -> what a person recognises it by, for the pickers under the tables."""
+    return {int(r.id): f"{r.title} · {r.unit} · {r.year} · {kind_label(r.kind)}" for r in frame.itertuples()}
+
+
 def link_to_rows(label: str, *, kind: str, member_id: int | None = None, year: int | None = None) -> None:
     """A link to the ledger query showing these rows (kind, unit, year in the URL)."""
     params = {"kind": kind, **({"unit": str(member_id)} if member_id else {}), **({"year": str(year)} if year else {})}

@@ -98,10 +98,7 @@ def test_a_liaison_records_an_order_class_and_its_partner_confirms_it(demo_db_ur
     firm = _firm(demo_db_url)
     liaison, _ = _liaison_of(demo_db_url, firm.name)
     at = _as(liaison, "ledger_confirm")
-    table = at.dataframe[0].value
-    row = list(table[translate("ledger.col_title")]).index("数控技术订单班（页面测试）")
-    at.session_state["ledger_confirm_table"] = {"selection": {"rows": [row], "columns": [], "cells": []}}
-    at.run()
+    at.selectbox(key="ledger_confirm_pick").set_value(_partner_row(demo_db_url, entry_id)).run()
     button(at, "ledger_confirm.confirm").click().run()
     assert not at.exception and [t.value for t in at.toast] == [translate("ledger_confirm.confirmed")]
     with session_scope(demo_db_url) as session:
@@ -112,9 +109,7 @@ def test_a_partner_disputes_with_a_reason(demo_db_url):
     entry_id = _record_order_class(demo_db_url, "机器人订单班（异议测试）")
     liaison, _ = _liaison_of(demo_db_url, _firm(demo_db_url).name)
     at = _as(liaison, "ledger_confirm")
-    row = list(at.dataframe[0].value[translate("ledger.col_title")]).index("机器人订单班（异议测试）")
-    at.session_state["ledger_confirm_table"] = {"selection": {"rows": [row], "columns": [], "cells": []}}
-    at.run()
+    at.selectbox(key="ledger_confirm_pick").set_value(_partner_row(demo_db_url, entry_id)).run()
     button(at, "ledger_confirm.dispute").click().run()
     assert [e.value for e in at.error] == [translate("ledger.reason_required")]
     at.text_area[0].set_value("人数不符，实际 30 人").run()
@@ -125,6 +120,11 @@ def test_a_partner_disputes_with_a_reason(demo_db_url):
     mine = app_as(demo_db_url, "member", "ledger_record")
     mine.segmented_control(key="ledger_record_mode").set_value("mine").run()
     assert [w.value for w in mine.warning][0] == translate("ledger_record.disputed", count=_disputed_count(demo_db_url))
+
+
+def _partner_row(url: str, entry_id: int) -> int:
+    with session_scope(url) as session:
+        return session.exec(select(LedgerPartner.id).where(LedgerPartner.entry_id == entry_id)).one()
 
 
 def _disputed_count(url: str) -> int:
@@ -152,9 +152,13 @@ def test_the_query_drills_down_from_a_count_to_its_rows_and_opens_an_entry(demo_
     assert not at.exception
     assert translate("ledgers.drill_title", kind=translate("ledger_kind.order_class"), year=2019) in \
         [s.value for s in at.subheader]
-    at.session_state["ledgers_table"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
-    at.run()
-    assert any(m.value.startswith("#### ") for m in at.markdown)  # the entry in full
+    from core.ledgers import query
+
+    with session_scope(demo_db_url) as session:
+        first = query.search(session, user_for(demo_db_url, "secretariat"),
+                             query.LedgerFilter(kinds=("order_class",)), limit=1).iloc[0]
+    at.selectbox(key="ledgers_pick").set_value(int(first["id"])).run()
+    assert f"#### {first['title']}" in [m.value for m in at.markdown]  # the entry in full
 
 
 def test_a_link_from_a_finding_opens_the_query_on_its_rows(demo_db_url):
