@@ -8,15 +8,16 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
+from dataclasses import dataclass
 from typing import Callable
 
 import pandas as pd
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from core import audit
 from core.auth import CurrentUser
 from core.errors import NotFound, PermissionDenied, ValidationFailed
-from core.models import Attachment
+from core.models import Attachment, User
 from core.settings import get_setting
 
 MIME = {"pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg",
@@ -51,8 +52,51 @@ def sniff(content: bytes) -> str | None:
     return None
 
 
-def add(session: Session, current: CurrentUser, *, owner_kind: str, owner_id: int,
+@dataclass(frozen=True)
+class OwnerRules:
+    """Who may attach a file to an owner of this kind, and who may read its files: each module
+    says so for its own owners (a notice, a post, a milestone, a ledger entry)."""
+
+    may_attach: Callable[[Session, CurrentUser, int], bool]
+    may_read: Callable[[Session, CurrentUser, int], bool]
+
+
+OWNERS: dict[str, OwnerRules] = {}
+
+
+def register_owner(kind: str, *, may_attach: Callable[[Session, CurrentUser, int], bool],
+                   may_read: Callable[[Session, CurrentUser, int], bool]) -> None:
+    """Called by the module that owns `kind` when it is imported; a kind nobody registered can
+    neither take nor give files."""
+    OWNERS[kind] = OwnerRules(may_attach=may_attach, may_read=may_read)
+
+
+def _rules(current: CurrentUser | None, owner_kind: str) -> OwnerRules:
+    if current is None:
+        raise PermissionDenied("auth.login_required")
+    rules = OWNERS.get(owner_kind)
+    if rules is None:
+        raise PermissionDenied("auth.forbidden")
+    return rules
+
+
+def _check_quota(session: Session, current: CurrentUser, size: int) -> None:
+    """A unit's liaisons share one allowance, so one unit cannot fill the shared database."""
+    if current.member_id is None:
+        return
+    quota_mb = int(get_setting(session, "unit_attachment_quota_mb") or 200)
+    used = session.exec(select(func.coalesce(func.sum(Attachment.size_bytes), 0))
+                        .join(User, User.id == Attachment.uploaded_by)
+                        .where(User.member_id == current.member_id)).one()
+    if used + size > quota_mb * 1024 * 1024:
+        raise ValidationFailed("attachment.quota", quota_mb=quota_mb, used_mb=round(used / 1024 / 1024, 1))
+
+
+def add(session: Session, current: CurrentUser | None, *, owner_kind: str, owner_id: int,
         filename: str, content: bytes) -> Attachment:
+    """A file on an owner the caller may attach to, checked by content, size and the unit's quota."""
+    if not _rules(current, owner_kind).may_attach(session, current, owner_id):
+        raise PermissionDenied("auth.forbidden")
     limit_mb = int(get_setting(session, "upload_limit_mb") or 20)
     if not content:
         raise ValidationFailed("attachment.empty")
@@ -63,6 +107,7 @@ def add(session: Session, current: CurrentUser, *, owner_kind: str, owner_id: in
     if kind is None or (extension in MIME and extension != kind and
                         not (kind == "jpg" and extension == "jpeg")):
         raise ValidationFailed("attachment.bad_type", allowed="PDF, DOCX, XLSX, PPTX, PNG, JPG, ZIP")
+    _check_quota(session, current, len(content))
     name = filename.replace("/", "_").replace("\\", "_").strip()[:300] or f"file.{kind}"
     attachment = Attachment(owner_kind=owner_kind, owner_id=owner_id, filename=name,
                             mime_type=MIME[kind], size_bytes=len(content),
@@ -97,10 +142,12 @@ def owned_content(session: Session, attachment_id: int, *, owner_kind: str,
 
 
 def content(session: Session, current: CurrentUser | None, attachment_id: int) -> tuple[str, str, bytes]:
-    """A file's name, type and bytes, for anyone logged in (plan evidence is not public)."""
+    """A file's name, type and bytes, for those its owner's module lets read it."""
     if current is None:
         raise PermissionDenied("auth.login_required")
     row = session.get(Attachment, attachment_id)
     if row is None:
         raise NotFound("attachment.not_found")
+    if not _rules(current, row.owner_kind).may_read(session, current, row.owner_id):
+        raise PermissionDenied("auth.forbidden")
     return row.filename, row.mime_type, row.content

@@ -34,6 +34,7 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "change_comment_pct": 50,
     "mirror_gap_pct": 20,
     "upload_limit_mb": 20,
+    "unit_attachment_quota_mb": 200,
     # What the Excel reader accepts (core.excel.reader.Limits): rows per sheet, the size a
     # workbook may unpack to, and its compression ratio (zip bombs).
     "excel_max_rows": 100_000,

@@ -20,7 +20,7 @@ from sqlmodel import Session, select
 from core import attachments, audit
 from core.auth import STAFF_ROLES, CurrentUser, require_own_unit, require_role
 from core.db import StaleEditError, update_versioned
-from core.errors import NotFound, PermissionDenied, ValidationFailed
+from core.errors import NotFound, PermissionDenied, UserFacingError, ValidationFailed
 from core.ledgers.kinds import PUBLIC_STATUSES, Kind, kind as kind_of
 from core.ledgers.values import BadValue, parse
 from core.models import Attachment, LedgerEntry, LedgerPartner, LedgerYearLock, MemberUnit, Role
@@ -372,3 +372,19 @@ def evidence(session: Session, current: CurrentUser, attachment_id: int) -> tupl
         return entry is not None and may_see(session, current, entry)
 
     return attachments.owned_content(session, attachment_id, owner_kind=OWNER_KIND, may_see=allowed)
+
+
+def _may_attach_evidence(session: Session, user: CurrentUser, entry_id: int) -> bool:
+    try:
+        _editable(session, user, entry_id)
+    except UserFacingError:
+        return False
+    return True
+
+
+def _may_read_evidence(session: Session, user: CurrentUser, entry_id: int) -> bool:
+    entry = session.get(LedgerEntry, entry_id)
+    return entry is not None and may_see(session, user, entry)
+
+
+attachments.register_owner(OWNER_KIND, may_attach=_may_attach_evidence, may_read=_may_read_evidence)

@@ -229,3 +229,20 @@ def attachment_content(session: Session, current: CurrentUser | None,
         return True
 
     return attachments.owned_content(session, attachment_id, owner_kind="post", may_see=may_see)
+
+
+def _may_attach(session: Session, user: CurrentUser, post_id: int) -> bool:
+    post = session.get(Post, post_id)
+    if post is None or post.author_user_id != user.id:
+        return False
+    topic = session.get(Topic, post.topic_id)
+    return topic is not None and not topic.hidden and may_post(user, topic)
+
+
+def _may_read(session: Session, user: CurrentUser, post_id: int) -> bool:
+    post = session.get(Post, post_id)
+    topic = session.get(Topic, post.topic_id) if post else None
+    return topic is not None and (not topic.hidden or user.role in STAFF_ROLES)
+
+
+attachments.register_owner("post", may_attach=_may_attach, may_read=_may_read)

@@ -361,3 +361,15 @@ def remind_unread(session: Session, current: CurrentUser | None, message_id: int
                  after={"reminded": len(waiting), "reminder_id": reminder.id},
                  detail=message.title[:200])
     return reminder
+
+
+def _may_read_file(session: Session, user: CurrentUser, message_id: int) -> bool:
+    from core.messages.inbox import may_read
+
+    message = session.get(Message, message_id)
+    return message is not None and may_read(session, user, message)
+
+
+attachments.register_owner(
+    "message", may_attach=lambda session, user, message_id: user.role in STAFF_ROLES
+    and session.get(Message, message_id) is not None, may_read=_may_read_file)

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 import pandas as pd
 from sqlmodel import Session, func, select
 
-from core import audit
+from core import attachments, audit
 from core.auth import STAFF_ROLES, CurrentUser, require_role
 from core.db import update_versioned
 from core.errors import NotFound, ValidationFailed
@@ -334,3 +334,10 @@ def tree_options(session: Session, plan_id: int) -> tuple[list[tuple[int, str]],
                          .where(PlanArea.plan_id == plan_id).order_by(PlanArea.seq, PlanTask.seq)).all()
     return ([(a_id, f"{seq}. {title}") for a_id, seq, title in areas],
             [(t_id, f"{a_seq}.{t_seq} {title}") for t_id, a_seq, t_seq, title in tasks])
+
+
+# Milestone evidence: the secretariat attaches it; everyone who sees the plan may read it.
+attachments.register_owner(
+    "milestone", may_attach=lambda session, user, milestone_id: user.role in STAFF_ROLES
+    and session.get(Milestone, milestone_id) is not None,
+    may_read=lambda session, user, milestone_id: session.get(Milestone, milestone_id) is not None)
