@@ -580,3 +580,16 @@ class LedgerIndicatorLink(SQLModel, table=True):
     tolerance_pct: float = 5.0
     version: int = 1
 
+
+class LedgerTally(SQLModel, table=True):
+    """Counts and sums of the ledger entries per kind, year and status, kept with the entries (in
+    the same transaction) so the group-wide summary reads a few hundred rows, not every entry."""
+
+    __tablename__ = "ledger_tally"
+    kind: str = Field(primary_key=True, max_length=30)
+    year: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    status: str = Field(primary_key=True, max_length=20)
+    entries: int = 0
+    quantity: float = 0.0
+    amount_fen: int = Field(default=0, sa_type=sa.BigInteger)
+

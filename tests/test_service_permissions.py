@@ -73,6 +73,9 @@ OPEN = {
     "core.ledgers.query.unit_choices": "member names for the form's pickers (the registry every role reads)",
     "core.ledgers.query.years": "years to offer in pickers: no entry data",
     "core.ledgers.reconcile.links": "which indicators a ledger feeds: catalogue definitions",
+    "core.ledgers.tally.touch": "marks the tally of what a service (that checked its caller) wrote",
+    "core.ledgers.tally.refresh": "recomputes counts at commit, of what checked services wrote",
+    "core.ledgers.tally.refresh_all": "recomputes counts (demo, bulk loads): no caller data returned",
 }
 # Not services: they compute something for the user they are given, inside services that
 # checked their caller first.

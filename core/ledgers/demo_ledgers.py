@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from sqlmodel import Session, select
 
 from core import demo_data as D
+from core.ledgers import tally
 from core.ledgers.entries import headline, search_text
 from core.ledgers.kinds import KINDS
 from core.models import (Indicator, IndicatorValue, LedgerEntry, LedgerIndicatorLink, LedgerPartner,
@@ -103,6 +104,7 @@ def build(session: Session, rng: random.Random, members: list[MemberUnit], *, au
     for year in LOCKED:
         session.add(LedgerYearLock(year=year, locked_by=author))
     session.flush()
+    tally.refresh_all(session)
     return w.count
 
 

@@ -15,15 +15,17 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from core import attachments, audit
 from core.auth import STAFF_ROLES, CurrentUser, require_own_unit, require_role
 from core.db import StaleEditError, update_versioned
 from core.errors import NotFound, PermissionDenied, UserFacingError, ValidationFailed
+from core.ledgers import tally
 from core.ledgers.kinds import PUBLIC_STATUSES, Kind, kind as kind_of
 from core.ledgers.values import BadValue, parse
-from core.models import Attachment, LedgerEntry, LedgerPartner, LedgerYearLock, MemberUnit, Role
+from core.models import Attachment, AuditLog, LedgerEntry, LedgerPartner, LedgerYearLock, MemberUnit, Role
 from core.timeutil import utcnow
 
 OWNER_KIND = "ledger_entry"  # attachments of an entry (its evidence files)
@@ -122,15 +124,17 @@ def may_edit(current: CurrentUser | None, entry: LedgerEntry) -> bool:
 # ---------------------------------------------------------------- writing
 def _clean(session: Session, kind: Kind, *, member_id: int, year: int, title: str,
            partners: list[PartnerInput], started_on: date | None, ended_on: date | None,
-           fields: dict, kept: bool = False) -> tuple[dict, list[PartnerInput]]:
+           fields: dict, kept: bool = False, units: dict | None = None) -> tuple[dict, list[PartnerInput]]:
     """The typed field values as kept, and the partners completed from the registry; every
-    problem found at once. `kept`: the fields are already as kept (an import's dry run read them)."""
+    problem found at once. `kept`: the fields are already as kept (an import's dry run read them);
+    `units`: the member units by id, when the caller loaded them (bulk)."""
+    unit_of = units.get if units is not None else (lambda unit_id: session.get(MemberUnit, unit_id))
     problems: list[tuple[str, dict]] = []
     if not (title or "").strip():
         problems.append(("ledger.title_required", {"field": kind.title.zh}))
     if not isinstance(year, int) or not 2000 <= year <= 2100:
         problems.append(("ledger.bad_year", {"value": year}))
-    if session.get(MemberUnit, member_id) is None:
+    if unit_of(member_id) is None:
         problems.append(("ledger.unknown_unit", {"value": member_id}))
     if started_on and ended_on and ended_on < started_on:
         problems.append(("ledger.ends_before_start", {}))
@@ -148,7 +152,7 @@ def _clean(session: Session, kind: Kind, *, member_id: int, year: int, title: st
     complete = []
     for partner in partners:
         if partner.member_id is not None:
-            unit = session.get(MemberUnit, partner.member_id)
+            unit = unit_of(partner.member_id)
             if unit is None:
                 problems.append(("ledger.unknown_unit", {"value": partner.member_id}))
                 continue
@@ -213,6 +217,7 @@ def create(session: Session, current: CurrentUser, *, kind: str, member_id: int,
                         import_batch_id=import_batch_id, created_by=current.id, updated_by=current.id)
     session.add(entry)
     session.flush()
+    tally.touch(session, (kind, year))
     rows = [LedgerPartner(entry_id=entry.id, member_id=p.member_id, name=p.name, credit_code=p.credit_code)
             for p in partners]
     session.add_all(rows)
@@ -222,6 +227,64 @@ def create(session: Session, current: CurrentUser, *, kind: str, member_id: int,
         attachments.add(session, current, owner_kind=OWNER_KIND, owner_id=entry.id, filename=filename,
                         content=content)
     return entry
+
+
+def create_many(session: Session, current: CurrentUser, rows: list[dict], *,
+                import_batch_id: int | None = None) -> list[int]:
+    """Record many entries at once (an import's new rows, fields as kept): the checks of `create`
+    for every row, then one INSERT each for the entries, their partners and their audit rows."""
+    require_role(current, Role.MEMBER, *STAFF_ROLES)
+    for member_id in {row["member_id"] for row in rows}:
+        require_own_unit(current, member_id)
+        if member_id is None:
+            raise ValidationFailed("ledger.unit_missing")
+    locked = set(locked_years(session))
+    wanted = {row["member_id"] for row in rows} | {p.member_id for row in rows for p in row["partners"] if p.member_id}
+    units = {u.id: u for u in session.exec(select(MemberUnit).where(MemberUnit.id.in_(wanted))).all()}
+    now, entries_rows, partner_rows = utcnow(), [], []
+    for row in rows:
+        spec = kind_of(row["kind"])
+        _refuse_locked_in(locked, row["year"])
+        extra, partners = _clean(session, spec, member_id=row["member_id"], year=row["year"], title=row["title"],
+                                 partners=list(row["partners"]), started_on=row.get("started_on"),
+                                 ended_on=row.get("ended_on"), fields=row.get("fields") or {}, kept=True, units=units)
+        quantity, amount = headline(spec, extra)
+        description = (row.get("description") or "").strip()[:4000]
+        entries_rows.append(dict(
+            kind=spec.code, title=row["title"].strip()[:300], member_id=row["member_id"], year=row["year"],
+            started_on=row.get("started_on"), ended_on=row.get("ended_on"), description=description, extra=extra,
+            quantity=quantity, amount_fen=amount, quantity_unit=spec.field(spec.quantity[0]).unit_zh if spec.quantity else "",
+            status=_status(False, ["pending"] * len(partners)), import_batch_id=import_batch_id,
+            search_text=search_text(spec, title=row["title"], unit=units[row["member_id"]].name,
+                                    partners=[p.name for p in partners], description=description, extra=extra),
+            created_by=current.id, updated_by=current.id, created_at=now, updated_at=now, version=1))
+        partner_rows.append(partners)
+    if not entries_rows:
+        return []
+    if import_batch_id is not None:  # one executemany; the batch's rows come back in insertion order
+        session.execute(sa.insert(LedgerEntry.__table__), entries_rows)
+        ids = list(session.exec(select(LedgerEntry.id).where(LedgerEntry.import_batch_id == import_batch_id)
+                                .order_by(LedgerEntry.id)).all())
+    else:
+        ids = [found[0] for found in session.execute(
+            sa.insert(LedgerEntry).returning(LedgerEntry.id, sort_by_parameter_order=True), entries_rows)]
+    partners_flat = [dict(entry_id=entry_id, member_id=p.member_id, name=p.name, credit_code=p.credit_code,
+                          confirmation="pending", reason="") for entry_id, mine in zip(ids, partner_rows) for p in mine]
+    if partners_flat:
+        session.execute(sa.insert(LedgerPartner.__table__), partners_flat)
+    session.execute(sa.insert(AuditLog.__table__), [dict(
+        at=now, actor_user_id=current.id, actor_name=current.username[:64], action="ledger_entry_created",
+        entity="ledger_entry", entity_id=str(entry_id), before=None, detail="",
+        after={**{k: (v.isoformat() if isinstance(v, date) else v) for k, v in row.items()
+                  if k in AUDITED}, "partners": [p.name for p in mine]})
+        for entry_id, row, mine in zip(ids, entries_rows, partner_rows)])
+    tally.touch(session, *{(row["kind"], row["year"]) for row in entries_rows})
+    return ids
+
+
+def _refuse_locked_in(locked: set[int], year: int) -> None:
+    if year in locked:
+        raise ValidationFailed("ledger.year_locked", year=year)
 
 
 def _editable(session: Session, current: CurrentUser, entry_id: int) -> LedgerEntry:
@@ -271,6 +334,7 @@ def update(session: Session, current: CurrentUser, *, entry_id: int, expected_ve
         session.delete(gone)
     quantity, amount = headline(spec, extra)
     unit = session.get(MemberUnit, member_id)
+    tally.touch(session, (entry.kind, entry.year), (entry.kind, year))
     update_versioned(session, LedgerEntry, entry_id, expected_version, dict(
         title=title.strip()[:300], member_id=member_id, year=year, started_on=started_on, ended_on=ended_on,
         description=(description or "").strip()[:4000], extra=extra, quantity=quantity, amount_fen=amount,
@@ -297,6 +361,7 @@ def delete(session: Session, current: CurrentUser, *, entry_id: int, expected_ve
                                                       Attachment.owner_id == entry_id)):
         session.delete(file)
     session.delete(entry)
+    tally.touch(session, (entry.kind, entry.year))
     audit.record(session, action="ledger_entry_deleted", actor_id=current.id, actor_name=current.username,
                  entity="ledger_entry", entity_id=entry_id, before=before)
 
@@ -322,6 +387,7 @@ def _decide(session: Session, current: CurrentUser, entry_id: int, partner_id: i
     session.add(partner)
     status = _status(False, [p.confirmation for p in partners_of(session, entry_id)])
     update_versioned(session, LedgerEntry, entry_id, expected_version, {"status": status})
+    tally.touch(session, (entry.kind, entry.year))
     audit.record(session, action=f"ledger_entry_{confirmation}", actor_id=current.id, actor_name=current.username,
                  entity="ledger_entry", entity_id=entry_id, before=before,
                  after={"partner": partner.name, "confirmation": confirmation, "status": status, "reason": reason})

@@ -20,7 +20,7 @@ from sqlmodel import Session, select
 from core.auth import STAFF_ROLES, CurrentUser, require_role
 from core.errors import UserFacingError
 from core.excel import importer
-from core.excel.reader import Limits, Table, check_bytes, find_table, read_sheets, text
+from core.excel.reader import HEADER_SCAN_ROWS, Limits, Table, check_bytes, header_key, read_sheets, text
 from core.i18n import Text
 from core.ledgers import entries
 from core.ledgers.exchange import aliases
@@ -101,7 +101,7 @@ def _preamble(ctx: _Context, table: Table) -> tuple[int | None, str, int | None]
 
 
 def _is_not_data(raw: dict) -> bool:
-    cells = [text(v) for v in raw.values() if text(v)]
+    cells = [cell for cell in map(text, raw.values()) if cell]
     if not cells:
         return True
     if any(TOTAL.match(cell) for cell in cells[:3]) or TOTAL.match(text(raw.get("title"))):
@@ -243,18 +243,26 @@ def import_kind(kind: Kind, ctx: _Context | None = None) -> importer.ImportKind:
 REGISTERED = {code: importer.register(import_kind(kind)) for code, kind in KINDS.items()}
 
 
+def _header_columns(frame, kind: Kind) -> int:
+    """How many of the kind's columns a header row in the top rows names (0: not this kind)."""
+    wanted = {header_key(alias): key for key, names in aliases(kind).items() for alias in names}
+    need = required(kind)
+    best = 0
+    for index in range(min(HEADER_SCAN_ROWS, len(frame))):
+        found = {wanted[k] for k in map(header_key, frame.iloc[index].tolist()) if k in wanted}
+        if need <= found:
+            best = max(best, len(found))
+    return best
+
+
 def recognise(sheets: dict, only: str | None = None) -> list[tuple[str, Kind]]:
     """(sheet, kind) of every sheet holding a ledger: the kind whose headers match most columns."""
     found = []
     for name, frame in sheets.items():
-        best, score = None, 0
-        for code, kind in KINDS.items():
-            if only and code != only:
-                continue
-            table = find_table({name: frame}, aliases(kind), required(kind))
-            if table is not None and len(table.columns) > score:
-                best, score = kind, len(table.columns)
-        if best is not None:
+        scores = [(_header_columns(frame, kind), index, kind) for index, (code, kind) in enumerate(KINDS.items())
+                  if not only or code == only]
+        score, _, best = max(scores, default=(0, 0, None), key=lambda item: (item[0], -item[1]))
+        if score:
             found.append((name, best))
     return found
 
@@ -314,15 +322,10 @@ def suggestions(preview: importer.ImportPlan) -> dict[str, tuple[str, int]]:
             for p in preview.rejects if p.key == "ledger.near_unit"}
 
 
-def _apply(session: Session, current: CurrentUser, planned: importer.PlannedRow) -> LedgerEntry | None:
-    """Create or change the row's entry; returns a created entry."""
+def _apply(session: Session, current: CurrentUser, planned: importer.PlannedRow) -> None:
+    """Change the row's stored entry (what the file leaves empty stays as it is)."""
     values = planned.values
     fields = {key[2:]: value for key, value in values.items() if key.startswith("f_")}
-    if planned.existing_id is None:
-        return entries.create(session, current, kind=values["_kind"], member_id=values["member_id"],
-                              year=values["year"], title=values["title"], partners=values["_partners"],
-                              started_on=values["started_on"], ended_on=values["ended_on"],
-                              description=values["description"], fields=fields, kept=True)
     entry = session.get(LedgerEntry, planned.existing_id)
     if entry is None:
         raise UserFacingError("excel.changed_since_preview", row=planned.row)
@@ -335,21 +338,25 @@ def _apply(session: Session, current: CurrentUser, planned: importer.PlannedRow)
                    title=keep("title"), member_id=values["member_id"], year=values["year"], partners=partners,
                    started_on=keep("started_on"), ended_on=keep("ended_on"), description=keep("description"),
                    fields=kept, kept=True)
-    return None
 
 
 def commit(session: Session, current: CurrentUser, planned: importer.ImportPlan, *, only_valid: bool = False):
-    """Write what the dry run showed, in the caller's transaction; the new entries carry the batch."""
+    """Write what the dry run showed, in the caller's transaction: changed entries one by one
+    (versioned), new ones in bulk, all carrying the import batch."""
     require_role(current, Role.MEMBER, *STAFF_ROLES)
-    created: list[int] = []
+    new_rows: list[dict] = []
 
     def apply_row(session, current, row):
-        entry = _apply(session, current, row)
-        if entry is not None:
-            created.append(entry.id)
+        if row.existing_id is None:
+            values = row.values
+            new_rows.append({"kind": values["_kind"], "member_id": values["member_id"], "year": values["year"],
+                             "title": values["title"], "partners": values["_partners"],
+                             "started_on": values["started_on"], "ended_on": values["ended_on"],
+                             "description": values["description"],
+                             "fields": {k[2:]: v for k, v in values.items() if k.startswith("f_")}})
+        else:
+            _apply(session, current, row)
 
     batch = importer.commit(session, current, planned, only_valid=only_valid, apply_row=apply_row)
-    for start in range(0, len(created), 900):
-        session.execute(LedgerEntry.__table__.update().where(LedgerEntry.id.in_(created[start:start + 900]))
-                        .values(import_batch_id=batch.id))
+    entries.create_many(session, current, new_rows, import_batch_id=batch.id)
     return batch

@@ -105,3 +105,48 @@ def test_the_ledger_figure_of_a_linked_indicator(data):
     with db.session_scope(engine, write=False) as session:
         figures = reconcile.figures_for(session, people["school"], member_id=units["school"], year=2021)
     assert figures[s01.id]["ledger"] == 40
+
+
+def test_the_tally_follows_every_write(data):
+    engine, people, ids, units = data
+    from sqlmodel import select
+
+    from core.ledgers import tally
+    from core.models import LedgerEntry, LedgerTally
+
+    def live(session):
+        rows = session.exec(select(LedgerEntry.kind, LedgerEntry.year, LedgerEntry.status, LedgerEntry.quantity,
+                                   LedgerEntry.amount_fen)).all()
+        found: dict = {}
+        for kind, year, status, quantity, amount in rows:
+            count, q, a = found.get((kind, year, status), (0, 0.0, 0))
+            found[kind, year, status] = (count + 1, q + (quantity or 0), a + (amount or 0))
+        return found
+
+    def kept(session):
+        return {(t.kind, t.year, t.status): (t.entries, t.quantity, t.amount_fen)
+                for t in session.exec(select(LedgerTally)).all()}
+
+    with db.session_scope(engine, write=False) as session:
+        assert kept(session) == live(session)
+    with db.session_scope(engine) as session:  # a change of year, a deletion, a confirmation
+        entry = session.get(LedgerEntry, ids["cnc"])
+        entries.update(session, people["school"], entry_id=entry.id, expected_version=entry.version,
+                       title=entry.title, year=2019, partners=[PartnerInput(units["firm"])],
+                       fields={"students": 41})
+        contest = session.get(LedgerEntry, ids["contest"])
+        entries.delete(session, people["school2"], entry_id=contest.id, expected_version=contest.version)
+    with db.session_scope(engine) as session:
+        partner = entries.partners_of(session, ids["cnc"])[0]
+        entries.confirm(session, people["firm"], entry_id=ids["cnc"], partner_id=partner.id,
+                        expected_version=session.get(LedgerEntry, ids["cnc"]).version)
+    with db.session_scope(engine, write=False) as session:
+        assert kept(session) == live(session)
+        summary = query.summary(session, people["council"])
+        filtered = query.summary(session, people["council"], LedgerFilter(years=(2019,)))
+    assert set(summary["kind"] + summary["year"].astype(str)) >= {"order_class2019"}
+    assert filtered.iloc[0]["count"] == 1 and filtered.iloc[0]["quantity"] == 41
+    with db.session_scope(engine) as session:
+        tally.refresh_all(session)
+    with db.session_scope(engine, write=False) as session:
+        assert kept(session) == live(session)

@@ -92,6 +92,18 @@ def upgrade() -> None:
     op.create_index("ix_ledger_partner_member_id", "ledger_partner", ["member_id"])
     if partners:
         op.bulk_insert(partner, partners)
+    op.create_table(
+        "ledger_tally",
+        sa.Column("kind", sa.String(length=30), primary_key=True),
+        sa.Column("year", sa.Integer(), primary_key=True, autoincrement=False),
+        sa.Column("status", sa.String(length=20), primary_key=True),
+        sa.Column("entries", sa.Integer(), nullable=False, server_default="0"),
+        sa.Column("quantity", sa.Float(), nullable=False, server_default="0"),
+        sa.Column("amount_fen", sa.BigInteger(), nullable=False, server_default="0"),
+    )
+    op.execute("INSERT INTO ledger_tally (kind, year, status, entries, quantity, amount_fen) "
+               "SELECT kind, year, status, count(*), coalesce(sum(quantity), 0), coalesce(sum(amount_fen), 0) "
+               "FROM ledger_entry GROUP BY kind, year, status")
 
 
 def _move_rows() -> list[dict]:
@@ -142,6 +154,7 @@ def downgrade() -> None:
     op.drop_index("ix_ledger_partner_member_id", "ledger_partner")
     op.drop_index("ix_ledger_partner_entry_id", "ledger_partner")
     op.drop_table("ledger_partner")
+    op.drop_table("ledger_tally")
     with op.batch_alter_table("ledger_entry") as batch:
         batch.drop_index("ix_ledger_entry_kind_year")
         batch.drop_index("ix_ledger_entry_status")

@@ -1,0 +1,233 @@
+"""How the ledger query and import scale, measured in one run against their yardsticks.
+
+    python bench/ledgers_bench.py [--entries 200000] [--rows 20000] [--repeat 5] [--keep DIR]
+
+Builds two SQLite databases: the demo group (a few hundred ledger entries) and one with
+`entries` entries over 1,000 units, 13 kinds and 10 years (bulk inserts, with partners). Prints:
+  (a) the query page's search (count + the first 500 rows with their partners, 「数控」) and the
+      kind × year summary at `entries` ÷ the same at demo size            (goal ≤ 3×);
+  (b) the same at `entries` ÷ the bare SQL a hand-written query would run (printed);
+  (c) a `rows`-row order-class workbook imported end to end (dry run + commit, as
+      `python -m core import` does) ÷ a bare `pandas.read_excel(engine="calamine")` (goal ≤ 3×).
+Times are the best of `repeat` runs; the machine may be shared, so read the ratios.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("BCRYPT_ROUNDS", "4")
+os.environ.setdefault("COOKIE_KEY", "bench-cookie-key-" + "x" * 40)
+os.environ["PLATFORM_SECRETS_FILE"] = "/nonexistent/secrets.toml"
+os.environ["DEMO"] = "0"
+
+import pandas as pd  # noqa: E402
+import sqlalchemy as sa  # noqa: E402
+from sqlmodel import select  # noqa: E402
+
+from core import db  # noqa: E402
+from core.auth import acting_as  # noqa: E402
+from core.credit_code import make as make_credit_code  # noqa: E402
+from core.demo import seed_demo  # noqa: E402
+from core.excel.writer import Column, Sheet, write_workbook  # noqa: E402
+from core.ledgers import ledger_import, query, tally  # noqa: E402
+from core.ledgers.kinds import KINDS  # noqa: E402
+from core.models import LedgerEntry, LedgerPartner, MemberUnit, User  # noqa: E402
+from core.timeutil import utcnow  # noqa: E402
+
+WORDS = ["数控", "机器人", "焊接", "液压", "汽车", "模具", "电气", "智能制造", "轴承", "铸造"]
+SEARCH = "数控"
+BARE_SEARCH = ("SELECT count(*) FROM ledger_entry WHERE search_text LIKE '%数控%'",
+               "SELECT id, kind, title, year FROM ledger_entry WHERE search_text LIKE '%数控%' "
+               "ORDER BY year DESC, id DESC LIMIT 500")
+BARE_SUMMARY = ("SELECT kind, year, count(*), sum(quantity), sum(amount_fen) FROM ledger_entry "
+                "GROUP BY kind, year",)
+
+
+def build_large(path: Path, *, count: int, units: int = 1000) -> None:
+    engine = db.make_engine(f"sqlite:///{path}")
+    db.upgrade(engine)
+    rng = random.Random(11)
+    now = utcnow()
+    with db.session_scope(engine) as session:
+        session.execute(sa.insert(MemberUnit.__table__), [
+            {"credit_code": make_credit_code("91", "370100", f"{n:08d}"), "name": f"测试单位{n:05d}有限公司",
+             "short_name": "", "unit_type": "school" if n % 5 == 0 else "enterprise", "city": "济南市",
+             "address": "", "status": "active", "status_reason": "", "contact_name": "", "contact_title": "",
+             "contact_phone": "", "contact_email": "", "website": "", "description": "", "is_lead": False,
+             "is_demo": False, "version": 1, "created_at": now, "updated_at": now} for n in range(units)])
+        session.add(User(username="bench-admin", display_name="bench", role="admin", password_hash="x"))
+        session.add(User(username="bench-council", display_name="bench", role="council", password_hash="x"))
+    kinds = list(KINDS)
+    with db.session_scope(engine) as session:
+        for start in range(0, count, 20_000):
+            rows, partners = [], []
+            for n in range(start, min(count, start + 20_000)):
+                word = rng.choice(WORDS)
+                title = f"{word}{rng.choice(['订单班', '培训', '技术服务', '实训基地', '项目'])}{n}"
+                unit, partner = rng.randint(1, units), rng.randint(1, units)
+                rows.append({"id": n + 1, "kind": rng.choice(kinds), "title": title, "member_id": unit,
+                             "year": rng.randint(2015, 2024), "quantity": float(rng.randint(5, 60)),
+                             "quantity_unit": "人", "amount_fen": rng.randint(0, 5_000) * 100_000,
+                             "description": "", "extra": {}, "status": rng.choice(["confirmed", "pending", "recorded"]),
+                             "search_text": f"{title} 测试单位{unit:05d}有限公司 测试单位{partner:05d}有限公司".lower(),
+                             "created_at": now, "updated_at": now, "version": 1})
+                partners.append({"entry_id": n + 1, "member_id": partner, "name": f"测试单位{partner:05d}有限公司",
+                                 "credit_code": "", "confirmation": "confirmed", "reason": ""})
+            session.execute(sa.insert(LedgerEntry.__table__), rows)
+            session.execute(sa.insert(LedgerPartner.__table__), partners)
+    with db.session_scope(engine) as session:
+        tally.refresh_all(session)  # bulk inserts bypass the services that keep it
+    with engine.begin() as conn:
+        conn.exec_driver_sql("ANALYZE")
+    engine.dispose()
+
+
+def build_demo(path: Path) -> None:
+    engine = db.make_engine(f"sqlite:///{path}")
+    db.upgrade(engine)
+    with db.session_scope(engine) as session:
+        seed_demo(session, rounds=4)
+    engine.dispose()
+
+
+def best(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def page_work(engine, role: str):
+    """What the query page reads: the count, the first 500 rows found, the summary."""
+    with db.session_scope(engine, write=False) as session:
+        caller = acting_as(session.exec(select(User).where(User.role == role)).first())
+    flt = query.LedgerFilter(text=SEARCH)
+
+    def search():
+        with db.session_scope(engine, write=False) as session:
+            query.count(session, caller, flt)
+            query.search(session, caller, flt, limit=500)
+
+    def summary():
+        with db.session_scope(engine, write=False) as session:
+            query.summary(session, caller)
+
+    return search, summary
+
+
+def bare(path: Path, statements: tuple[str, ...]):
+    import sqlite3
+
+    def run():
+        conn = sqlite3.connect(path)
+        for statement in statements:
+            conn.execute(statement).fetchall()
+        conn.close()
+
+    return run
+
+
+def build_workbook(path: Path, db_path: Path, rows: int) -> None:
+    """An order-class ledger as a unit's secretariat would fill the template: `rows` classes."""
+    engine = db.make_engine(f"sqlite:///{db_path}")
+    with db.session_scope(engine, write=False) as session:
+        names = session.exec(select(MemberUnit.name).order_by(MemberUnit.id).limit(200)).all()
+    engine.dispose()
+    rng = random.Random(5)
+    columns = [Column(key, key) for key in ("填报单位", "年度", "班级名称", "冠名企业", "专业", "学生人数",
+                                            "企业投入（元）", "开始日期")]
+    pairs = [rng.sample(names, 2) for _ in range(rows)]
+    records = [{"填报单位": pairs[n][0], "年度": 2025, "班级名称": f"{rng.choice(WORDS)}订单班{n}",
+                "冠名企业": pairs[n][1], "专业": "数控技术", "学生人数": rng.randint(20, 50),
+                "企业投入（元）": rng.randint(1, 50) * 10000, "开始日期": "2025.09"} for n in range(rows)]
+    path.write_bytes(write_workbook([Sheet("订单班", columns, records)]))
+
+
+def import_once(db_path: Path, workbook: Path) -> float:
+    engine = db.make_engine(f"sqlite:///{db_path}")
+    content = workbook.read_bytes()
+    started = time.perf_counter()
+    with db.session_scope(engine) as session:
+        admin = acting_as(session.exec(select(User).where(User.role == "admin")).first())
+        plan = ledger_import.plan(session, admin, content, workbook.name)
+        assert not plan.rejects, plan.rejects[:3]
+        ledger_import.commit(session, admin, plan)
+    elapsed = time.perf_counter() - started
+    engine.dispose()
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--entries", type=int, default=200_000)
+    parser.add_argument("--rows", type=int, default=20_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--keep", help="keep the databases and workbook in this folder")
+    args = parser.parse_args()
+    folder = Path(args.keep or tempfile.mkdtemp(prefix="ledgers-bench-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    demo_db, large_db, import_db = folder / "demo.db", folder / "large.db", folder / "import.db"
+    started = time.perf_counter()
+    for path in (demo_db, large_db, import_db):
+        path.unlink(missing_ok=True)
+    build_demo(demo_db)
+    build_large(large_db, count=args.entries)
+    print(f"built the demo and {args.entries:,} entries in {time.perf_counter() - started:.1f} s")
+
+    demo_engine, large_engine = db.make_engine(f"sqlite:///{demo_db}"), db.make_engine(f"sqlite:///{large_db}")
+    with db.session_scope(demo_engine, write=False) as session:
+        demo_count = session.exec(sa.select(sa.func.count()).select_from(LedgerEntry)).one()[0]
+    results = {}
+    for name, engine in (("demo", demo_engine), ("large", large_engine)):
+        search, summary = page_work(engine, "council")
+        search(), summary()  # warm the caches, as a running app has them
+        results[name] = (best(search, args.repeat), best(summary, args.repeat))
+    bare_search = best(bare(large_db, BARE_SEARCH), args.repeat)
+    bare_summary = best(bare(large_db, BARE_SUMMARY), args.repeat)
+    (demo_search, demo_summary), (large_search, large_summary) = results["demo"], results["large"]
+    print(f"\nsearch 「{SEARCH}」 (count + first 500 rows with partners), council:")
+    print(f"  demo ({demo_count} entries) {demo_search * 1000:8.1f} ms   {args.entries:,} entries "
+          f"{large_search * 1000:8.1f} ms   ratio {large_search / demo_search:5.2f}x  (goal <= 3x)")
+    print(f"  bare SQL {bare_search * 1000:8.1f} ms   ours ÷ bare {large_search / bare_search:5.2f}x")
+    print(f"  bare SQL: {BARE_SEARCH[0]}; {BARE_SEARCH[1]}")
+    print("kind x year summary (counts and sums):")
+    print(f"  demo {demo_summary * 1000:8.1f} ms   {args.entries:,} entries {large_summary * 1000:8.1f} ms   "
+          f"ratio {large_summary / demo_summary:5.2f}x  (goal <= 3x)")
+    print(f"  bare SQL {bare_summary * 1000:8.1f} ms   ours ÷ bare {large_summary / bare_summary:5.2f}x")
+    print(f"  bare SQL: {BARE_SUMMARY[0]}")
+    demo_engine.dispose(), large_engine.dispose()
+
+    workbook = folder / "order_classes.xlsx"
+    build_workbook(workbook, large_db, args.rows)
+    t_bare = best(lambda: pd.read_excel(workbook, engine="calamine"), args.repeat)
+    runs = []
+    for _ in range(max(1, min(args.repeat, 3))):
+        shutil.copy(demo_db, import_db)
+        engine = db.make_engine(f"sqlite:///{import_db}")
+        with db.session_scope(engine) as session:  # the units the workbook names
+            session.execute(sa.insert(MemberUnit.__table__), [
+                {k: v for k, v in row._mapping.items() if k != "id"} for row in
+                db.make_engine(f"sqlite:///{large_db}").connect().execute(
+                    sa.select(MemberUnit.__table__).order_by(MemberUnit.id).limit(200))])
+        engine.dispose()
+        runs.append(import_once(import_db, workbook))
+    t_ours = min(runs)
+    print(f"\nimport of {args.rows:,} order classes (dry run + commit): {t_ours:6.2f} s")
+    print(f"  bare pandas.read_excel(calamine) {t_bare:6.2f} s   ratio {t_ours / t_bare:5.2f}x  (goal <= 3x)")
+    if not args.keep:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
