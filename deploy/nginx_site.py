@@ -12,14 +12,14 @@ import sys
 from pathlib import Path
 
 TEMPLATE = Path(__file__).resolve().parent / "nginx-site.conf"
-# A replica that refuses a connection is left out this long; its browsers go to another.
-FAIL_TIMEOUT_S = 10
+# A replica that fails MAX_FAILS times is left out FAIL_TIMEOUT_S; its browsers go to another.
+MAX_FAILS, FAIL_TIMEOUT_S = 3, 10
 
 
 def render(listen: str, replicas: list[str], log_dir: str) -> str:
     if not replicas:
         raise ValueError("at least one replica (host:port)")
-    servers = "\n".join(f"    server {address} max_fails=1 fail_timeout={FAIL_TIMEOUT_S}s;"
+    servers = "\n".join(f"    server {address} max_fails={MAX_FAILS} fail_timeout={FAIL_TIMEOUT_S}s;"
                         for address in replicas)
     text = TEMPLATE.read_text()
     for placeholder, value in (("@REPLICAS@", servers), ("@LISTEN@", listen),

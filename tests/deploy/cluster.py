@@ -94,7 +94,8 @@ class Cluster:
     nginx in front. `url` is nginx's; `replica_urls` the replicas' own."""
 
     def __init__(self, pg_url: str, workdir: Path, *, replicas: int = 2,
-                 database: str = "platform_deploy", env: dict[str, str] | None = None) -> None:
+                 database: str = "platform_deploy", env: dict[str, str] | None = None,
+                 accounts: dict[str, str] = ACCOUNTS) -> None:
         self.pg_url, self.workdir, self.database = pg_url, Path(workdir), database
         self.database_url = str(sa.make_url(pg_url).set(database=database)
                                 .render_as_string(hide_password=False))
@@ -102,6 +103,7 @@ class Cluster:
         self.replica_urls = [f"http://127.0.0.1:{port}" for port in self.ports]
         self.processes: list[subprocess.Popen | None] = [None] * replicas
         self.extra_env = env or {}
+        self.accounts = accounts
         self.nginx: subprocess.Popen | None = None
         self.nginx_port = free_port()
         self.url = f"http://127.0.0.1:{self.nginx_port}"
@@ -162,7 +164,7 @@ class Cluster:
 
     def initialise(self) -> None:
         self.cli("db", "init")
-        for username, role in ACCOUNTS.items():
+        for username, role in self.accounts.items():
             self.cli("user", "add", username, "--role", role, "--name", username,
                      "--password-stdin", "--no-force-change", stdin=PASSWORD + "\n")
 

@@ -2,6 +2,7 @@
 failure, a write cut off half-way leaves nothing, and a restarted server is got over by itself."""
 from __future__ import annotations
 
+import json
 import threading
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from core.auth import acting_as
 from core.config import load_settings
 from core.group import member_exchange
 from core.models import AuditLog, ImportBatch, MemberUnit
-from tests.conftest import PG_SERVERS, _reset_postgres, make_user
+from tests.conftest import PG_SERVERS, _reset_postgres, make_user, wait_until
 from tests.deploy.cluster import UNIT_FILE, env_file
 
 FILES = Path(__file__).resolve().parent.parent / "files"
@@ -146,3 +147,71 @@ def test_the_unit_file_runs_the_app_with_the_shared_environment():
     text = UNIT_FILE.read_text()
     assert "EnvironmentFile=/etc/zjjt-platform/replica.env" in text
     assert "streamlit run app.py --server.port %i" in text
+
+
+def test_a_backup_taken_during_writes_restores_into_a_fresh_database_losing_nothing_before_it(
+        pg_url, pg, tmp_path):
+    """The nightly `python -m core backup` while people write: restored into a fresh PostgreSQL
+    database, it holds every topic committed before the backup began, and no post without its
+    topic (one moment, not a mix)."""
+    import subprocess
+    import sys
+
+    from core.auth import acting_as
+    from core.messages import boards
+    from core.models import Post, Topic
+    from tests.deploy.cluster import ROOT
+
+    with db.session_scope(pg) as session:
+        make_user(session, role="admin")  # the CLI's backup writes the workbook as an admin
+        author = acting_as(make_user(session, role="council"))
+    committed: list[int] = []
+    stop = threading.Event()
+
+    def keep_writing() -> None:
+        n = 0
+        while not stop.is_set():
+            with db.session_scope(pg) as session:
+                topic = boards.new_topic(session, author, board="general", title=f"备份中写入{n}",
+                                         body="首帖")
+            committed.append(topic.id)  # after its commit
+            with db.session_scope(pg) as session:
+                boards.reply(session, author, topic.id, "回复")
+            n += 1
+
+    writer = threading.Thread(target=keep_writing)
+    writer.start()
+    try:
+        assert wait_until(lambda: len(committed) >= 10)
+        before = set(committed)  # every one of these was committed before the backup began
+        done = subprocess.run([sys.executable, "-m", "core", "backup", str(tmp_path / "backups"),
+                               "--database-url", pg_url, "--json"],
+                              cwd=ROOT, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+    finally:
+        stop.set()
+        writer.join()
+    assert len(committed) > len(before)  # the writes went on while the backup ran
+    backup_file = json.loads(done.stdout)["file"]
+
+    admin = sa.create_engine(pg_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql('DROP DATABASE IF EXISTS "restored" WITH (FORCE)')
+        conn.exec_driver_sql('CREATE DATABASE "restored"')
+    fresh_url = sa.make_url(pg_url).set(database="restored").render_as_string(hide_password=False)
+    try:
+        done = subprocess.run([sys.executable, "-m", "core", "restore", backup_file, "--yes",
+                               "--database-url", fresh_url], cwd=ROOT, capture_output=True,
+                              text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        fresh = db.make_engine(fresh_url)
+        with db.session_scope(fresh, write=False) as session:
+            topics = set(session.exec(select(Topic.id)).all())
+            post_topics = set(session.exec(select(Post.topic_id)).all())
+        fresh.dispose()
+        assert before <= topics
+        assert post_topics == topics  # every topic has its first post; no post lost its topic
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql('DROP DATABASE IF EXISTS "restored" WITH (FORCE)')
+        admin.dispose()

@@ -40,8 +40,9 @@ def test_sessions_stick_by_a_cookie_not_by_the_address():
     upstream = re.search(r"upstream zjjt_platform \{(.*?)\}", site, re.DOTALL).group(1)
     assert "hash $zjjt_route consistent;" in upstream
     assert "$remote_addr" not in upstream and "ip_hash" not in upstream
-    assert "server 127.0.0.1:8501 max_fails=1" in upstream
-    assert "server 127.0.0.1:8502 max_fails=1" in upstream
+    assert not re.search(r"^\s*keepalive\s", upstream, re.M)  # see the site's comment
+    assert "server 127.0.0.1:8501 max_fails=3" in upstream
+    assert "server 127.0.0.1:8502 max_fails=3" in upstream
 
 
 @pytest.mark.skipif(not shutil.which(NGINX), reason="nginx is not installed")

@@ -14,7 +14,7 @@ import pytest
 import sqlalchemy as sa
 
 from core.i18n import translate
-from tests.browser import CHROMIUM, TIMEOUT_MS, chromium, log_in, settle, wait_heading
+from tests.browser import CHROMIUM, COOKIE, TIMEOUT_MS, chromium, log_in, settle, wait_heading
 from tests.conftest import PG_SERVERS
 from tests.deploy.cluster import PASSWORD
 
@@ -69,8 +69,11 @@ def open_browser(browser, cluster):
 
 
 def _logged_in_home(page) -> None:
+    """Logged in: home on screen, and the re-login cookie in the browser (set by a component a
+    moment after the login's run), so that a new connection logs in from it."""
     wait_heading(page, translate("page.home"))
     page.get_by_role("button", name=translate("nav.logout")).wait_for(timeout=TIMEOUT_MS)
+    settle(lambda: any(cookie["name"] == COOKIE for cookie in page.context.cookies()))
 
 
 def _go(page, cluster, path: str, heading_key: str) -> None:
@@ -163,20 +166,24 @@ def test_a_logout_ends_the_login_on_both_replicas(cluster, open_browser):
     for user in (here, there):
         log_in(user.page, cluster.url, "council1", PASSWORD)
         _logged_in_home(user.page)
+    _go_by_link(there.page, "members")  # a session that is just sitting on a page
     here.page.get_by_role("button", name=translate("nav.logout")).click()
     here.page.get_by_role("link", name=translate("page.login")).first.wait_for(timeout=TIMEOUT_MS)
 
-    # The other replica's session ends at its next run (a click; or a rerun of its own, such
-    # as the cookie component's, may come first), and its cookie no longer logs in.
-    logout_button = there.page.get_by_role("button", name=translate("nav.logout"))
-    if logout_button.count():
-        there.page.locator('[data-testid="stSidebarNav"] a').first.click()
-    settle(lambda: logout_button.count() == 0)
-    there.page.get_by_label(translate("login.username")).wait_for(timeout=TIMEOUT_MS)
+    # The other replica's session ends at its next run (a click), and its cookie no longer
+    # logs in a new connection either.
+    there.page.locator('[data-testid="stSidebarNav"] a', has_text=translate("page.inbox")).first.click()
+    there.page.get_by_label(translate("login.username")).first.wait_for(timeout=TIMEOUT_MS)
+    settle(lambda: there.page.get_by_role("button", name=translate("nav.logout")).count() == 0)
     there.page.reload()
     there.page.get_by_role("link", name=translate("page.login")).first.wait_for(timeout=TIMEOUT_MS)
     assert there.page.get_by_role("button", name=translate("nav.logout")).count() == 0
     assert there.served_by() == 1
+
+
+def _go_by_link(page, page_key: str) -> None:
+    page.locator('[data-testid="stSidebarNav"] a', has_text=translate(f"page.{page_key}")).first.click()
+    wait_heading(page, translate(f"page.{page_key}"))
 
 
 # ---------------------------------------------------------------- faults (these run last)
@@ -186,20 +193,20 @@ def test_a_replica_killed_while_a_user_works_loses_no_saved_data(cluster, open_b
     log_in(user.page, cluster.url, "sec2", PASSWORD)
     _logged_in_home(user.page)
     _go(user.page, cluster, "notices_manage", "page.notices_manage")
-    _publish_notice(user.page, title)  # saved on replica 0
-    assert user.served_by() == 0
+    _publish_notice(user.page, title)  # saved through the replica that holds the session
+    serving = user.served_by()
 
-    cluster.kill_replica(0)
+    cluster.kill_replica(serving)
     try:
         # Streamlit's page notices the lost connection and reconnects through nginx, which
-        # now sends it to replica 1: a new session there, logged in from the re-login cookie.
+        # now sends it to the other replica: a new session there, logged in from the cookie.
         user.page.get_by_role("tab", name=translate("notices_manage.tab_list")).wait_for()
-        settle(lambda: user.served_by() == 1)
+        settle(lambda: user.served_by() == 1 - serving)
         user.page.get_by_role("button", name=translate("nav.logout")).wait_for(timeout=TIMEOUT_MS)
         user.page.get_by_role("tab", name=translate("notices_manage.tab_list")).click()
         user.page.get_by_text(title).first.wait_for(timeout=TIMEOUT_MS)
     finally:
-        cluster.start_replica(0)
+        cluster.start_replica(serving)
 
 
 def test_postgresql_restarting_shows_retrying_and_the_app_recovers_by_itself(
