@@ -170,7 +170,7 @@ def small_multiples(frame: pd.DataFrame, *, facet: str, x: str, y: str, facet_ti
     """One small bar chart per category (e.g. a ledger kind) over the years, side by side."""
     chart = alt.Chart(frame).mark_bar(color=SEA, cornerRadiusEnd=3).encode(
         x=alt.X(f"{x}:O", title=x_title, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y(f"{y}:Q", title=y_title),
+        y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format="d", tickMinStep=1)),
         tooltip=[alt.Tooltip(f"{facet}:N", title=facet_title), alt.Tooltip(f"{x}:O", title=x_title),
                  alt.Tooltip(f"{y}:Q", title=y_title)],
     ).properties(width=width, height=height).facet(

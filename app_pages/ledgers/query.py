@@ -66,9 +66,8 @@ with results_tab:
     if total > SHOWN:
         st.caption(ui.t("ledgers.shown_of", shown=SHOWN, total=total))
     table = ledger_ui.results_table(frame)
-    st.dataframe(table, hide_index=True, width="stretch", key="ledgers_table", column_config={
-        ui.t("ledger.col_title"): st.column_config.TextColumn(width="large"),
-        ui.t("ledger.col_amount"): st.column_config.NumberColumn(format="%.2f")})
+    st.dataframe(table, hide_index=True, width="stretch", key="ledgers_table", placeholder="—", column_config={
+        ui.t("ledger.col_title"): st.column_config.TextColumn(width="large")})
     ui.export_table(table, ui.t("page.ledgers"), key="ledgers_export_shown")
     labels = ledger_ui.entry_labels(frame)
     picked = st.selectbox(ui.t("ledgers.open"), list(labels), format_func=labels.get, index=None,
@@ -83,12 +82,15 @@ with summary_tab:
         ui.t("ledger.col_year"): summary["year"].astype(str),
         ui.t("ledgers.col_count"): summary["count"],
         ui.t("ledger.col_quantity"): summary["quantity"],
-        ui.t("ledger.col_amount"): summary["amount_fen"] / 1_000_000,
+        ui.t("ledger.col_amount"): (summary["amount_fen"] / 1_000_000).round(2),
     })
+    chart = summary.assign(kind=summary["kind"].map(ledger_ui.kind_label))
+    st.altair_chart(small_multiples(chart, facet="kind", x="year", y="count", facet_title=ui.t("ledger.col_kind"),
+                                    x_title=ui.t("ledger.col_year"), y_title=ui.t("ledgers.col_count")),
+                    width="content")
     st.caption(ui.t("ledgers.summary_help"))
     drill = st.dataframe(shown, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
-                         key="ledgers_summary_table",
-                         column_config={ui.t("ledger.col_amount"): st.column_config.NumberColumn(format="%.2f")})
+                         key="ledgers_summary_table", placeholder="—")
     ui.export_table(shown, ui.t("ledgers.tab_summary"), key="ledgers_export_summary")
     chosen = drill.selection.rows if drill is not None else []
     if chosen:
@@ -97,9 +99,5 @@ with summary_tab:
         rows_of = ui.read(query.search, user, query.LedgerFilter(**{**flt.__dict__, "kinds": (kind,),
                                                                    "years": (year,)}), limit=SHOWN)
         drilled = ledger_ui.results_table(rows_of)
-        st.dataframe(drilled, hide_index=True, width="stretch")
+        st.dataframe(drilled, hide_index=True, width="stretch", placeholder="—")
         ui.export_table(drilled, f"{ledger_ui.kind_label(kind)} {year}".replace("/", "_"), key="ledgers_export_drill")
-    chart = summary.assign(kind=summary["kind"].map(ledger_ui.kind_label))
-    st.altair_chart(small_multiples(chart, facet="kind", x="year", y="count", facet_title=ui.t("ledger.col_kind"),
-                                    x_title=ui.t("ledger.col_year"), y_title=ui.t("ledgers.col_count")),
-                    width="content")

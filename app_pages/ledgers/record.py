@@ -55,7 +55,8 @@ if frame.empty:
 disputed = frame[frame["status"] == "disputed"]
 if not disputed.empty:
     st.warning(ui.t("ledger_record.disputed", count=len(disputed)), icon=":material/report:")
-st.dataframe(ledger_ui.results_table(frame), hide_index=True, width="stretch", key="ledger_record_table")
+st.dataframe(ledger_ui.results_table(frame), hide_index=True, width="stretch", key="ledger_record_table",
+             placeholder="—")
 labels = ledger_ui.entry_labels(frame)
 entry_id = st.selectbox(ui.t("ledger_record.open"), list(labels), format_func=labels.get, index=None,
                         key="ledger_record_pick", placeholder=ui.t("ledger_record.pick_hint"))

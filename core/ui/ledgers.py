@@ -43,7 +43,7 @@ def results_table(frame: pd.DataFrame) -> pd.DataFrame:
         t("ledger.col_partners"): frame["partners"],
         t("ledger.col_quantity"): pd.to_numeric(frame["quantity"], errors="coerce"),
         t("ledger.col_quantity_unit"): frame["quantity_unit"],
-        t("ledger.col_amount"): pd.to_numeric(frame["amount_fen"], errors="coerce") / 1_000_000,
+        t("ledger.col_amount"): (pd.to_numeric(frame["amount_fen"], errors="coerce") / 1_000_000).round(2),
         t("ledger.col_status"): frame["status"].map(status_label),
     })
 
@@ -202,7 +202,7 @@ def reconciliation_view(user, *, key: str, years: list[int]) -> None:
         st.success(t("ledger.reconcile_ok" if only else "ledger.reconcile_none"), icon=":material/check_circle:")
         return
     table = reconciliation_table(frame)
-    st.dataframe(table, hide_index=True, width="stretch")
+    st.dataframe(table, hide_index=True, width="stretch", placeholder="—")
     from core.ui.widgets import export_table
 
     export_table(table, t("ledger.reconcile_title"), key=f"{key}_export")
