@@ -73,7 +73,7 @@ def server_upload_limit_mb() -> int:
     """Streamlit's own cap on an upload (server.maxUploadSize in .streamlit/config.toml): the
     platform's upload limit may not promise more, or the browser's upload fails first."""
     try:
-        with (ROOT / ".streamlit" / "config.toml").open("rb") as handle:
+        with (ROOT / ".streamlit/config.toml").open("rb") as handle:
             return int(tomllib.load(handle).get("server", {}).get("maxUploadSize", 200))
     except (OSError, ValueError, tomllib.TOMLDecodeError):
         return 200

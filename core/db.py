@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session
 
+from core import db_guards
 from core.errors import UserFacingError
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -65,9 +66,11 @@ def make_engine(url: str, *, pool_size: int = 5, max_overflow: int = 5,
     before use (pre-ping), so a restarted server costs one failed ping, never an error."""
     url = _normalise_url(url)
     if not url.startswith("sqlite"):
-        return sa.create_engine(url, pool_pre_ping=True, pool_size=pool_size,
-                                max_overflow=max_overflow, pool_timeout=pool_timeout,
-                                connect_args={"connect_timeout": 10})
+        engine = sa.create_engine(url, pool_pre_ping=True, pool_size=pool_size,
+                                  max_overflow=max_overflow, pool_timeout=pool_timeout,
+                                  connect_args={"connect_timeout": 10})
+        db_guards.install(engine)
+        return engine
     in_memory = url in ("sqlite://", "sqlite:///:memory:")
     if not in_memory:
         db_path = Path(sa.engine.make_url(url).database or "")
@@ -78,6 +81,7 @@ def make_engine(url: str, *, pool_size: int = 5, max_overflow: int = 5,
         poolclass=StaticPool if in_memory else None,
     )
     _configure_sqlite(engine, wal=not in_memory)
+    db_guards.install(engine)
     return engine
 
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 import pytest
 import sqlalchemy as sa
@@ -156,3 +156,25 @@ def test_unreachable_database_gives_a_clear_error():
         db.upgrade(engine)
     assert refused.value.key == "db.unreachable"
     assert "127.0.0.1" in refused.value.params["url"]
+
+
+def test_text_longer_than_its_column_is_a_message_not_a_database_error(migrated):
+    from core.errors import ValidationFailed
+    from core.models import CouncilTerm
+
+    with pytest.raises(ValidationFailed) as refused:
+        with db.session_scope(migrated) as session:
+            session.add(CouncilTerm(number=9, name="届" * 500, started_on=date(2018, 6, 1)))
+    assert refused.value.key == "common.too_long" and refused.value.params["max"] < 500
+    with db.session_scope(migrated, write=False) as session:
+        assert session.exec(select(CouncilTerm)).all() == []
+
+
+def test_a_nul_character_is_refused_in_writes_and_in_searches(migrated):
+    from core.errors import ValidationFailed
+    from core.models import MemberUnit
+
+    with pytest.raises(ValidationFailed) as refused:
+        with db.session_scope(migrated, write=False) as session:
+            session.exec(select(MemberUnit).where(MemberUnit.name.icontains("机械\x00"))).all()
+    assert refused.value.key == "common.bad_characters"
