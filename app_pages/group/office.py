@@ -24,7 +24,7 @@ for start in range(0, len(duties), 4):  # two rows of four: long English labels 
 if frame.empty:
     st.info(ui.t("office.empty"), icon=":material/info:")
 else:
-    st.dataframe(pd.DataFrame({
+    shown = pd.DataFrame({
         ui.t("office.col_name"): frame["name"],
         ui.t("office.col_position"): frame["position"].map(lambda p: ui.t(f"staff_position.{p}")),
         ui.t("office.col_duty"): frame["duty_area"].map(lambda d: ui.t(f"duty_area.{d}")),
@@ -33,7 +33,10 @@ else:
         ui.t("office.col_email"): frame["email"],
         ui.t("office.col_account"): frame["username"],
         ui.t("office.col_active"): frame["active"].map(lambda a: ui.t("common.yes" if a else "common.no")),
-    }), hide_index=True, width="stretch", height=38 + 35 * len(frame))
+    })
+    if not is_staff:  # login names and former staff are the secretariat's business
+        shown = shown.drop(columns=[ui.t("office.col_account"), ui.t("office.col_active")])
+    st.dataframe(shown, hide_index=True, width="stretch", height=38 + 35 * len(frame))
     lang = ui.lang()
     ui.download_workbook(ui.t("common.export_excel"), lambda: table_export.office(frame, lang),
                          file_name=ui.t("office.export_file"), key="office_export")

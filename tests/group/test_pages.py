@@ -223,3 +223,9 @@ def test_after_a_stale_edit_what_was_typed_stays_in_view_and_saved_is_never_clai
     button(at, "common.save").click().run()  # the fresh form, unchanged
     assert [t.value for t in at.toast] == [translate("common.nothing_changed")]
     assert _unit(demo_db_url, id=unit.id).short_name == unit.short_name
+
+
+def test_the_office_page_shows_login_names_only_to_the_secretariat(demo_db_url):
+    for role, sees in (("member", False), ("council", False), ("secretariat", True)):
+        at = app_as(demo_db_url, role, "office")
+        assert (translate("office.col_account") in at.dataframe[0].value.columns) is sees, role
