@@ -95,3 +95,10 @@ def test_the_readme_deployment_section_is_what_the_tests_run():
                    "systemctl enable --now zjjt-platform@8501 zjjt-platform@8502",
                    "tests/deploy", "DB_POOL_SIZE", "zjjt_route"):
         assert needed in section, needed
+
+
+def test_the_site_sends_the_security_headers_streamlit_cannot():
+    site = _site()
+    for header in ("X-Content-Type-Options nosniff", "Content-Security-Policy \"frame-ancestors 'self'\"",
+                   "X-Frame-Options SAMEORIGIN"):
+        assert f"add_header {header} always;" in site, header

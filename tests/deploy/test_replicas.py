@@ -235,3 +235,13 @@ def test_postgresql_restarting_shows_retrying_and_the_app_recovers_by_itself(
         assert conn.exec_driver_sql("SELECT count(*) FROM app_user WHERE username = 'council2'"
                                     ).scalar() == 1
     engine.dispose()
+
+
+def test_pages_through_the_balancer_carry_the_security_headers(cluster):
+    import urllib.request
+
+    with urllib.request.urlopen(cluster.url + "/", timeout=30) as response:
+        headers = response.headers
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Content-Security-Policy"] == "frame-ancestors 'self'"
+    assert headers["X-Frame-Options"] == "SAMEORIGIN"
