@@ -71,3 +71,23 @@ def test_streamlits_own_csv_download_is_off():
 
     client = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))["client"]
     assert client["disableDataExport"] is True
+
+
+def test_a_real_deployment_on_a_database_that_held_the_demo_turns_the_demo_accounts_off(
+        monkeypatch, tmp_path, demo_db_template):
+    import shutil
+
+    from core import auth
+    from core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+    from core.settings import get_setting
+
+    shutil.copy(demo_db_template, tmp_path / "was-demo.db")
+    monkeypatch.setenv("DEMO", "0")
+    monkeypatch.setenv("COOKIE_KEY", "k" * 48)
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'was-demo.db'}")
+    assert initialise(engine, load_settings()) == "demo_accounts_deactivated"
+    with db.session_scope(engine) as session:
+        for username, _, _ in DEMO_ACCOUNTS:
+            assert auth.authenticate(session, username, DEMO_PASSWORD).user is None
+        assert get_setting(session, "demo_loaded") is False  # the login page lists none
+    assert initialise(engine, load_settings()) == "ready"
