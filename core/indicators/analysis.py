@@ -131,7 +131,13 @@ def scorecard(session: Session, current: CurrentUser | None, *, year: int,
                      # a target with nothing (approved) against it yet is not "no target"
                      "rag": "no_data" if target is not None and (value is None or pd.isna(value))
                      else _rag(ratio)})
-    return pd.DataFrame(rows)
+    frame = pd.DataFrame(rows)
+    # Figures stay numbers (NaN where there is none), whatever the year holds: a year without
+    # targets, without data or with one report must not turn a column into "object" of Nones.
+    for column in ("value", "last_year", "target", "progress"):
+        if column in frame:
+            frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
+    return frame
 
 
 def _ratio(value, target, higher_is_better: bool) -> float | None:

@@ -1,0 +1,61 @@
+"""Every page, for every role, in every state a reporting year goes through (the turn of the year
+is when a council looks at the platform most): a new year with no targets and one approved
+report, a new year with nothing reported, and a new year fully approved with its targets."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlmodel import select
+
+from core import nav
+from core.models import IndicatorTarget, IndicatorValue, MemberUnit, ReportingWindow, Setting, Submission
+from tests.pages_support import ACCOUNTS, app, page_path, session_scope, titles, user_for
+
+NEW = 2022
+
+
+def _open_new_year(session) -> None:
+    session.add(ReportingWindow(year=NEW, opens_on=date(NEW + 1, 1, 1), deadline=date(NEW + 1, 3, 31)))
+    setting = session.get(Setting, "reporting_year")
+    if setting is None:
+        session.add(Setting(key="reporting_year", value=NEW))
+    else:
+        setting.value = NEW
+
+
+def _copy_last_year(session, member_ids=None, status="approved") -> None:
+    rows = session.exec(select(IndicatorValue).where(IndicatorValue.year == NEW - 1)).all()
+    for row in rows:
+        if member_ids is None or row.member_id in member_ids:
+            session.add(IndicatorValue(member_id=row.member_id, indicator_id=row.indicator_id, year=NEW,
+                                       value=row.value, comment="", status=status))
+    for report in session.exec(select(Submission).where(Submission.year == NEW - 1)).all():
+        if member_ids is None or report.member_id in member_ids:
+            session.add(Submission(member_id=report.member_id, year=NEW, status=status))
+
+
+def _state(url: str, state: str) -> None:
+    with session_scope(url) as session:
+        _open_new_year(session)
+        if state == "one_approved_no_targets":
+            lead = session.exec(select(MemberUnit.id).where(MemberUnit.is_lead)).one()
+            _copy_last_year(session, member_ids={lead})
+        elif state == "all_approved":
+            _copy_last_year(session)
+            for target in session.exec(select(IndicatorTarget).where(IndicatorTarget.year == NEW - 1)).all():
+                session.add(IndicatorTarget(indicator_id=target.indicator_id, year=NEW,
+                                            target_value=target.target_value * 1.05))
+
+
+@pytest.mark.parametrize("state", ["one_approved_no_targets", "nothing_reported", "all_approved"])
+@pytest.mark.parametrize("role", list(ACCOUNTS))
+def test_every_page_survives_every_year_state(demo_db_url, state, role):
+    _state(demo_db_url, state)
+    at = app()
+    at.session_state["auth_user"] = user_for(demo_db_url, role)
+    at.run()
+    for page in nav.pages_for(role):
+        at.switch_page(page_path(page.key)).run()
+        assert not at.exception, (state, role, page.key, [e.value for e in at.exception])
+        assert titles(at), (state, role, page.key)
