@@ -8,7 +8,7 @@ import jwt
 import pytest
 
 from core import nav
-from core.demo import DEMO_ACCOUNTS
+from core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from core.i18n import translate
 from tests.browser import (  # noqa: F401  (fixtures used by name)
     BROWSER,
@@ -67,7 +67,7 @@ def test_forged_cookie_logs_no_one_in(page, app_url):
                         "some_key", algorithm="HS256")  # the library's public default key
     page.context.add_cookies([{"name": COOKIE, "value": forged, "url": app_url}])
     page.goto(f"{app_url}/home")
-    wait_heading(page, "山东省机械行业职业培训教育集团")
+    wait_heading(page, translate("page.login"))  # the home page's link asks for a login
     assert translate("page.home") not in nav_titles(page)
 
 
@@ -88,7 +88,7 @@ def test_cookie_relogs_in_until_the_user_logs_out_elsewhere(browser, app_url):
     page.get_by_role("button", name=translate("nav.logout")).click()
     wait_heading(page, "山东省机械行业职业培训教育集团")
     other.goto(f"{app_url}/home")
-    wait_heading(other, "山东省机械行业职业培训教育集团")
+    wait_heading(other, translate("page.login"))
     assert translate("page.home") not in nav_titles(other)
     first.close()
     second.close()
@@ -105,3 +105,24 @@ def test_page_url_on_a_fresh_server_shows_no_data(tmp_path_factory, demo_db_temp
         assert page.get_by_text(translate("home.metric_plan")).count() == 0
         assert translate("page.home") not in nav_titles(page)
         page.close()
+
+
+def test_a_link_opened_logged_out_logs_in_then_opens_that_page(page, app_url):
+    """A link from a notice or an e-mail: the login form (no "Page not found"), then the page."""
+    page.goto(f"{app_url}/members")
+    wait_heading(page, translate("page.login"))
+    page.get_by_text(translate("auth.login_to_open", page=translate("page.members"))).wait_for(timeout=TIMEOUT_MS)
+    assert page.get_by_text("Page not found").count() == 0
+    page.get_by_label(translate("login.username")).fill("demo-council")
+    page.get_by_label(translate("login.password")).fill(DEMO_PASSWORD)
+    page.get_by_role("button", name=translate("login.submit"), exact=True).click()
+    wait_heading(page, translate("page.members"))
+
+
+def test_a_page_not_for_the_role_says_so_in_the_users_language(page, app_url):
+    log_in(page, app_url, "demo-member")
+    wait_heading(page, translate("page.home"))
+    page.wait_for_function(f"document.cookie.includes('{COOKIE}=')", timeout=TIMEOUT_MS)
+    page.goto(f"{app_url}/indicator_review")
+    page.get_by_text(translate("auth.page_forbidden")).wait_for(timeout=TIMEOUT_MS)
+    assert page.get_by_text("Page not found").count() == 0

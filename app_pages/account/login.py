@@ -9,7 +9,8 @@ ui.page_header("login", "login.subtitle")
 
 notice = st.session_state.pop("auth_notice", None)
 if notice:
-    st.info(ui.t(notice), icon=":material/info:")
+    key, params = (notice, {}) if isinstance(notice, str) else notice
+    st.info(ui.t(key, **params), icon=":material/info:")
 
 left, right = st.columns([3, 2], gap="large")
 with left:

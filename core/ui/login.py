@@ -5,11 +5,12 @@ from __future__ import annotations
 import streamlit as st
 import streamlit_authenticator as stauth
 
-from core import auth
+from core import auth, nav
 from core.ui.language import LANG_KEY
 from core.ui.session import USER_KEY, current_user, engine, read, settings, write
 
 GOTO_KEY = "nav_goto"
+AFTER_LOGIN_KEY = "nav_after_login"  # the page a link pointed to before logging in
 COOKIE_ACTION_KEY = "auth_cookie_action"
 BOUND_CONNECTION_KEY = "auth_connection"
 
@@ -122,7 +123,13 @@ def login(username: str, password: str) -> auth.LoginOutcome:
     if outcome.user is not None:
         _set_logged_in(outcome.user)
         st.session_state[COOKIE_ACTION_KEY] = "set"
-        st.session_state[GOTO_KEY] = "account" if outcome.user.must_change_password else "home"
+        wanted = st.session_state.pop(AFTER_LOGIN_KEY, None)
+        if outcome.user.must_change_password:
+            st.session_state[GOTO_KEY] = "account"
+        elif wanted and nav.may_open(outcome.user.role, wanted) and wanted != "login":
+            st.session_state[GOTO_KEY] = wanted  # where the link pointed
+        else:
+            st.session_state[GOTO_KEY] = "home"
     return outcome
 
 

@@ -12,7 +12,7 @@ from core.i18n import LANGUAGES, translate
 from core.messages import inbox
 from core.safe_text import plain
 from core.ui.language import LANG_KEY, lang, role_label, show_error, t
-from core.ui.login import GOTO_KEY, apply_cookie_action, authenticator, logout, resolve_user
+from core.ui.login import AFTER_LOGIN_KEY, GOTO_KEY, apply_cookie_action, authenticator, logout, resolve_user
 from core.ui.session import engine, read, write
 
 LANGUAGE_WIDGET = "sidebar_lang"
@@ -36,12 +36,13 @@ def guard(page_key: str) -> auth.CurrentUser | None:
     role = nav.role_of(user)
     if not nav.may_open(role, page_key):
         if user is None:
-            st.warning(t("auth.login_required"), icon=":material/lock:")
+            # A link from a notice, WeChat or an e-mail: log in, then land where it pointed.
+            st.session_state[AFTER_LOGIN_KEY] = page_key
+            st.session_state["auth_notice"] = ("auth.login_to_open", {"page": t(f"page.{page_key}")})
             try:
-                st.page_link(nav.PAGES_BY_KEY["login"].path, label=t("page.login"),
-                             icon=":material/login:")
+                st.switch_page(nav.PAGES_BY_KEY["login"].path)
             except StreamlitPageNotFoundError:  # run outside app.py's navigation
-                pass
+                st.warning(t("auth.login_required"), icon=":material/lock:")
         elif page_key == "login":  # already logged in: straight to the home page
             try:
                 st.switch_page(nav.PAGES_BY_KEY[nav.default_page(role)].path)
@@ -134,11 +135,16 @@ def navigation(user: auth.CurrentUser | None):
         default = "account"
     sections: dict[str, list] = {}
     by_key = {}
-    for spec in nav.pages_for(role):
-        page = st.Page(str(ROOT / spec.path), title=_nav_title(spec, user), icon=spec.icon,
-                       url_path=spec.url_path, default=spec.key == default)
+    for spec in nav.PAGES:
+        # Every page is registered so that its URL always resolves (a link opened logged out, or
+        # by a role without it): pages the role may not open are hidden, and their guard says
+        # why (log in first, or not for your role) instead of Streamlit's "Page not found".
+        allowed = role in spec.roles
+        page = st.Page(str(ROOT / spec.path), title=_nav_title(spec, user) if allowed else t(spec.title_key),
+                       icon=spec.icon, url_path=spec.url_path, default=spec.key == default,
+                       visibility="visible" if allowed else "hidden")
         by_key[spec.key] = page
-        sections.setdefault(t(spec.section), []).append(page)
+        sections.setdefault(t(spec.section) if allowed else "", []).append(page)
     selected = st.navigation(sections, expanded=True)  # every page listed, no "view more"
     # After login or logout the page on screen may no longer be one the role has.
     goto = st.session_state.pop(GOTO_KEY, None)
