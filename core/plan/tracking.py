@@ -75,8 +75,10 @@ def milestones(session: Session, plan_id: int, *, as_of: date) -> pd.DataFrame:
                          for row in frame.itertuples()]
     frame["overdue"] = [(row.planned_due < as_of) and row.status not in CLOSED
                         for row in frame.itertuples()]
-    frame["rag"] = [rag(row.progress, row.expected) if row.status != MilestoneStatus.CANCELLED else ""
-                    for row in frame.itertuples()]
+    # One verdict per milestone, the same in every view: past its due date and not closed is
+    # overdue, and overdue is red, however far it got (90% due last year is late, not on track).
+    frame["rag"] = ["" if row.status == MilestoneStatus.CANCELLED else "red" if row.overdue
+                    else rag(row.progress, row.expected) for row in frame.itertuples()]
     return frame
 
 

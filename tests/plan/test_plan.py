@@ -198,3 +198,11 @@ def test_import_rejects_unknown_milestones_and_bad_percent(session, tree):
     assert sorted(r.key for r in preview.rejects) == ["plan.done_needs_100", "plan.unknown_milestone"]
     with pytest.raises(UserFacingError):
         plan_exchange.commit_updates(session, _as(session), preview)
+
+
+def test_an_overdue_milestone_is_red_in_every_view_however_far_it_got(session, tree):
+    """Due 2020-06-30 at 90%: listed as overdue, so red, not "on track" (one verdict)."""
+    session.get(Milestone, tree["m3"]).percent = 90
+    frame = plan.milestones(session, tree["plan"].id, as_of=AS_OF).set_index("title")
+    assert frame.loc["m3", "overdue"] and frame.loc["m3", "rag"] == "red"
+    assert frame.loc["m1", "rag"] == "green"  # done on time stays green
