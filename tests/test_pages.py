@@ -279,3 +279,22 @@ def test_a_reconnect_with_the_users_cookie_stays_logged_in(demo_db_url, monkeypa
     monkeypatch.setattr(ui_login, "_cookie_user", lambda: user)
     at.switch_page(_page("users")).run()
     assert _titles(at) == [translate("page.users")]
+
+
+def test_portal_home_and_registry_count_members_alike(demo_db_url):
+    """One definition of "members" (active units), shown with the other statuses beside it."""
+    from core.models import MemberUnit
+
+    with _with_db(demo_db_url) as session:
+        active = len(session.exec(select(MemberUnit).where(MemberUnit.status == "active")).all())
+    shown = []
+    portal = _app()
+    portal.run()
+    shown.append(portal.metric[0].value)
+    home = _app_as(demo_db_url, "secretariat", "home")
+    shown.append(home.metric[0].value)
+    registry = _app_as(demo_db_url, "secretariat", "members")
+    shown.append(registry.metric[0].value)
+    assert shown == [str(active)] * 3
+    for at in (portal, home, registry):
+        assert any(translate("members.breakdown", parts="")[:6] in c.value for c in at.caption)

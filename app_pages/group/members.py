@@ -189,11 +189,14 @@ with st.container(border=True):
     )
 frame = ui.read(members.registry, user, filters)
 
-counts = frame["unit_type"].value_counts()
+# "Members" means active units, as on the portal and home; the other statuses are said beside.
+active = frame[frame["status"] == MemberStatus.ACTIVE]
+counts = active["unit_type"].value_counts()
 metrics = st.columns(len(MemberType) + 1)
-metrics[0].metric(ui.t("members.total"), len(frame))
+metrics[0].metric(ui.t("members.total_active"), len(active))
 for column, code in zip(metrics[1:], MemberType):
     column.metric(ui.t(f"member_type.{code}"), int(counts.get(code, 0)))
+ui.member_breakdown({status: int((frame["status"] == status).sum()) for status in MemberStatus})
 
 table_tab, chart_tab = st.tabs([ui.t("members.tab_table"), ui.t("members.tab_charts")])
 with table_tab:

@@ -25,7 +25,9 @@ status = ui.read(overview.reporting_status, user, year) if year else None
 notices, unread = ui.read(overview.notices_for, user)
 
 cols = st.columns(4)
-cols[0].metric(ui.t("home.metric_members"), head.active_members, border=True)
+with cols[0]:
+    st.metric(ui.t("home.metric_members"), head.active_members, border=True)
+    ui.member_breakdown(head.by_status)
 cols[1].metric(ui.t("home.metric_plan"),
                f"{plan_service.overall(milestones).progress:.1f}%" if not areas.empty else "—",
                border=True)

@@ -26,6 +26,7 @@ cols[0].metric(ui.t("portal.metric_members"), head.active_members)
 cols[1].metric(ui.t("portal.metric_enterprises"), head.members_by_type.get("enterprise", 0))
 cols[2].metric(ui.t("portal.metric_schools"), head.members_by_type.get("school", 0))
 cols[3].metric(ui.t("portal.metric_projects"), head.cooperation_projects)
+ui.member_breakdown(head.by_status)
 
 profile, news = st.columns([3, 2], gap="large")
 with profile:

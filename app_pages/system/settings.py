@@ -7,6 +7,7 @@ from core import ui
 from core.config import server_upload_limit_mb
 from core.plan import tracking as plan_service
 from core.settings import reporting_deadline, update_settings
+from core.home import overview
 from core.system import health
 from core.timeutil import china_today
 
@@ -71,6 +72,7 @@ cols[2].metric(ui.t("settings.schema"), status["revision"] or "—",
                delta=None if status["revision"] == status["head"] else ui.t("settings.schema_behind"))
 last = status["last_backup_at"]
 cols[3].metric(ui.t("settings.last_backup"), last[:16].replace("T", " ") if last else ui.t("settings.never"))
+ui.member_breakdown(ui.read(overview.headline).by_status)
 st.dataframe(pd.DataFrame({ui.t("settings.module"): [ui.t(f"settings.count_{k}") for k in status["counts"]],
                            ui.t("settings.rows"): list(status["counts"].values())}),
              hide_index=True, width="stretch")

@@ -25,7 +25,8 @@ from core.timeutil import utcnow
 
 @dataclass(frozen=True)
 class Headline:
-    active_members: int
+    active_members: int  # "members" everywhere means active units; the others are in by_status
+    by_status: dict[str, int]
     members_by_type: dict[str, int]
     council_term: str
     cooperation_projects: int
@@ -39,7 +40,9 @@ def headline(session: Session) -> Headline:
     term = session.exec(select(CouncilTerm).where(CouncilTerm.ended_on.is_(None))
                         .order_by(CouncilTerm.number.desc())).first()
     projects = session.exec(select(func.count()).select_from(LedgerEntry)).one()
+    by_status = dict(session.exec(select(MemberUnit.status, func.count()).group_by(MemberUnit.status)).all())
     return Headline(active_members=sum(by_type.values()), members_by_type=by_type,
+                    by_status={status: int(by_status.get(status, 0)) for status in MemberStatus},
                     council_term=term.name if term else "", cooperation_projects=projects,
                     founded_on=str(all_settings(session)["founded_on"]))
 

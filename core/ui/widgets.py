@@ -150,3 +150,11 @@ def pager(key: str, page: int, pages: int) -> None:
     if forward.button(t("inbox.next"), key=f"{key}_next", disabled=page >= pages, icon=":material/chevron_right:"):
         st.session_state[key] = page + 1
         st.rerun()
+
+
+def member_breakdown(by_status: dict[str, int]) -> None:
+    """Under every count of members: what the count is (active units) and the other statuses,
+    so the portal, home, the registry and settings never seem to disagree."""
+    parts = [t("members.breakdown_part", status=t(f"member_status.{status}"), count=count)
+             for status, count in by_status.items() if count or status == "active"]
+    st.caption(t("members.breakdown", parts=" · ".join(parts)))
