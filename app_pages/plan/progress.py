@@ -45,8 +45,12 @@ def rag_badge(code: str) -> str:
 whole = plan_service.overall(frame)
 areas = plan_service.rollup(frame, ["area_seq", "area"])
 cols = st.columns(4)
+# The gap to where the plan should be by now, said in words (an arrow would read as a drop).
+gap = whole.progress - whole.expected
 cols[0].metric(ui.t("plan.metric_progress"), f"{whole.progress:.1f}%",
-               delta=f"{whole.progress - whole.expected:+.1f}", border=True,
+               delta=ui.t("plan.ahead_of_schedule" if gap >= 0 else "plan.behind_schedule",
+                          points=f"{abs(gap):.1f}", expected=f"{whole.expected:.0f}"),
+               delta_color="normal" if gap >= 0 else "inverse", delta_arrow="off", border=True,
                help=ui.t("plan.metric_progress_help", expected=f"{whole.expected:.0f}"))
 cols[1].metric(ui.t("plan.metric_rag"), rag_text(whole.rag), border=True)
 cols[2].metric(ui.t("plan.metric_milestones"), whole.milestones, border=True)

@@ -110,3 +110,9 @@ def test_new_plan_through_the_page(demo_db_url):
     at.text_input(key="plan_manage_title").set_value("2022-2024 年建设方案")
     button(at, "plan_manage.create").click().run()
     assert [t.value for t in at.toast] == [translate("plan_manage.saved")]
+
+
+def test_the_gap_to_schedule_is_said_in_words_not_as_a_drop(demo_db_url):
+    at = app_as(demo_db_url, "council", "plan")
+    delta = at.metric[0].proto.delta
+    assert not delta.startswith(("-", "+", "↓", "↑")) and "%" in delta
