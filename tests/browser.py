@@ -141,8 +141,15 @@ def expect_nav(page, titles: list[str]) -> None:
     settle(lambda: nav_titles(page) == titles)
 
 
+def wait_idle(page) -> None:
+    """Until the app's script has finished its run (a rerun in flight would redraw the form)."""
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=TIMEOUT_MS)
+
+
 def log_in(page, url: str, username: str, password: str = DEMO_PASSWORD) -> None:
     page.goto(f"{url}/login")
+    page.locator("h1", has_text=translate("page.login")).first.wait_for(timeout=TIMEOUT_MS)
+    wait_idle(page)
     page.get_by_label(translate("login.username")).fill(username)
     page.get_by_label(translate("login.password")).fill(password)
     page.get_by_role("button", name=translate("login.submit"), exact=True).click()
