@@ -184,6 +184,19 @@ def _reset_postgres(url: str) -> None:
     engine.dispose()
 
 
+@pytest.fixture
+def pg_engine(pg_url):
+    """An empty PostgreSQL database at the newest schema, for data-layer tests on PostgreSQL
+    (concurrency, snapshots, races)."""
+    from core import db
+
+    _reset_postgres(pg_url)
+    engine = db.make_engine(pg_url)
+    db.upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def any_db_url(request, tmp_path) -> str:
     """An empty database of each kind the platform runs on (data-layer tests run on both)."""

@@ -237,18 +237,6 @@ def test_hashes_are_bcrypt_never_plain_text(session):
 
 
 # ---------------------------------------------------------------- on PostgreSQL, in parallel
-@pytest.fixture
-def pg_engine(pg_url):
-    from core import db
-    from tests.conftest import _reset_postgres
-
-    _reset_postgres(pg_url)
-    engine = db.make_engine(pg_url)
-    db.upgrade(engine)
-    yield engine
-    engine.dispose()
-
-
 def _parallel(count: int, attempt) -> list:
     import threading
 

@@ -334,16 +334,12 @@ def test_bulk_commit_on_each_database(any_db_url):
     engine.dispose()
 
 
-def test_a_submit_racing_an_import_is_never_undone_on_postgresql(pg_url):
+def test_a_submit_racing_an_import_is_never_undone_on_postgresql(pg_engine):
     """The import planned its rows while the report was a draft; the liaison submits before the
     import writes. The import must not turn the submitted report back into a draft."""
     import threading
 
-    from tests.conftest import _reset_postgres
-
-    _reset_postgres(pg_url)
-    engine = db.make_engine(pg_url)
-    db.upgrade(engine)
+    engine = pg_engine
     with db.session_scope(engine) as session:
         school, other, firm, codes, liaison, staff = seed(session)
         store(session, school, codes, S01=1.0, S03=9.0, S04=3.0, S05=2.0)
@@ -379,7 +375,6 @@ def test_a_submit_racing_an_import_is_never_undone_on_postgresql(pg_url):
         report = session.exec(select(Submission).where(Submission.member_id == school_id)).one()
         value = session.exec(select(IndicatorValue.value).where(IndicatorValue.member_id == school_id,
                                                                 IndicatorValue.indicator_id == s01)).one()
-    engine.dispose()
     assert outcome["import"] == "excel.changed_since_preview"
     assert (report.status, value) == ("submitted", 1.0)
 

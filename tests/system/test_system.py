@@ -201,17 +201,14 @@ def test_scheduled_backups_keep_the_last_n(seeded, tmp_path):
     assert backup.read_manifest(sorted(tmp_path.glob("backup-*.zip"))[-1].read_bytes())["app"] == backup.APP_NAME
 
 
-def test_a_backup_taken_during_writes_restores_consistently(pg_url, tmp_path):
+def test_a_backup_taken_during_writes_restores_consistently(pg_engine, tmp_path):
     """Topics and their posts written continuously while backups are taken: every backup
     restores into a fresh database, and each holds every post of every topic it holds."""
     import threading
 
     from core.messages import boards
-    from tests.conftest import _reset_postgres
 
-    _reset_postgres(pg_url)
-    engine = db.make_engine(pg_url)
-    db.upgrade(engine)
+    engine = pg_engine
     with db.session_scope(engine) as session:
         seed_demo(session, rounds=4)
         author = auth.acting_as(session.exec(select(User).where(User.username == "demo-council")).one())
@@ -244,7 +241,6 @@ def test_a_backup_taken_during_writes_restores_consistently(pg_url, tmp_path):
             assert session.exec(select(func.count()).select_from(Topic)).one() == len(topics)
         fresh.dispose()
         (tmp_path / "fresh.db").unlink()
-    engine.dispose()
 
 
 def test_a_restore_the_database_refuses_is_a_message_and_changes_nothing(seeded):
