@@ -129,6 +129,14 @@ def listing(session: Session, owner_kind: str, owner_id: int) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["id", "filename", "mime_type", "size_bytes", "created_at"])
 
 
+def listing_many(session: Session, owner_kind: str, owner_ids: list[int]) -> pd.DataFrame:
+    """The files of many owners of one kind in one query (owner_id, id, filename, size_bytes)."""
+    rows = session.exec(select(Attachment.owner_id, Attachment.id, Attachment.filename, Attachment.size_bytes)
+                        .where(Attachment.owner_kind == owner_kind, Attachment.owner_id.in_(owner_ids))
+                        .order_by(Attachment.owner_id, Attachment.id)).all() if owner_ids else []
+    return pd.DataFrame(rows, columns=["owner_id", "id", "filename", "size_bytes"])
+
+
 def owned_content(session: Session, attachment_id: int, *, owner_kind: str,
                   may_see: Callable[[int], bool]) -> tuple[str, str, bytes]:
     """A file of one kind of owner (a notice, a post), if `may_see(owner_id)` allows it: the

@@ -4,10 +4,11 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from core import charts, ui
+from core import attachments, charts, ui
 from core.excel import table_export
 from core.models import MilestoneStatus
 from core.plan import exchange as plan_exchange, tracking as plan_service
+from core.safe_text import plain
 from core.timeutil import china_today
 
 user = ui.guard("plan")
@@ -73,6 +74,22 @@ tree_tab, gantt_tab, lists_tab = st.tabs([ui.t("plan.tab_tree"), ui.t("plan.tab_
                                           ui.t("plan.tab_lists")])
 
 
+def show_evidence(rows: pd.DataFrame) -> None:
+    """What each milestone's evidence says, and its files to download, for every role that
+    sees the plan (the council judges progress by it)."""
+    for row in rows.itertuples():
+        files = evidence_files[evidence_files["owner_id"] == row.id]
+        if not row.evidence and files.empty:
+            continue
+        st.markdown(f"**{row.area_seq}.{row.task_seq}.{row.seq} {plain(row.title)}** · {ui.t('plan.evidence')}")
+        if row.evidence:
+            st.caption(plain(row.evidence))
+        for item in files.itertuples():
+            st.download_button(ui.t("plan_update.file_label", name=plain(item.filename), kb=item.size_bytes // 1024 + 1),
+                               lambda file_id=int(item.id): ui.read(attachments.content, user, file_id)[2],
+                               file_name=item.filename, key=f"plan_evidence_{item.id}", icon=":material/attach_file:")
+
+
 def milestone_table(rows: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         ui.t("plan.col_no"): rows["id"],
@@ -91,6 +108,7 @@ PROGRESS = {ui.t("plan.col_progress"): st.column_config.ProgressColumn(
     ui.t("plan.col_progress"), min_value=0, max_value=100, format="%.0f%%")}
 
 with tree_tab:
+    evidence_files = ui.read(attachments.listing_many, "milestone", [int(i) for i in frame["id"]])
     tasks = plan_service.rollup(frame, ["area_seq", "area", "task_seq", "task"])
     for area in areas.itertuples():
         st.markdown(f"#### {area.area_seq}. {area.area} · {area.progress:.1f}%")
@@ -100,6 +118,7 @@ with tree_tab:
                              f"{rag_badge(task.rag)}"):
                 st.dataframe(milestone_table(rows), hide_index=True, width="stretch",
                              column_config=PROGRESS)
+                show_evidence(rows)
 
 with gantt_tab:
     f1, f2, f3, f4 = st.columns(4)

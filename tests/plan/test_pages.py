@@ -116,3 +116,20 @@ def test_the_gap_to_schedule_is_said_in_words_not_as_a_drop(demo_db_url):
     at = app_as(demo_db_url, "council", "plan")
     delta = at.metric[0].proto.delta
     assert not delta.startswith(("-", "+", "↓", "↑")) and "%" in delta
+
+
+def test_the_council_reads_milestone_evidence_and_downloads_its_files(demo_db_url):
+    from core import attachments
+    from core.plan import tracking  # noqa: F401  (registers milestone files)
+    from tests.pages_support import user_for
+
+    staff = user_for(demo_db_url, "secretariat")
+    with session_scope(demo_db_url) as session:
+        milestone = session.exec(select(Milestone).order_by(Milestone.id)).first()
+        milestone.evidence = "已召开动员会，纪要见附件"
+        attachments.add(session, staff, owner_kind="milestone", owner_id=milestone.id,
+                        filename="纪要.pdf", content=b"%PDF-1.4 minutes")
+    at = app_as(demo_db_url, "council", "plan")
+    assert not at.exception
+    assert any("已召开动员会" in c.value for c in at.caption)
+    assert any(b.label.replace("\\", "").startswith("纪要.pdf") for b in at.get("download_button"))
