@@ -266,7 +266,7 @@ def test_a_session_resumed_over_another_connection_without_the_cookie_is_logged_
     assert at.session_state.get("auth_user") is None
     assert _titles(at) == [translate("page.login")]
     at.switch_page(_page("users")).run()  # the admin's page sends to the login form instead
-    assert _titles(at) != [translate("page.users")] and not at.dataframe
+    assert _titles(at) != [translate("page.users")]
     assert at.session_state["nav_after_login"] == "users"
 
 
@@ -298,3 +298,21 @@ def test_portal_home_and_registry_count_members_alike(demo_db_url):
     assert shown == [str(active)] * 3
     for at in (portal, home, registry):
         assert any(translate("members.breakdown", parts="")[:6] in c.value for c in at.caption)
+
+
+def test_home_shows_each_roles_work_queue_as_links(demo_db_url):
+    from core.models import Submission
+
+    with _with_db(demo_db_url) as session:  # one report waiting, and the liaison's year open
+        report = session.exec(select(Submission).where(Submission.year == 2021)).first()
+        report.status = "submitted"
+        lead_report = session.exec(select(Submission).join(User, User.member_id == Submission.member_id)
+                                   .where(User.username == ACCOUNTS["member"], Submission.year == 2021)).first()
+        lead_report.status = "draft"
+    with _with_db(demo_db_url) as session:
+        waiting = len(session.exec(select(Submission).where(Submission.year == 2021,
+                                                            Submission.status == "submitted")).all())
+    staff = _app_as(demo_db_url, "secretariat", "home")
+    assert translate("home.todo_review", count=waiting, year=2021) in [link.proto.label for link in staff.get("page_link")]
+    liaison = _app_as(demo_db_url, "member", "home")
+    assert translate("home.todo_report", year=2021) in [link.proto.label for link in liaison.get("page_link")]

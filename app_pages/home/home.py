@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from core import charts, ui
+from core.auth import STAFF_ROLES
 from core.home import overview
 from core.messages import common
 from core.models import Role
@@ -34,6 +35,23 @@ cols[1].metric(ui.t("home.metric_plan"),
 cols[2].metric(ui.t("home.metric_reported", year=year or "—"),
                f"{status['reported']} / {status['expected']}" if status else "—", border=True)
 cols[3].metric(ui.t("home.metric_unread"), unread, border=True)
+
+# The user's work queue: what waits for them, each a link to where it is done.
+queue = []
+if user.role in STAFF_ROLES and status is not None and status["submitted"]:
+    queue.append(("indicator_review", ui.t("home.todo_review", count=status["submitted"], year=year),
+                  ":material/fact_check:"))
+if user.role == Role.MEMBER and year:
+    mine = ui.read(overview.reporting_status, user, year, member_id=user.member_id)
+    if not (mine["submitted"] or mine["approved"]):
+        queue.append(("indicator_entry", ui.t("home.todo_report", year=year), ":material/edit_note:"))
+if unread:
+    queue.append(("inbox", ui.t("home.todo_unread", count=unread), ":material/mail:"))
+if queue:
+    with st.container(border=True):
+        st.markdown(f"**{ui.t('home.todo_title')}**")
+        for page_key, label, icon in queue:
+            ui.link_to_page(page_key, label, icon)
 
 left, right = st.columns([3, 2], gap="large")
 with left:

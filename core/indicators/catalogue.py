@@ -309,9 +309,24 @@ def set_window(session: Session, current: CurrentUser, *, year: int, opens_on: d
     before = None if row is None else {"opens_on": row.opens_on, "deadline": row.deadline}
     if row is None:
         session.add(ReportingWindow(year=year, opens_on=opens_on, deadline=deadline))
+        _announce_window(session, current, year=year, opens_on=opens_on, deadline=deadline)
     else:
         update_versioned(session, ReportingWindow, row.id, expected_version,
                          {"opens_on": opens_on, "deadline": deadline})
     audit.record(session, action="window_set", actor_id=current.id, actor_name=current.username,
                  entity="reporting_window", entity_id=year, before=before,
                  after={"opens_on": opens_on, "deadline": deadline})
+
+
+def _announce_window(session: Session, current: CurrentUser, *, year: int, opens_on: date, deadline: date) -> None:
+    """A year opened for reporting reaches every unit that reports it, in their inbox."""
+    from core.i18n import translate
+    from core.indicators.completeness import expected_units
+    from core.messages import system
+
+    units = [int(unit_id) for unit_id in expected_units(session, year)["member_id"]]
+    if units:
+        system.send_system(session, title=translate("indicator.window_message_title", year=year),
+                           body=translate("indicator.window_message_body", year=year, opens_on=opens_on.isoformat(),
+                                          deadline=deadline.isoformat()),
+                           member_ids=units, sender=current)

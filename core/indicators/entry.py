@@ -18,7 +18,7 @@ from core.db import StaleEditError, update_versioned
 from core.errors import PermissionDenied, ValidationFailed
 from core.excel.reader import number
 from core.indicators.catalogue import reported_for
-from core.models import Indicator, IndicatorValue, MemberUnit, ReportingWindow, Submission, ValueStatus
+from core.models import Indicator, IndicatorValue, MemberUnit, ReportingWindow, Role, Submission, ValueStatus
 from core.settings import get_setting, reporting_deadline
 from core.timeutil import china_today, utcnow
 
@@ -205,6 +205,14 @@ def save(session: Session, current: CurrentUser, *, member_id: int, year: int,
             raise StaleEditError() from exc
     else:  # WHERE version = expected: a save racing this one fails instead of overwriting
         update_versioned(session, Submission, submission.id, expected_version, changes)
+    if submit:  # the secretariat's review queue grows: say so in its inbox
+        from core.i18n import translate
+        from core.messages import system
+
+        unit = session.get(MemberUnit, member_id)
+        system.send_system(session, title=translate("indicator.submitted_message_title", year=year, unit=unit.name),
+                           body=translate("indicator.submitted_message_body", year=year, unit=unit.name),
+                           roles=[Role.SECRETARIAT, Role.ADMIN], sender=current)
     if after or submit:
         audit.record(session, action="values_submitted" if submit else "values_saved",
                      actor_id=current.id, actor_name=current.username, entity="submission",

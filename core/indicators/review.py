@@ -88,8 +88,16 @@ def _decide(session: Session, current: CurrentUser, submission_id: int, expected
 
 
 def approve(session: Session, current: CurrentUser, *, submission_id: int, expected_version: int) -> None:
-    _decide(session, current, submission_id, expected_version, allowed_from=(ValueStatus.SUBMITTED,),
-            status=ValueStatus.APPROVED, reason="", action="report_approved")
+    """Approve and lock the report; the unit's liaisons are told in their inbox."""
+    from core.i18n import translate
+    from core.messages import system
+
+    submission = _decide(session, current, submission_id, expected_version, allowed_from=(ValueStatus.SUBMITTED,),
+                         status=ValueStatus.APPROVED, reason="", action="report_approved")
+    unit = session.get(MemberUnit, submission.member_id)
+    system.send_system(session, title=translate("indicator.approved_message_title", year=submission.year, unit=unit.name),
+                       body=translate("indicator.approved_message_body", year=submission.year),
+                       member_ids=[submission.member_id], sender=current)
 
 
 def _send_back(session: Session, current: CurrentUser, submission_id: int, expected_version: int,

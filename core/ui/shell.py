@@ -40,12 +40,12 @@ def guard(page_key: str) -> auth.CurrentUser | None:
             st.session_state[AFTER_LOGIN_KEY] = page_key
             st.session_state["auth_notice"] = ("auth.login_to_open", {"page": t(f"page.{page_key}")})
             try:
-                st.switch_page(nav.PAGES_BY_KEY["login"].path)
+                st.switch_page(str(ROOT / nav.PAGES_BY_KEY["login"].path))
             except StreamlitPageNotFoundError:  # run outside app.py's navigation
                 st.warning(t("auth.login_required"), icon=":material/lock:")
         elif page_key == "login":  # already logged in: straight to the home page
             try:
-                st.switch_page(nav.PAGES_BY_KEY[nav.default_page(role)].path)
+                st.switch_page(str(ROOT / nav.PAGES_BY_KEY[nav.default_page(role)].path))
             except StreamlitPageNotFoundError:  # run outside app.py's navigation
                 st.info(t("login.already", name=user.display_name), icon=":material/info:")
         else:
@@ -60,7 +60,7 @@ def guard(page_key: str) -> auth.CurrentUser | None:
 def link_to_page(page_key: str, label: str, icon: str | None = None) -> None:
     """A link to another page of the navigation (left out when run outside app.py's navigation)."""
     try:
-        st.page_link(nav.PAGES_BY_KEY[page_key].path, label=label, icon=icon)
+        st.page_link(str(ROOT / nav.PAGES_BY_KEY[page_key].path), label=label, icon=icon)
     except StreamlitPageNotFoundError:
         pass
 
