@@ -94,8 +94,9 @@ if not locked:
         ui.save_and_rerun(entry.save, user, member_id=member_id, year=year, values=values,
                           expected_version=version, flash_key="indicator_entry_flash",
                           flash="indicator_entry.saved", reload=(scope, member_id), labels=value_labels)
-    if submit_col.button(ui.t("indicator_entry.submit"), type="primary", key="indicator_entry_submit",
-                         disabled=bool(problems)):
+    if ui.confirm_button(ui.t("indicator_entry.submit"), key="indicator_entry_submit", where=submit_col,
+                         type="primary", disabled=bool(problems),
+                         message=ui.t("indicator_entry.confirm_submit", year=year)):
         ui.save_and_rerun(entry.save, user, member_id=member_id, year=year, values=values,
                           expected_version=version, submit=True, flash_key="indicator_entry_flash",
                           flash="indicator_entry.submitted_flash", reload=(scope, member_id), labels=value_labels)

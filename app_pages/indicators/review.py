@@ -103,7 +103,8 @@ if status == ValueStatus.SUBMITTED:
     reason = st.text_area(ui.t("indicator_review.reason"), key=f"indicator_review_reason_{chosen}",
                           help=ui.t("indicator_review.reason_help"))
     approve_col, reject_col, _ = st.columns([1, 1, 3])
-    if approve_col.button(ui.t("indicator_review.approve"), type="primary", key="indicator_review_approve"):
+    if ui.confirm_button(ui.t("indicator_review.approve"), key="indicator_review_approve", where=approve_col,
+                         type="primary", message=ui.t("indicator_review.confirm_approve")):
         ui.save_and_rerun(review.approve, user, submission_id=chosen, expected_version=version,
                           flash_key="indicator_review_flash", flash="indicator_review.approved",
                           reload=("review", chosen))

@@ -15,6 +15,7 @@ from core.ui.session import engine, platform_settings, read, settings, write
 from core.ui.shell import LOGO, LOGO_ICON, guard, link_to_page, navigation, page_header, start_app
 from core.ui.widgets import (
     XLSX_MIME,
+    confirm_button,
     download_workbook,
     edit_version,
     export_table,
@@ -28,7 +29,7 @@ from core.ui.widgets import (
 )
 
 __all__ = [
-    "LANG_KEY", "LOGO", "LOGO_ICON", "XLSX_MIME", "change_password", "current_user", "download_workbook",
+    "LANG_KEY", "LOGO", "LOGO_ICON", "XLSX_MIME", "change_password", "confirm_button", "current_user", "download_workbook",
     "dry_run", "edit_version", "engine", "export_table", "field_key", "finish_import", "forget_edit_version",
     "guard", "import_counts", "import_progress", "lang", "link_to_page", "login", "member_breakdown", "logout", "navigation",
     "open_from_list", "page_header", "pager", "platform_settings", "read", "resolve_user",

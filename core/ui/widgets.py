@@ -158,3 +158,24 @@ def member_breakdown(by_status: dict[str, int]) -> None:
     parts = [t("members.breakdown_part", status=t(f"member_status.{status}"), count=count)
              for status, count in by_status.items() if count or status == "active"]
     st.caption(t("members.breakdown", parts=" · ".join(parts)))
+
+
+def confirm_button(label: str, *, key: str, message: str, where=None, type: str = "secondary",
+                   disabled: bool = False, icon: str | None = None) -> bool:
+    """A button for an action that cannot be taken back (submit for review, approve): the first
+    click says what will happen, and only "confirm" does it. True in the run that confirms."""
+    asking = f"{key}_asking"
+    if (where or st).button(label, key=key, type=type, disabled=disabled, icon=icon):
+        st.session_state[asking] = True
+    if not st.session_state.get(asking) or disabled:
+        return False
+    with st.container(border=True):
+        st.warning(message, icon=":material/help:")
+        yes, no, _ = st.columns([1, 1, 3])
+        if no.button(t("common.cancel"), key=f"{key}_cancel"):
+            st.session_state.pop(asking, None)
+            st.rerun()
+        if yes.button(t("common.confirm"), key=f"{key}_confirm", type="primary"):
+            st.session_state.pop(asking, None)
+            return True
+    return False

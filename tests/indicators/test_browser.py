@@ -49,6 +49,7 @@ def test_liaison_submits_its_year_and_the_secretariat_approves_it(page, app_url)
     field.fill(str(int(s01 + 7)))
     field.press("Enter")
     page.get_by_role("button", name=translate("indicator_entry.submit"), exact=True).click()
+    page.get_by_role("button", name=translate("common.confirm"), exact=True).click()  # it asks once
     page.get_by_text(translate("indicator_entry.submitted_flash")).wait_for(timeout=TIMEOUT_MS)
     assert _status(app_url, lead_id) == "submitted"
 
@@ -60,5 +61,6 @@ def test_liaison_submits_its_year_and_the_secretariat_approves_it(page, app_url)
     page.keyboard.type("山东劳动职业技术学院 · 2021")
     page.keyboard.press("Enter")
     page.get_by_role("button", name=translate("indicator_review.approve"), exact=True).click()
+    page.get_by_role("button", name=translate("common.confirm"), exact=True).click()  # it asks once
     page.get_by_text(translate("indicator_review.approved")).wait_for(timeout=TIMEOUT_MS)
     assert _status(app_url, lead_id) == "approved"

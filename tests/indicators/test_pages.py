@@ -75,6 +75,8 @@ def test_liaison_fills_saves_and_submits_its_year(demo_db_url):
     button(at, "indicator_entry.save_draft").click().run()
     assert [t.value for t in at.toast] == [translate("indicator_entry.saved")]
     button(at, "indicator_entry.submit").click().run()
+    assert translate("indicator_entry.confirm_submit", year=2021)[:10] in " ".join(w.value for w in at.warning)
+    at.button(key="indicator_entry_submit_confirm").click().run()  # it asks once
     assert not at.exception
     with session_scope(demo_db_url) as session:
         submission = session.exec(select(Submission).where(Submission.member_id == lead_id,
@@ -128,6 +130,7 @@ def test_review_approves_and_reopens(demo_db_url):
     first = _submitted_queue(demo_db_url)[0]
     at = app_as(demo_db_url, "secretariat", "indicator_review")
     button(at, "indicator_review.approve").click().run()
+    at.button(key="indicator_review_approve_confirm").click().run()  # it asks once
     assert [t.value for t in at.toast] == [translate("indicator_review.approved")]
     at.segmented_control(key="indicator_review_status").set_value("approved").run()
     at.selectbox(key="indicator_review_pick").set_value(first.id).run()
