@@ -126,3 +126,16 @@ def test_a_page_not_for_the_role_says_so_in_the_users_language(page, app_url):
     page.goto(f"{app_url}/indicator_review")
     page.get_by_text(translate("auth.page_forbidden")).wait_for(timeout=TIMEOUT_MS)
     assert page.get_by_text("Page not found").count() == 0
+
+
+def test_language_and_logout_are_on_the_first_screen_of_the_sidebar(browser, app_url):
+    """On a 1280×720 projector the admin's navigation is longer than the screen."""
+    context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="zh-CN")
+    page = context.new_page()
+    log_in(page, app_url, "demo-admin")
+    wait_heading(page, translate("page.home"))
+    for control in (page.get_by_role("button", name=translate("nav.logout")),
+                    page.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True)):
+        box = control.bounding_box()
+        assert box is not None and box["y"] + box["height"] <= 720
+    context.close()

@@ -17,7 +17,12 @@ from core.ui.session import engine, read, write
 
 LANGUAGE_WIDGET = "sidebar_lang"
 # Less empty space above the page title than Streamlit's default, for projectors and laptops.
-PAGE_CSS = "<style>.block-container{padding-top:2.5rem}</style>"
+# The language switch and logout above the navigation (whose list is longer than a projector's
+# screen for staff), so both are always within the first screen of the sidebar.
+PAGE_CSS = ("<style>.block-container{padding-top:2.5rem}"
+            "[data-testid=stSidebarContent]{display:flex;flex-direction:column}"
+            "[data-testid=stSidebarHeader]{order:0}[data-testid=stSidebarUserContent]{order:1;padding-bottom:0}"
+            "[data-testid=stSidebarNav]{order:2}</style>")
 LOGO = str(ROOT / "data" / "brand" / "logo.svg")
 LOGO_ICON = str(ROOT / "data" / "brand" / "logo_icon.svg")
 

@@ -155,8 +155,9 @@ def pager(key: str, page: int, pages: int) -> None:
 def member_breakdown(by_status: dict[str, int]) -> None:
     """Under every count of members: what the count is (active units) and the other statuses,
     so the portal, home, the registry and settings never seem to disagree."""
-    parts = [t("members.breakdown_part", status=t(f"member_status.{status}"), count=count)
-             for status, count in by_status.items() if count or status == "active"]
+    order = ("active", "suspended", "applicant", "exited")
+    parts = [t("members.breakdown_part", status=t(f"member_status.{status}"), count=by_status.get(status, 0))
+             for status in order if by_status.get(status) or status == "active"]
     st.caption(t("members.breakdown", parts=" · ".join(parts)))
 
 
