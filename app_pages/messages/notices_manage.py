@@ -143,8 +143,9 @@ with tab_new:
     uploads = st.file_uploader(ui.t("notices_manage.attachments"), type=UPLOAD_TYPES,
                                accept_multiple_files=True, key=new_key("files"),
                                help=ui.t("notices_manage.attachments_help"))
-    if st.button(ui.t("notices_manage.publish"), type="primary", key="notices_new_submit",
-                 icon=":material/send:"):
+    if ui.confirm_button(ui.t("notices_manage.publish"), type="primary", key="notices_new_submit",
+                         icon=":material/send:", ask=bool(values["audience"].get("everyone")),
+                         message=ui.t("notices_manage.confirm_everyone")):
         try:
             created = ui.write(notices.publish_with_files, user,
                                files=[(f.name, f.getvalue()) for f in uploads or []], **values)

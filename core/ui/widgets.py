@@ -162,11 +162,14 @@ def member_breakdown(by_status: dict[str, int]) -> None:
 
 
 def confirm_button(label: str, *, key: str, message: str, where=None, type: str = "secondary",
-                   disabled: bool = False, icon: str | None = None) -> bool:
-    """A button for an action that cannot be taken back (submit for review, approve): the first
-    click says what will happen, and only "confirm" does it. True in the run that confirms."""
+                   disabled: bool = False, icon: str | None = None, ask: bool = True) -> bool:
+    """A button for an action that cannot be taken back (submit for review, approve, a notice to
+    everyone): the first click says what will happen, and only "confirm" does it. True in the run
+    that confirms (or, with ask=False, in the run of the click)."""
     asking = f"{key}_asking"
     if (where or st).button(label, key=key, type=type, disabled=disabled, icon=icon):
+        if not ask:
+            return True
         st.session_state[asking] = True
     if not st.session_state.get(asking) or disabled:
         return False

@@ -43,9 +43,12 @@ def test_roles_that_may_not_manage_notices_are_refused(demo_db_url, role):
 def _publish(at, title, body, *, everyone=True):
     _labelled(at.text_input, "notices_manage.title").set_value(title)
     _labelled(at.text_area, "notices_manage.body").set_value(body)
-    if not everyone:
+    if not everyone and _labelled(at.toggle, "notices_manage.everyone").value:
         _labelled(at.toggle, "notices_manage.everyone").set_value(False)
     button(at, "notices_manage.publish").click().run()
+    if everyone:  # a notice to everyone asks once
+        assert translate("notices_manage.confirm_everyone") in [w.value for w in at.warning]
+        at.button(key="notices_new_submit_confirm").click().run()
     return at
 
 
@@ -120,7 +123,7 @@ def test_notice_for_chosen_units_with_attachment(demo_db_url):
     _labelled(at.multiselect, "notices_manage.units").set_value([lead])
     at.file_uploader(key="notices_new_0_files").set_value(
         [("方案.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")])
-    _publish(at, "仅牵头单位的通知", "请核对。")
+    _publish(at, "仅牵头单位的通知", "请核对。", everyone=False)  # chosen above; published without asking
     assert not at.error, [e.value for e in at.error]
     with session_scope(demo_db_url) as session:
         message = session.exec(select(Message).where(Message.title == "仅牵头单位的通知")).one()
