@@ -45,6 +45,8 @@ if card.empty:  # values are stored but every indicator has been switched off
     st.stop()
 card["label"] = card.apply(name, axis=1)
 labels = dict(zip(card["indicator_id"], card["label"]))
+# Worst first: what is furthest behind its target leads the bullets and the table.
+card = card.sort_values("progress", na_position="last", kind="stable", ignore_index=True)
 
 if view in (None, "scorecard"):
     # How many units' reports the totals hold: a total drops when a report is sent back.

@@ -94,7 +94,10 @@ detail_table = pd.DataFrame({
     ui.t("indicator_review.col_flags"): detail["flags"].map(
         lambda flags: "；".join(ui.t(key, **params) for key, params in flags)),
 })
-st.dataframe(detail_table, hide_index=True, width="stretch", column_config={
+flagged = detail["flags"].map(bool).tolist()  # rows with a flag stand out: what the reviewer reads first
+st.dataframe(detail_table.style.apply(
+    lambda row: ["background-color: #FDECEC" if flagged[row.name] else "" for _ in row], axis=1),
+    hide_index=True, width="stretch", column_config={
     ui.t("indicator_entry.col_comment"): st.column_config.TextColumn(width="large"),
     ui.t("indicator_review.col_flags"): st.column_config.TextColumn(width="large")})
 ui.export_table(detail_table, labels[chosen][:31], key="indicator_review_export_detail")

@@ -21,13 +21,14 @@ from core.timeutil import utcnow
 
 def queue(session: Session, current: CurrentUser, *, status: str = ValueStatus.SUBMITTED,
           year: int | None = None) -> pd.DataFrame:
-    """Reports waiting for a decision (or in another status), oldest submission first."""
+    """Reports waiting for a decision (or in another status), newest submission first."""
     require_role(current, *STAFF_ROLES)
     query = (select(Submission.id, Submission.member_id, MemberUnit.name, MemberUnit.unit_type,
                     Submission.year, Submission.status, Submission.submitted_at, Submission.on_time,
                     Submission.review_reason, Submission.version)
              .join(MemberUnit, MemberUnit.id == Submission.member_id)
-             .where(Submission.status == status).order_by(Submission.submitted_at, Submission.id))
+             .where(Submission.status == status)
+             .order_by(Submission.submitted_at.desc(), Submission.id.desc()))
     if year is not None:
         query = query.where(Submission.year == year)
     return pd.DataFrame(session.exec(query).all(), columns=[

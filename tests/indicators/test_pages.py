@@ -106,8 +106,8 @@ def test_secretariat_enters_data_for_a_unit(demo_db_url):
 
 def _submitted_queue(url):
     with session_scope(url) as session:
-        return session.exec(select(Submission).where(Submission.status == "submitted")
-                            .order_by(Submission.submitted_at, Submission.id)).all()
+        return session.exec(select(Submission).where(Submission.status == "submitted")  # newest first
+                            .order_by(Submission.submitted_at.desc(), Submission.id.desc())).all()
 
 
 def test_review_send_back_needs_a_reason_then_tells_the_unit(demo_db_url):
@@ -259,3 +259,15 @@ def test_the_send_back_reason_stays_in_view_after_a_draft_save(demo_db_url):
     button(at, "indicator_entry.save_draft").click().run()
     assert [t.value for t in at.toast] == [translate("indicator_entry.saved")]
     assert translate("indicator_entry.rejected", reason="请核对 S09") in [w.value for w in at.warning]
+
+
+def test_indicators_against_target_come_worst_first(demo_db_url):
+    at = app_as(demo_db_url, "council", "indicators")
+    progress = at.dataframe[0].value[translate("indicators.col_progress")].dropna().tolist()
+    assert progress and progress == sorted(progress)
+
+
+def test_the_review_queue_comes_newest_first(demo_db_url):
+    newest = _submitted_queue(demo_db_url)[0]
+    at = app_as(demo_db_url, "secretariat", "indicator_review")
+    assert at.selectbox(key="indicator_review_pick").value == newest.id
