@@ -93,6 +93,10 @@ def test_a_login_on_one_replica_holds_on_the_other_after_a_reconnect(cluster, op
     assert user.served_by() == 1
 
 
+# A notice's title in the list is a cell of Streamlit's data grid (drawn on a canvas, its cells
+# in the DOM for accessibility but not "visible"): the tests wait for it to be there.
+
+
 def _publish_notice(page, title: str) -> None:
     page.get_by_role("tab", name=translate("notices_manage.tab_new")).click()
     page.locator(f'input[aria-label="{translate("notices_manage.title")}"]:visible').fill(title)
@@ -100,6 +104,7 @@ def _publish_notice(page, title: str) -> None:
         "经负载均衡写入的通知。")
     page.keyboard.press("Tab")  # the text area sends its value on blur
     page.get_by_role("button", name=translate("notices_manage.publish"), exact=True).click()
+    page.get_by_role("button", name=translate("common.confirm"), exact=True).click()  # to everyone: asks once
     page.get_by_text(translate("notices_manage.published", title=title)).first.wait_for(
         timeout=TIMEOUT_MS)
 
@@ -118,7 +123,7 @@ def test_a_write_through_one_replica_is_seen_through_the_other(cluster, open_bro
 
     _go(reader.page, cluster, "notices_manage", "page.notices_manage")
     reader.page.get_by_role("tab", name=translate("notices_manage.tab_list")).click()
-    reader.page.get_by_text(title).first.wait_for(timeout=TIMEOUT_MS)
+    reader.page.get_by_text(title).first.wait_for(state="attached", timeout=TIMEOUT_MS)
     assert reader.served_by() == 1
 
 
@@ -204,7 +209,7 @@ def test_a_replica_killed_while_a_user_works_loses_no_saved_data(cluster, open_b
         settle(lambda: user.served_by() == 1 - serving)
         user.page.get_by_role("button", name=translate("nav.logout")).wait_for(timeout=TIMEOUT_MS)
         user.page.get_by_role("tab", name=translate("notices_manage.tab_list")).click()
-        user.page.get_by_text(title).first.wait_for(timeout=TIMEOUT_MS)
+        user.page.get_by_text(title).first.wait_for(state="attached", timeout=TIMEOUT_MS)
     finally:
         cluster.start_replica(serving)
 
