@@ -159,3 +159,16 @@ def content(session: Session, current: CurrentUser | None, attachment_id: int) -
     if not _rules(current, row.owner_kind).may_read(session, current, row.owner_id):
         raise PermissionDenied("auth.forbidden")
     return row.filename, row.mime_type, row.content
+
+
+def remove(session: Session, current: CurrentUser | None, attachment_id: int) -> None:
+    """Remove a file (a duplicate, a wrong one): whoever may attach to its owner may remove it;
+    the audit keeps its name and size."""
+    row = session.get(Attachment, attachment_id)
+    if row is None:
+        raise NotFound("attachment.not_found")
+    if not _rules(current, row.owner_kind).may_attach(session, current, row.owner_id):
+        raise PermissionDenied("auth.forbidden")
+    audit.record(session, action="attachment_removed", actor_id=current.id, actor_name=current.username,
+                 entity=row.owner_kind, entity_id=row.owner_id, before={"file": row.filename, "bytes": row.size_bytes})
+    session.delete(row)

@@ -123,7 +123,7 @@ with detail:
                     ui.t("inbox.file_label", name=plain(file["filename"]), kb=file["size_bytes"] // 1024 + 1),
                     lambda file_id=int(file["id"]): ui.read(boards.attachment_content, user,
                                                             file_id)[2],
-                    file_name=plain(file["filename"]), mime=file["mime_type"],
+                    file_name=file["filename"], mime=file["mime_type"],
                     key=f"boards_file_{file['id']}", icon=":material/attach_file:")
             mine = post.author_user_id == user.id and topic["may_reply"]
             if mine:

@@ -87,7 +87,7 @@ with detail:
                         ui.t("inbox.file_label", name=plain(file.filename), kb=file.size_bytes // 1024 + 1),
                         lambda file_id=int(file.id): ui.read(inbox.attachment_content, user,
                                                              file_id)[2],
-                        file_name=plain(file.filename), mime=file.mime_type, key=f"inbox_file_{file.id}",
+                        file_name=file.filename, mime=file.mime_type, key=f"inbox_file_{file.id}",
                         icon=":material/attach_file:")
             if st.button(ui.t("inbox.close"), key="inbox_close", icon=":material/close:"):
                 st.session_state.pop(OPEN_KEY, None)

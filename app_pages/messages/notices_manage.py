@@ -295,7 +295,7 @@ with tab_list:
                         ui.t("inbox.file_label", name=plain(file.filename), kb=file.size_bytes // 1024 + 1),
                         lambda file_id=int(file.id): ui.read(inbox.attachment_content, user,
                                                              file_id)[2],
-                        file_name=plain(file.filename), mime=file.mime_type,
+                        file_name=file.filename, mime=file.mime_type,
                         key=f"notices_file_{file.id}", icon=":material/attach_file:")
                 if remove_col.button(ui.t("notices_manage.remove_file"), key=f"notices_rm_{file.id}",
                                      icon=":material/delete:", width="stretch"):

@@ -102,13 +102,19 @@ with files_col:
     st.subheader(ui.t("plan_update.files"))
     files = ui.read(attachments.listing, "milestone", int(chosen))
     for item in files.itertuples():  # the file's bytes are read only when it is downloaded
-        st.download_button(ui.t("plan_update.file_label", name=plain(item.filename), kb=item.size_bytes // 1024 + 1),
-                           lambda file_id=int(item.id): ui.read(attachments.content, user, file_id)[2],
-                           file_name=plain(item.filename), mime=item.mime_type, key=f"plan_update_file_{item.id}",
-                           icon=":material/attach_file:")
+        get, drop = st.columns([5, 1], vertical_alignment="center")
+        get.download_button(ui.t("plan_update.file_label", name=plain(item.filename), kb=item.size_bytes // 1024 + 1),
+                            lambda file_id=int(item.id): ui.read(attachments.content, user, file_id)[2],
+                            file_name=item.filename, mime=item.mime_type, key=f"plan_update_file_{item.id}",
+                            icon=":material/attach_file:")
+        if drop.button(ui.t("plan_update.remove_file"), key=f"plan_update_remove_{item.id}", icon=":material/delete:",
+                       help=ui.t("plan_update.remove_file_help", name=item.filename)):
+            ui.save_and_rerun(attachments.remove, user, int(item.id), flash_key="plan_update_flash",
+                              flash="plan_update.file_removed")
+    # One step: a file chosen is attached at once (the uploader then starts empty again).
     upload = st.file_uploader(ui.t("plan_update.upload"), key=f"plan_update_upload_{chosen}_{len(files)}",
                               type=attachments.UPLOAD_EXTENSIONS)
-    if upload is not None and st.button(ui.t("plan_update.attach"), key="plan_update_attach"):
+    if upload is not None:
         try:
             ui.write(attachments.add, user, owner_kind="milestone", owner_id=int(chosen),
                      filename=upload.name, content=upload.getvalue())

@@ -82,13 +82,28 @@ def test_evidence_file_is_checked_by_content(demo_db_url):
     at = app_as(demo_db_url, "secretariat", "plan_update")
     at.selectbox(key="plan_update_pick").set_value(milestone.id).run()
     at.file_uploader[0].set_value(("report.pdf", b"MZ\x90\x00 not a pdf", "application/pdf")).run()
-    button(at, "plan_update.attach").click().run()
     assert [e.value for e in at.error] == [translate("attachment.bad_type",
                                                      allowed="PDF, DOCX, XLSX, PPTX, PNG, JPG, ZIP")]
-    at.file_uploader[0].set_value(("report.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")).run()
-    button(at, "plan_update.attach").click().run()
+    at.file_uploader[0].set_value(("report.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")).run()  # one step
     assert [t.value for t in at.toast] == [translate("plan_update.attached")]
     assert any(b.label.replace("\\", "").startswith("report.pdf") for b in at.get("download_button"))
+
+
+def test_a_duplicate_evidence_file_can_be_removed_and_the_audit_keeps_it(demo_db_url):
+    from core.models import Attachment, AuditLog
+
+    milestone = _open_milestone(demo_db_url)
+    at = app_as(demo_db_url, "secretariat", "plan_update")
+    at.selectbox(key="plan_update_pick").set_value(milestone.id).run()
+    at.file_uploader[0].set_value(("dup.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")).run()
+    with session_scope(demo_db_url) as session:
+        file_id = session.exec(select(Attachment.id).where(Attachment.owner_kind == "milestone",
+                                                           Attachment.owner_id == milestone.id)).first()
+    at.button(key=f"plan_update_remove_{file_id}").click().run()
+    assert [t.value for t in at.toast] == [translate("plan_update.file_removed")]
+    with session_scope(demo_db_url) as session:
+        assert session.get(Attachment, file_id) is None
+        assert session.exec(select(AuditLog).where(AuditLog.action == "attachment_removed")).first() is not None
 
 
 def test_bulk_update_through_the_plan_management_page(demo_db_url):
