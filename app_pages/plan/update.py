@@ -25,8 +25,21 @@ if frame.empty:
     st.stop()
 st.caption(current.title)
 
-labels = {int(row.id): f"#{row.id} · {row.area_seq}.{row.task_seq}.{row.seq} {row.title} "
-          f"({ui.t(f'milestone_status.{row.status}')}, {row.percent}%)" for row in frame.itertuples()}
+# Narrow the picker to a working list (the same lists as the plan page), numbered as everywhere.
+working = plan_service.lists(frame, as_of=china_today(), staff_id=ui.read(plan_service.staff_id_of, user.id))
+working["blocked"] = frame[frame["status"] == MilestoneStatus.BLOCKED]
+narrow = st.segmented_control(ui.t("plan_update.show"), ["all", "overdue", "blocked", "due_soon", "mine"],
+                              default="all", key="plan_update_show",
+                              format_func=lambda name: ui.t("plan_update.show_all") if name == "all"
+                              else f"{ui.t(f'plan.list_{name}')} ({len(working[name])})")
+picked = frame if narrow in (None, "all") else working[narrow]
+if picked.empty:
+    st.info(ui.t("plan.none_match"), icon=":material/info:")
+    st.stop()
+labels = {int(row.id): f"{row.area_seq}.{row.task_seq}.{row.seq} {row.title} "
+          f"({ui.t(f'milestone_status.{row.status}')}, {row.percent}%)" for row in picked.itertuples()}
+if st.session_state.get("plan_update_pick") not in labels:
+    st.session_state.pop("plan_update_pick", None)
 chosen = st.selectbox(ui.t("plan_update.pick"), list(labels), format_func=labels.get,
                       key="plan_update_pick")
 row = frame[frame["id"] == chosen].iloc[0]
@@ -69,9 +82,10 @@ with st.form(f"plan_update_form_{chosen}"):
                                index=indicator_ids.index(current_indicator) if current_indicator in indicators else 0,
                                format_func=indicators.get, help=ui.t("plan_update.indicator_help"),
                                key=k("indicator"))
+    # A target means something only against a linked indicator: shown once one is linked.
     target = right.number_input(ui.t("plan_update.target"), min_value=0.0,
                                 value=float(row["target_value"]) if pd.notna(row["target_value"]) else 0.0,
-                                key=k("target"))
+                                key=k("target")) if current_indicator is not None else None
     evidence = st.text_area(ui.t("plan.col_evidence"), row["evidence"] or "", key=k("evidence"))
     comment = st.text_input(ui.t("plan_update.comment"), help=ui.t("plan_update.comment_help"),
                             key=k("comment"))

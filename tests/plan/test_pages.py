@@ -148,3 +148,18 @@ def test_the_council_reads_milestone_evidence_and_downloads_its_files(demo_db_ur
     assert not at.exception
     assert any("已召开动员会" in c.value for c in at.caption)
     assert any(b.label.replace("\\", "").startswith("纪要.pdf") for b in at.get("download_button"))
+
+
+def test_the_update_picker_narrows_to_a_working_list_numbered_as_elsewhere(demo_db_url):
+    at = app_as(demo_db_url, "secretariat", "plan_update")
+    assert all(not label.startswith("#") for label in at.selectbox(key="plan_update_pick").options)
+    at.segmented_control(key="plan_update_show").set_value("overdue").run()
+    assert not at.exception
+    overdue = at.selectbox(key="plan_update_pick").options if at.selectbox else []
+    with session_scope(demo_db_url) as session:
+        from core.plan import tracking
+        from core.timeutil import china_today
+
+        plan = tracking.current_plan(session)
+        expected = int(tracking.milestones(session, plan.id, as_of=china_today())["overdue"].sum())
+    assert len(overdue) == expected
