@@ -209,11 +209,13 @@ with tab_list:
         st.markdown(f"**{ui.t('notices_manage.read_title')}**")
         status = ui.read(notices.read_status, user, chosen)
         unit_counts = status.units["status"].value_counts() if not status.units.empty else {}
-        metrics = st.columns(3)
+        metrics = st.columns(4)
         metrics[0].metric(ui.t("notices_manage.metric_read"), f"{status.read} / {status.recipients}")
         metrics[1].metric(ui.t("notices_manage.metric_units_read"), int(unit_counts.get("read", 0)))
-        metrics[2].metric(ui.t("notices_manage.metric_units_unread"),
-                          int(unit_counts.get("unread", 0)) + int(unit_counts.get("no_account", 0)))
+        metrics[2].metric(ui.t("notices_manage.metric_units_unread"), int(unit_counts.get("unread", 0)))
+        # Units without an account cannot read anything: counted apart, not as "unread".
+        metrics[3].metric(ui.t("notices_manage.metric_units_no_account"), int(unit_counts.get("no_account", 0)),
+                          help=ui.t("notices_manage.no_account_help"))
         waiting = status.recipients - status.read
         if st.button(ui.t("notices_manage.remind", n=waiting) if waiting else ui.t("notices_manage.all_read"),
                      key="notices_remind",

@@ -270,7 +270,7 @@ def remove_attachment(session: Session, current: CurrentUser | None, attachment_
 # ---------------------------------------------------------------- read receipts
 @dataclass(frozen=True)
 class ReadStatus:
-    units: pd.DataFrame   # member_id, unit, unit_type, accounts, read, read_at, status
+    units: pd.DataFrame   # member_id, unit, unit_type, accounts, read, read_at, status (units with accounts first)
     people: pd.DataFrame  # user_id, name, role, unit, read_at (every addressed account)
     recipients: int       # addressed active accounts
     read: int             # of those, how many have read
@@ -328,7 +328,7 @@ def read_status(session: Session, current: CurrentUser | None, message_id: int) 
                           "accounts": accounts, "read": len(times),
                           "read_at": min(times) if times else None,
                           "status": "read" if times else ("unread" if accounts else "no_account")})
-    order = {"unread": 0, "no_account": 1, "read": 2}
+    order = {"unread": 0, "read": 1, "no_account": 2}  # units that can read first
     frame = pd.DataFrame(unit_rows, columns=["member_id", "unit", "unit_type", "accounts", "read",
                                              "read_at", "status"])
     if not frame.empty:

@@ -386,3 +386,12 @@ def test_topic_list_names_the_unit_when_it_has_no_short_name(session, people):
     boards.new_topic(session, people["school"], board="general", title="实训设备共享", body="有哪些设备可共享？")
     frame, _ = boards.topics(session, people["school"])
     assert frame["unit"].tolist() == ["甲职业学院"]  # short_name is "" for this unit
+
+
+def test_read_receipts_list_units_that_can_read_before_those_without_an_account(session, people):
+    lonely = make_member(session, unit_type="school", name="丁学校")
+    message = _publish(session, people["staff"], audience={"everyone": True})
+    inbox.open_message(session, people["school"], message.id)
+    statuses = notices.read_status(session, people["staff"], message.id).units["status"].tolist()
+    assert statuses.index("read") < statuses.index("no_account") and lonely.name
+    assert statuses == sorted(statuses, key={"unread": 0, "read": 1, "no_account": 2}.get)
