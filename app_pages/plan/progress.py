@@ -92,12 +92,13 @@ def show_evidence(rows: pd.DataFrame) -> None:
 
 def milestone_table(rows: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
-        ui.t("plan.col_no"): rows["id"],
+        ui.t("plan.col_no"): rows["area_seq"].astype(str) + "." + rows["task_seq"].astype(str) + "."
+        + rows["seq"].astype(str),  # the numbering used everywhere (1.1.2), not a database id
         ui.t("plan.col_task"): rows["area_seq"].astype(str) + "." + rows["task_seq"].astype(str) + " " + rows["task"],
         ui.t("plan.col_milestone"): rows["title"],
         ui.t("plan.col_owner"): rows["owner"],
         ui.t("plan.col_due"): rows["planned_due"],
-        ui.t("plan.col_done"): rows["actual_done_on"],
+        ui.t("plan.col_done"): rows["actual_done_on"].map(lambda d: "—" if d is None or pd.isna(d) else d),
         ui.t("plan.col_status"): rows["status"].map(lambda s: ui.t(f"milestone_status.{s}")),
         ui.t("plan.col_progress"): rows["progress"],
         ui.t("plan.col_rag"): rows["rag"].map(rag_text),

@@ -163,3 +163,12 @@ def test_the_update_picker_narrows_to_a_working_list_numbered_as_elsewhere(demo_
         plan = tracking.current_plan(session)
         expected = int(tracking.milestones(session, plan.id, as_of=china_today())["overdue"].sum())
     assert len(overdue) == expected
+
+
+def test_the_plan_tree_shows_no_none_and_numbers_milestones_as_elsewhere(demo_db_url):
+    at = app_as(demo_db_url, "council", "plan")
+    tree = [d.value for d in at.dataframe if translate("plan.col_done") in d.value.columns]
+    assert tree
+    for frame in tree:
+        assert not frame[translate("plan.col_done")].isna().any()
+        assert frame[translate("plan.col_no")].str.fullmatch(r"\d+\.\d+\.\d+").all()
