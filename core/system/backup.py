@@ -109,12 +109,13 @@ def snapshot(engine: Engine) -> Iterator[tuple[sa.Connection, bytes | None]]:
 
 def make_backup(engine: Engine, *, workbook: Callable[[Session], bytes] | None = None) -> bytes:
     """The backup zip: the rows, the SQLite file and the business workbook of one moment."""
+    started = utcnow()  # everything committed before this moment is in the backup
     with snapshot(engine) as (conn, sqlite_copy):
         rows = _dump(conn)
         revision = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
         book = workbook(Session(bind=conn)) if workbook is not None else None
     manifest = {"app": APP_NAME, "format": FORMAT_VERSION, "revision": revision,
-                "created_at": utcnow().isoformat(), "database": engine.dialect.name,
+                "created_at": started.isoformat(), "database": engine.dialect.name,
                 "counts": {name: len(table_rows) for name, table_rows in rows.items()}}
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
