@@ -23,6 +23,7 @@ from tests.browser import (  # noqa: F401  (fixtures used by name)
     nav_titles,
     page,
     wait_heading,
+    wait_idle,
 )
 
 pytestmark = BROWSER
@@ -113,6 +114,7 @@ def test_a_link_opened_logged_out_logs_in_then_opens_that_page(page, app_url):
     wait_heading(page, translate("page.login"))
     page.get_by_text(translate("auth.login_to_open", page=translate("page.members"))).wait_for(timeout=TIMEOUT_MS)
     assert page.get_by_text("Page not found").count() == 0
+    wait_idle(page)
     page.get_by_label(translate("login.username")).fill("demo-council")
     page.get_by_label(translate("login.password")).fill(DEMO_PASSWORD)
     page.get_by_role("button", name=translate("login.submit"), exact=True).click()
