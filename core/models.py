@@ -593,3 +593,7 @@ class LedgerTally(SQLModel, table=True):
     quantity: float = 0.0
     amount_fen: int = Field(default=0, sa_type=sa.BigInteger)
 
+
+
+# The wings' own tables, here so that Alembic's env and the tests' create_all see them.
+from core.reports import models as _reports_models  # noqa: E402,F401
