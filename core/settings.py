@@ -33,6 +33,9 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "reporting_year": None,
     "change_comment_pct": 50,
     "mirror_gap_pct": 20,
+    # A year counts as complete (views open on it, mirror alarms count) once its deadline has
+    # passed or this share of the expected units is approved: core/indicators/years.py.
+    "year_complete_pct": 90,
     "upload_limit_mb": 20,
     "unit_attachment_quota_mb": 200,
     # What the Excel reader accepts (core.excel.reader.Limits): rows per sheet, the size a

@@ -6,6 +6,7 @@ import streamlit as st
 from core import charts, ui
 from core.auth import STAFF_ROLES
 from core.home import overview
+from core.indicators import years as year_rule
 from core.messages import common
 from core.models import Role
 from core.plan import tracking as plan_service
@@ -23,6 +24,7 @@ milestones = ui.read(plan_service.milestones, plan.id, as_of=china_today()) if p
 areas = plan_service.rollup(milestones, ["area_seq", "area"]) if not milestones.empty else pd.DataFrame()
 year = ui.read(reporting_year)
 status = ui.read(overview.reporting_status, user, year) if year else None
+year_state = ui.read(year_rule.year_state, user, year) if year else None
 notices, unread = ui.read(overview.notices_for, user)
 
 cols = st.columns(4)
@@ -32,8 +34,12 @@ with cols[0]:
 cols[1].metric(ui.t("home.metric_plan"),
                f"{plan_service.overall(milestones).progress:.1f}%" if not areas.empty else "—",
                border=True)
-cols[2].metric(ui.t("home.metric_reported", year=year or "—"),
-               f"{status['reported']} / {status['expected']}" if status else "—", border=True)
+with cols[2]:
+    st.metric(ui.t("home.metric_reported", year=year or "—"),
+              f"{status['reported']} / {status['expected']}" if status else "—", border=True)
+    if year_state is not None and year_state.in_progress:  # the one rule: core.indicators.years
+        st.caption(ui.t("years.in_progress_mark", year=year, approved=year_state.approved,
+                        expected=year_state.expected))
 cols[3].metric(ui.t("home.metric_unread"), unread, border=True)
 
 # The user's work queue: what waits for them, each a link to where it is done.
@@ -81,6 +87,18 @@ with right:
     if notices:
         ui.link_to_page("inbox", ui.t("home.all_messages"), icon=":material/mail:")
 
+# The indicators of the newest complete year: a year still being reported would read as a fall.
+summary = ui.read(overview.indicator_summary, user)
+if summary is not None and user.role != Role.MEMBER:
+    with st.container(border=True):
+        title = ui.t("home.indicators_title", year=summary["year"])
+        if summary["in_progress"]:
+            title += f"（{ui.t('years.short_mark', approved=summary['approved'], expected=summary['expected'])}）"
+        st.markdown(f"**{title}**")
+        st.caption(" · ".join(f"{ui.t(f'indicators.rag_{code}')} {summary['rag'][code]}"
+                              for code in ("green", "amber", "red", "no_data")))
+        ui.link_to_page("indicators", ui.t("home.indicators_link"), ":material/monitoring:")
+
 if user.role == Role.MEMBER and user.member_id is not None:
     st.subheader(ui.t("home.my_unit"))
     card = ui.read(overview.member_card, user, user.member_id)
@@ -105,6 +123,9 @@ if user.role == Role.MEMBER and user.member_id is not None:
             }), hide_index=True, width="stretch")
 elif status is not None:
     st.subheader(ui.t("home.reporting_title", year=year))
+    if year_state is not None and year_state.in_progress:
+        st.caption(ui.t("years.in_progress_deadline", approved=year_state.approved,
+                        expected=year_state.expected, deadline=year_state.deadline.isoformat()))
     parts = st.columns(5)
     for column, code in zip(parts, ("approved", "submitted", "rejected", "draft")):
         column.metric(ui.t(f"value_status.{code}"), status[code])

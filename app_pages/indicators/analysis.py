@@ -6,7 +6,7 @@ from core import charts, ui
 from core.errors import UserFacingError
 from core.group import members as member_service
 from core.home import overview
-from core.indicators import analysis
+from core.indicators import analysis, years as year_service
 from core.models import Role
 
 user = ui.guard("indicators")
@@ -29,8 +29,22 @@ def number(value, decimals: int = 0) -> str:
     return f"{value:,.{int(decimals)}f}"
 
 
+# Open on the newest complete year: a year still being reported reads as a collapse. A year in
+# progress is marked wherever it shows (core.indicators.years holds the rule).
+states = ui.read(year_service.year_states, user, years)
+
+
+def year_label(y) -> str:
+    state = states.get(int(y))
+    if state is None or state.complete:
+        return str(y)
+    return ui.t("years.in_progress_mark", year=y, approved=state.approved, expected=state.expected)
+
+
 controls = st.columns([1, 3], vertical_alignment="bottom")
-year = controls[0].selectbox(ui.t("indicators.year"), years, key="indicators_year")
+year = controls[0].selectbox(ui.t("indicators.year"), years, key="indicators_year", format_func=year_label,
+                             index=years.index(ui.read(year_service.default_year, user, years)))
+state = states[year]
 may_include = user.role in analysis.PENDING_ROLES
 with controls[1]:
     pending = st.toggle(ui.t("indicators.include_pending"), key="indicators_pending",
@@ -39,6 +53,9 @@ with controls[1]:
 views = ["scorecard", "trend", "breakdown", "pivot", "unit"]
 view = st.segmented_control(ui.t("indicators.view"), views, default="scorecard", key="indicators_view",
                             format_func=lambda v: ui.t(f"indicators.view_{v}"), label_visibility="collapsed")
+if state.in_progress:
+    st.warning(ui.t("years.in_progress_warning", year=year, approved=state.approved, expected=state.expected,
+                    deadline=state.deadline.isoformat()), icon=":material/hourglass_top:")
 card = ui.read(analysis.scorecard, user, year=year, include_pending=pending)
 if card.empty:  # values are stored but every indicator has been switched off
     st.info(ui.t("indicators.no_active"), icon=":material/info:")
@@ -60,13 +77,14 @@ if view in (None, "scorecard"):
         column.metric(ui.t(f"indicators.rag_{code}"), int(counts.get(code, 0)), border=True)
     with_target = card[card["progress"].notna()]
     if not with_target.empty:
-        st.altair_chart(charts.target_bullets(
+        bullets = charts.target_bullets(
             with_target.assign(value_text=[number(v, d) for v, d in zip(with_target["value"], with_target["decimals"])],
                                target_text=[number(v, d) for v, d in zip(with_target["target"], with_target["decimals"])]),
             label="label", value_title=ui.t("indicators.progress_pct"),
             rag_labels={code: ui.t(f"indicators.rag_{code}") for code in ("green", "amber", "red")},
             legend_title=ui.t("indicators.rag"), value_label=ui.t("indicators.col_value"),
-            target_label=ui.t("indicators.col_target")), width="stretch")
+            target_label=ui.t("indicators.col_target"))
+        st.altair_chart(bullets.properties(title=year_label(year)), width="stretch")
     table = pd.DataFrame({  # numbers stay numbers, so the export sums in Excel
         ui.t("indicators.col_indicator"): card["label"],
         ui.t("indicators.col_unit"): card["unit_zh" if lang == "zh" else "unit_en"],
@@ -82,12 +100,15 @@ if view in (None, "scorecard"):
            for c in ("value", "last_year", "target")},
         ui.t("indicators.col_progress"): st.column_config.ProgressColumn(format="%.0f%%", min_value=0,
                                                                          max_value=top)})
-    ui.export_table(table, ui.t("indicators.export_title", year=year), key="indicators_export_card")
+    ui.export_table(table, ui.t("indicators.export_title", year=year_label(year))[:31], key="indicators_export_card")
 
 elif view == "trend":
     chosen = st.selectbox(ui.t("indicators.pick_indicator"), list(labels), format_func=labels.get,
                           key="indicators_trend_pick")
     frame = ui.read(analysis.trend, user, indicator_id=chosen, include_pending=pending)
+    # Years in progress named on the axis ("2026 (in progress · 8/53 approved)"): a drop there
+    # is reports not yet in, not a fall.
+    frame["year"] = frame["year"].map(year_label)
     if frame["value"].notna().any():
         st.altair_chart(charts.trend_with_target(frame, x_title=ui.t("indicators.year"),
                                                  y_title=labels[chosen], value_label=ui.t("indicators.col_value"),
@@ -103,6 +124,7 @@ elif view == "breakdown":
         frame = ui.read(analysis.breakdown, user, indicator_id=chosen, year=year, by=by, include_pending=pending)
         with column:
             st.subheader(ui.t(f"indicators.by_{by}"))
+            st.caption(year_label(year))
             if frame.attrs.get("suppressed"):
                 st.caption(ui.t("indicators.small_groups_hidden", count=frame.attrs["suppressed"],
                                 min=analysis.MIN_GROUP_UNITS))
@@ -128,11 +150,16 @@ elif view == "pivot":
         shown = long[long["year"] == year]
         table = shown.pivot_table(index="indicator", columns="type", values="value", aggfunc="sum")
         totals = card.set_index("label")["value"]
-        table[ui.t("indicators.group_total")] = totals.reindex(table.index)
+        total_title = ui.t("indicators.group_total")
+        if state.in_progress:  # the total of the units in so far, and said so
+            total_title += f"（{ui.t('years.short_mark', approved=state.approved, expected=state.expected)}）"
+        table[total_title] = totals.reindex(table.index)
+        st.caption(year_label(year))
     else:  # the group total per year
         table = (ui.read(analysis.totals, user, include_pending=pending)
                  .assign(indicator=lambda f: f["indicator_id"].map(labels))
                  .pivot_table(index="indicator", columns="year", values="value", aggfunc="first"))
+        table.columns = [year_label(c) for c in table.columns]
     table = table.reindex([labels[i] for i in labels if labels[i] in table.index])
     table.columns = [str(c) for c in table.columns]
     table.index.name = ui.t("indicators.col_indicator")

@@ -32,6 +32,10 @@ if status == "mirror":
         st.caption(ui.t("indicators.no_values"))
         st.stop()
     flagged = frame[frame["flagged"]]
+    waiting = sorted(frame.loc[frame["waiting"], "year"].unique().tolist())
+    if waiting:  # a year whose two sides are not both in is no finding (core.indicators.years)
+        st.info(ui.t("indicator_review.mirror_waiting_note", years="、".join(map(str, waiting))),
+                icon=":material/hourglass_top:")
     if flagged.empty:
         st.success(ui.t("indicator_review.mirror_ok"), icon=":material/check_circle:")
     for row in flagged.itertuples():
@@ -45,7 +49,9 @@ if status == "mirror":
         ui.t("indicator_review.col_enterprise_side"): frame["enterprise_code"] + " "
         + frame["enterprise_side"].map("{:,.0f}".format),
         ui.t("indicator_review.col_gap"): frame["gap_pct"].round(1),
-        ui.t("indicator_review.col_flagged"): frame["flagged"].map(lambda f: "⚠" if f else ""),
+        ui.t("indicator_review.col_flagged"): [
+            "⚠" if f else (ui.t("indicator_review.mirror_waiting") if w else "")
+            for f, w in zip(frame["flagged"], frame["waiting"])],
     })
     st.dataframe(mirror_table, hide_index=True, width="stretch")
     ui.export_table(mirror_table, ui.t("indicator_review.mirror"), key="indicator_review_export_mirror")

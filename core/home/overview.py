@@ -92,6 +92,21 @@ def reporting_status(session: Session, current: CurrentUser | None, year: int,
             "draft": counts.get(ValueStatus.DRAFT, 0)}
 
 
+def indicator_summary(session: Session, current: CurrentUser | None) -> dict | None:
+    """The home's indicator figures: the newest complete year (core.indicators.years) against its
+    targets, as counts of met / close / missed, so a year still being reported never leads."""
+    from core.indicators import analysis, years as year_rule
+
+    year = year_rule.default_year(session, current)
+    if year is None:
+        return None
+    state = year_rule.year_state(session, current, year)
+    rag = analysis.scorecard(session, current, year=year)["rag"].value_counts()
+    return {"year": year, "in_progress": state.in_progress, "approved": state.approved,
+            "expected": state.expected,
+            "rag": {code: int(rag.get(code, 0)) for code in ("green", "amber", "red", "no_data")}}
+
+
 def unit_submissions(session: Session, current: CurrentUser | None, member_id: int) -> pd.DataFrame:
     """One unit's yearly reports, for its liaison, the council and the secretariat."""
     require_own_unit_or_overseer(current, member_id)

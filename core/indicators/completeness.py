@@ -142,12 +142,20 @@ def remind(session: Session, current: CurrentUser, *, year: int, member_ids: lis
 
 def mirror(session: Session, current: CurrentUser) -> pd.DataFrame:
     """Both sides of each flow per year, their gap in % of the larger, flagged over the setting
-    (pending data included: the secretariat checks before approving)."""
+    (pending data included: the secretariat checks before approving).
+
+    A year whose two sides are not both in (core.indicators.years) is listed with `waiting`
+    set and never flagged: enterprises reporting after schools is not a 100 % gap.
+    """
+    from core.indicators.years import year_states
+
     require_role(current, *STAFF_ROLES)
     limit = float(get_setting(session, "mirror_gap_pct") or 20)
     all_totals = totals(session, current, include_pending=True)
     by_code_year = {(row.code, row.year): row.value for row in all_totals.itertuples()}
     years = sorted(all_totals["year"].unique().tolist()) if not all_totals.empty else []
+    states = year_states(session, current, years)
+    sides = dict(session.exec(select(Indicator.code, Indicator.reporter_types)).all())
     rows = []
     for school, enterprise, label in MIRROR_PAIRS:
         for year in years:
@@ -156,8 +164,10 @@ def mirror(session: Session, current: CurrentUser) -> pd.DataFrame:
                 continue
             a, b = a or 0.0, b or 0.0
             gap = 0.0 if max(a, b) == 0 else abs(a - b) / max(a, b) * 100
+            waiting = not (states[year].side_in(sides.get(school) or [])
+                           and states[year].side_in(sides.get(enterprise) or []))
             rows.append({"flow": label, "year": year, "school_code": school, "school_side": a,
                          "enterprise_code": enterprise, "enterprise_side": b, "gap_pct": gap,
-                         "flagged": gap > limit})
+                         "flagged": gap > limit and not waiting, "waiting": waiting})
     return pd.DataFrame(rows, columns=["flow", "year", "school_code", "school_side", "enterprise_code",
-                                       "enterprise_side", "gap_pct", "flagged"])
+                                       "enterprise_side", "gap_pct", "flagged", "waiting"])
