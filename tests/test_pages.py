@@ -21,6 +21,7 @@ from tests.pages_support import (
     titles as _titles,
     user_for as _as_role,
 )
+from tests.visible_text import blank_words
 
 
 def _login(at: AppTest, username: str, password: str = DEMO_PASSWORD) -> AppTest:
@@ -60,6 +61,8 @@ def test_each_role_opens_exactly_its_pages(demo_db_url, role):
         assert not at.exception, (role, page.key)
         assert not at.error, (role, page.key, [e.value for e in at.error])
         assert _titles(at), (role, page.key)
+        # What is missing reads "—" (core.display), never Python's or pandas' word for it.
+        assert not blank_words(at), (role, page.key, blank_words(at)[:5])
 
 
 @pytest.mark.parametrize("role", list(ACCOUNTS))

@@ -14,13 +14,13 @@ user = ui.guard("audit")
 ui.page_header("audit", "audit.subtitle")
 PAGE_SIZE = 200
 
-options = ui.read(audit_view.choices, user)
+options = ui.read(audit_view.choices, user, ui.lang())
 f1, f2, f3, f4, f5 = st.columns(5)
 filters = audit_view.AuditFilter(
     actor=f1.selectbox(ui.t("audit.actor"), ["", *options["actor_name"]], key="audit_actor",
-                       format_func=lambda v: v or ui.t("common.choose_all")),
+                       format_func=lambda v: options["actor_labels"].get(v, v) if v else ui.t("common.choose_all")),
     entity=f2.selectbox(ui.t("audit.entity"), ["", *options["entity"]], key="audit_entity",
-                        format_func=lambda v: v or ui.t("common.choose_all")),
+                        format_func=lambda v: options["entity_labels"].get(v, v) if v else ui.t("common.choose_all")),
     action=f3.selectbox(ui.t("audit.action"), ["", *options["action"]], key="audit_action",
                         format_func=lambda v: ui.t(f"audit_action.{v}") if v else ui.t("common.choose_all")),
     since=f4.date_input(ui.t("audit.since"), china_today() - timedelta(days=3650), key="audit_since"),
@@ -30,7 +30,8 @@ signature = repr(filters)
 if st.session_state.get("audit_signature") != signature:  # new filters start at the first page
     st.session_state["audit_signature"], st.session_state["audit_page"] = signature, 0
 page_no = st.session_state.get("audit_page", 0)
-frame, total = ui.read(audit_view.entries, user, filters, limit=PAGE_SIZE, offset=page_no * PAGE_SIZE)
+frame, total = ui.read(audit_view.entries, user, filters, limit=PAGE_SIZE, offset=page_no * PAGE_SIZE,
+                       lang=ui.lang())
 st.caption(ui.t("audit.count", total=total, first=page_no * PAGE_SIZE + (1 if total else 0),
                 last=page_no * PAGE_SIZE + len(frame)))
 
@@ -40,13 +41,14 @@ def as_text(value) -> str:
 
 
 shown = pd.DataFrame({
-    ui.t("home.col_time"): frame["at"].map(ui.when), ui.t("home.col_actor"): frame["actor_name"],
+    ui.t("home.col_time"): frame["at"].map(ui.when), ui.t("home.col_actor"): frame["actor"],
     ui.t("home.col_action"): frame["action"].map(lambda a: ui.t(f"audit_action.{a}")),
-    ui.t("audit.entity"): frame["entity"] + " " + frame["entity_id"].astype(str),
+    ui.t("audit.entity"): frame["object"],
     ui.t("audit.before"): frame["before"].map(as_text), ui.t("audit.after"): frame["after"].map(as_text),
-    ui.t("home.col_detail"): frame["detail"],
+    ui.t("home.col_detail"): frame["detail_text"],
 })
-st.dataframe(shown, hide_index=True, width="stretch", height=520)
+# As tall as its rows, up to a screenful: a fixed height draws empty rows under a short page.
+st.dataframe(shown, hide_index=True, width="stretch", height=min(520, 38 + 35 * max(len(shown), 1)))
 prev_col, next_col, export_col = st.columns([1, 1, 3])
 if page_no > 0 and prev_col.button(ui.t("audit.newer"), key="audit_prev"):
     st.session_state["audit_page"] = page_no - 1

@@ -1,4 +1,5 @@
 """Everything pages use from Streamlit, and the only place in core/ that imports it."""
+from core.ui import tables  # noqa: F401 - every table shows "—" for a missing value
 from core.ui.imports import (
     dry_run,
     finish_import,

@@ -99,3 +99,27 @@ def test_settings_show_health(demo_db_url):
     at = app_as(demo_db_url, "admin", "settings")
     labels = [m.label for m in at.metric]
     assert translate("settings.schema") in labels and at.dataframe
+
+
+def test_audit_log_names_people_and_objects(demo_db_url):
+    with session_scope(demo_db_url) as session:
+        admin = session.exec(select(User).where(User.username == "demo-admin")).one()
+        unit = session.exec(select(MemberUnit).order_by(MemberUnit.id)).first()
+        gone = {"title": "已删除的订单班"}
+        from core import audit
+
+        audit.record(session, action="member_updated", actor_id=admin.id, actor_name=admin.username,
+                     entity="member_unit", entity_id=unit.id, after={"city": "济南市"})
+        audit.record(session, action="ledger_entry_deleted", actor_id=admin.id, actor_name=admin.username,
+                     entity="ledger_entry", entity_id=999999, before=gone)
+    at = app_as(demo_db_url, "admin", "audit")
+    table = at.dataframe[0].value
+    actors = set(table[translate("home.col_actor")])
+    objects = list(table[translate("audit.entity")])
+    assert {admin.display_name, translate("audit.actor_system")} == actors  # never a username
+    assert f"{translate('audit_entity.member_unit')} {unit.name}" in objects
+    assert f"{translate('audit_entity.ledger_entry')} 已删除的订单班" in objects  # a deleted row by its last name
+    assert f"{translate('audit_entity.user')} {admin.display_name}" in objects  # the login, not "user 3"
+    assert not any("seed=" in str(d) for d in table[translate("home.col_detail")])
+    actor_filter = at.selectbox(key="audit_actor")
+    assert admin.display_name in actor_filter.options and "demo-admin" not in actor_filter.options
