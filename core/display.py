@@ -25,7 +25,7 @@ def is_missing(value: Any) -> bool:
     if isinstance(value, float):
         return math.isnan(value)
     try:  # pandas' NA and NaT, numpy's nan, without importing pandas here
-        return bool(value != value)
+        return bool(value != value)  # noqa: PLR0124 - NaN and NaT are not equal to themselves
     except (TypeError, ValueError):
         return False
 

@@ -44,7 +44,7 @@ def _frame_text(node) -> list[tuple[str, str]]:
 def visible_text(at) -> list[tuple[str, str]]:
     """(where, text) for every piece of text the run put on the page."""
     found = []
-    for node in at._tree:  # noqa: SLF001 - the whole element tree, sidebar included
+    for node in at._tree:  # the whole element tree, sidebar included
         proto = getattr(node, "proto", None)
         if proto is None:
             continue

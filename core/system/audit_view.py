@@ -7,9 +7,9 @@ a reader sees people and objects by their names: the actor's display name, "ÊàêÂ
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Callable
 
 import pandas as pd
 from sqlmodel import Session, func, select

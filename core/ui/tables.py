@@ -35,7 +35,7 @@ def install() -> None:
     Streamlit bound to its main container when it was imported."""
     ArrowMixin.dataframe = _missing_as_empty(ArrowMixin.dataframe)
     DataEditorMixin.data_editor = _missing_as_empty(DataEditorMixin.data_editor)
-    main = st._main  # noqa: SLF001 - the container st.dataframe is bound to
+    main = st._main  # the container st.dataframe is bound to
     st.dataframe = main.dataframe
     st.data_editor = main.data_editor
 
