@@ -1,6 +1,8 @@
 """The reproducible demo group (fixed seed), written in one transaction.
 
-Everything is drawn from one `random.Random(seed)`, so the same seed gives the same group.
+Everything is drawn from one `random.Random(seed)`, so the same seed and day give the same group.
+Dates are computed from the day it is loaded (core/demo_plan.py): the case study's 2019-2021
+plan is history, the current plan and this year's reporting are under way.
 """
 from __future__ import annotations
 
@@ -10,8 +12,9 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from sqlmodel import Session
 
-from core import audit, credit_code, demo_data as D
+from core import audit, credit_code, demo_data as D, demo_plan
 from core.auth import hash_password
+from core.demo_plan import DemoCalendar
 from core.models import (
     Attachment,
     CouncilSeat,
@@ -24,12 +27,6 @@ from core.models import (
     MemberType,
     MemberUnit,
     Message,
-    Milestone,
-    MilestoneHistory,
-    MilestoneStatus,
-    Plan,
-    PlanArea,
-    PlanTask,
     Post,
     ReadReceipt,
     ReportingWindow,
@@ -42,6 +39,7 @@ from core.models import (
     ValueStatus,
 )
 from core.settings import DEFAULT_SETTINGS
+from core.timeutil import china_today
 
 DEMO_SEED = 20131018  # the group's founding day
 DEMO_PASSWORD = "demo1234"
@@ -51,7 +49,6 @@ DEMO_ACCOUNTS = [
     ("demo-council", "理事长（演示）", Role.COUNCIL),
     ("demo-member", "劳动职院联络员（演示）", Role.MEMBER),
 ]
-YEARS = (2019, 2020, 2021)
 FOUNDED = date(2013, 10, 18)
 _CREDIT_PREFIX = {
     MemberType.GOVERNMENT: "11", MemberType.ASSOCIATION: "51", MemberType.SCHOOL: "12",
@@ -68,12 +65,17 @@ class _Builder:
     session: Session
     rng: random.Random
     rounds: int
+    calendar: DemoCalendar
     members: list[MemberUnit] = field(default_factory=list)
     staff: dict[str, list[StaffMember]] = field(default_factory=dict)
     users: dict[str, User] = field(default_factory=dict)
     indicators: dict[str, Indicator] = field(default_factory=dict)
     levels: dict[tuple[int, str], float] = field(default_factory=dict)
     reported: dict[tuple[int, str], float] = field(default_factory=dict)  # the last year's values
+
+    @staticmethod
+    def utc(day: date, hour: int = 9) -> datetime:
+        return _utc(day, hour)
 
     def person(self) -> str:
         return self.rng.choice(D.SURNAMES) + self.rng.choice(D.GIVEN)
@@ -107,7 +109,7 @@ class _Builder:
         # Most units founded the group; the rest joined over the following years.
         if self.rng.random() < 0.55:
             return FOUNDED
-        year = self.rng.randint(2014, 2021)
+        year = self.rng.randint(2014, self.calendar.reporting_year - 1)
         return date(year, self.rng.randint(1, 12), self.rng.randint(1, 28))
 
     def members_and_history(self) -> None:
@@ -139,7 +141,8 @@ class _Builder:
         for unit, status, day, reason in (
             (enterprises[-1], MemberStatus.EXITED, date(2020, 12, 15), "企业转产，申请退出集团"),
             (enterprises[-2], MemberStatus.EXITED, date(2021, 6, 30), "连续两年未参加集团活动"),
-            (enterprises[-3], MemberStatus.SUSPENDED, date(2021, 9, 1), "未按时报送年度数据"),
+            (enterprises[-3], MemberStatus.SUSPENDED, self.calendar.today - timedelta(days=95),
+             "未按时报送上年度数据"),
         ):
             self.add(MemberStatusChange(member_id=unit.id, from_status=unit.status,
                                         to_status=status, effective_on=day, reason=reason))
@@ -148,14 +151,16 @@ class _Builder:
                 unit.exited_on = day
         applicant = enterprises[-4]
         applicant.status, applicant.joined_on = MemberStatus.APPLICANT, None
-        applicant.status_reason = "2021 年提交入会申请，待理事会审议"
+        applicant.status_reason = f"{self.calendar.today.year} 年提交入会申请，待理事会审议"
         self.session.flush()
 
     # ------------------------------------------------------------ council and secretariat
     def council(self) -> None:
         first = self.add(CouncilTerm(number=1, name="第一届理事会", started_on=FOUNDED,
                                      ended_on=date(2018, 6, 14)))
-        second = self.add(CouncilTerm(number=2, name="第二届理事会", started_on=date(2018, 6, 15)))
+        second = self.add(CouncilTerm(number=2, name="第二届理事会", started_on=date(2018, 6, 15),
+                                      ended_on=date(2023, 6, 15)))
+        third = self.add(CouncilTerm(number=3, name="第三届理事会", started_on=date(2023, 6, 16)))
         self.session.flush()
         lead = self.members[0]
         by_type = {t: [m for m in self.members[1:] if m.unit_type == t and m.joined_on
@@ -167,7 +172,11 @@ class _Builder:
         directors = [m for m in self.members[1:] if m.joined_on and m.joined_on <= date(2018, 6, 15)
                      and m not in vice and m not in standing]
         order = 0
-        for term, scale in ((first, 0.6), (second, 1.0)):
+        later = [m for m in self.members[1:] if m.joined_on and date(2018, 6, 15) < m.joined_on <= date(2023, 6, 16)
+                 and m.status == MemberStatus.ACTIVE]
+        for term, scale in ((first, 0.6), (second, 1.0), (third, 1.0)):
+            if term is third:  # five years on: units that left step down, those that joined since sit
+                directors = [m for m in directors if m.status == MemberStatus.ACTIVE] + later
             seats = [(lead, "chair", "院长"), (lead, "secretary_general", "副院长")]
             seats += [(m, "vice_chair", "副会长" if m.unit_type == MemberType.ASSOCIATION
                        else ("副院长" if m.unit_type == MemberType.SCHOOL else "总经理"))
@@ -195,57 +204,15 @@ class _Builder:
             user = self.add(User(username=username, display_name=name, role=role,
                                  member_id=self.members[0].id if role == Role.MEMBER else None,
                                  password_hash=password_hash,
-                                 sessions_valid_after=_utc(date(2019, 1, 1))))
+                                 sessions_valid_after=_utc(date(2019, 1, 1))))  # before any demo login
             self.users[role] = user
         self.session.flush()
         self.staff["leadership"][0].user_id = self.users[Role.SECRETARIAT].id
 
     # ------------------------------------------------------------ plan
     def plan(self) -> None:
-        plan = self.add(Plan(code=D.PLAN_CODE, title=D.PLAN_TITLE, start_year=2019, end_year=2021,
-                             issued_on=date(2019, 5, 20), description=D.PLAN_GOAL, is_current=True))
-        self.session.flush()
-        quarter_starts = [date(2019 + q // 4, 1 + 3 * (q % 4), 1) for q in range(1, 12)]
-        for area_seq, (area_title, tasks) in enumerate(D.PLAN, start=1):
-            area = self.add(PlanArea(plan_id=plan.id, seq=area_seq, title=area_title))
-            self.session.flush()
-            for task_seq, (title, desc, duty, milestones) in enumerate(tasks, start=1):
-                owners = self.staff[duty]
-                task = self.add(PlanTask(area_id=area.id, seq=task_seq, title=title,
-                                         description=desc, owner_staff_id=owners[0].id))
-                self.session.flush()
-                for seq, m_title in enumerate(milestones, start=1):
-                    self._milestone(task, seq, m_title, owners, quarter_starts, len(milestones))
-
-    def _milestone(self, task, seq, title, owners, quarter_starts, count) -> None:
-        slot = min(len(quarter_starts) - 1, int((seq - 1) * len(quarter_starts) / count)
-                   + self.rng.randint(0, 1))
-        start = quarter_starts[slot]
-        due = min(start + timedelta(days=self.rng.choice([90, 120, 180, 270])), date(2021, 12, 31))
-        roll = self.rng.random()
-        if roll < 0.68:
-            status, percent = MilestoneStatus.DONE, 100
-            done = due + timedelta(days=self.rng.randint(-40, 35))
-        elif roll < 0.84:
-            status, percent, done = MilestoneStatus.IN_PROGRESS, self.rng.choice([40, 60, 75, 90]), None
-        elif roll < 0.92:
-            status, percent, done = MilestoneStatus.NOT_STARTED, 0, None
-        elif roll < 0.97:
-            status, percent, done = MilestoneStatus.BLOCKED, self.rng.choice([20, 30, 50]), None
-        else:
-            status, percent, done = MilestoneStatus.CANCELLED, 0, None
-        milestone = self.add(Milestone(task_id=task.id, seq=seq, title=title,
-                                       owner_staff_id=self.rng.choice(owners).id,
-                                       planned_start=start, planned_due=due, actual_done_on=done,
-                                       status=status, percent=percent,
-                                       evidence="会议纪要、照片与文件已归档" if done else "",
-                                       updated_at=_utc(done or min(due, date(2021, 12, 20)))))
-        self.session.flush()
-        if status != MilestoneStatus.NOT_STARTED:
-            self.add(MilestoneHistory(
-                milestone_id=milestone.id, actor_user_id=self.users[Role.SECRETARIAT].id,
-                at=milestone.updated_at, comment="进度更新",
-                changes={"status": [MilestoneStatus.NOT_STARTED, status], "percent": [0, percent]}))
+        demo_plan.past_plan(self)
+        demo_plan.current_plan(self)
 
     # ------------------------------------------------------------ indicators
     def indicator_catalogue(self) -> None:
@@ -257,9 +224,9 @@ class _Builder:
                 decimals=decimals, formula=formula,
                 aggregation="latest" if code == "G01" else ("average" if formula else "sum"),
                 sort_order=order))
-        for year in YEARS:
-            self.add(ReportingWindow(year=year, opens_on=date(year + 1, 1, 5),
-                                     deadline=date(year + 1, 3, 31)))
+        for year in self.calendar.years:
+            opens_on, deadline = self.calendar.window(year)
+            self.add(ReportingWindow(year=year, opens_on=opens_on, deadline=deadline))
         self.session.flush()
 
     def _active_in(self, unit: MemberUnit, year: int) -> bool:
@@ -267,7 +234,7 @@ class _Builder:
                     and (unit.exited_on is None or unit.exited_on.year > year))
 
     def _unit_values(self, unit: MemberUnit, year: int, size: float) -> dict[str, float]:
-        growth = 1 + 0.12 * (year - 2019) + self.rng.uniform(-0.08, 0.08)
+        growth = 1 + 0.08 * (year - demo_plan.FIRST_YEAR) + self.rng.uniform(-0.06, 0.06)
         values: dict[str, float] = {}
         for row in D.INDICATORS:
             code, reporters, decimals, base = row[0], row[5], row[9], row[10]
@@ -287,54 +254,66 @@ class _Builder:
 
     def indicator_values(self) -> None:
         sizes = {m.id: (3.0 if m.is_lead else self.rng.uniform(0.4, 1.6)) for m in self.members}
-        reviewer = self.users[Role.SECRETARIAT].id
         totals: dict[tuple[str, int], float] = {}
-        for year in YEARS:
-            deadline = date(year + 1, 3, 31)
+        now = self.calendar.reporting_year
+        for year in self.calendar.years:
             active = [m for m in self.members if self._active_in(m, year)]
             reports = {unit.id: self._unit_values(unit, year, sizes[unit.id]) for unit in active}
             lead = next(unit for unit in active if unit.is_lead)
             reports[lead.id]["G01"] = float(len(active))
             self._mirror(year, reports)
-            for unit in active:
-                values = reports[unit.id]
-                if not values:
-                    continue
-                status = self._submission_status(year)
-                if status is None:
-                    continue
-                submitted = deadline - timedelta(days=self.rng.randint(-25, 80))
-                self.add(Submission(
-                    member_id=unit.id, year=year, status=status,
-                    submitted_at=None if status == ValueStatus.DRAFT else _utc(submitted, 10),
-                    on_time=None if status == ValueStatus.DRAFT else submitted <= deadline,
-                    reviewed_at=_utc(submitted + timedelta(days=7))
-                    if status in (ValueStatus.APPROVED, ValueStatus.REJECTED) else None,
-                    reviewed_by=reviewer if status in (ValueStatus.APPROVED, ValueStatus.REJECTED)
-                    else None,
-                    review_reason="顶岗实习人数与企业接收数差异较大，请核实后重新提交"
-                    if status == ValueStatus.REJECTED else ""))
-                for code, value in values.items():
-                    before = self.reported.get((unit.id, code))
-                    # As liaisons do: a comment beside every change large enough to need one.
-                    comment = (D.CHANGE_COMMENTS[code[0]] if before and abs(value - before) > 0.5 * before
-                               else "")
-                    self.reported[unit.id, code] = value
-                    self.add(IndicatorValue(member_id=unit.id, indicator_id=self.indicators[code].id,
-                                            year=year, value=value, status=status, comment=comment,
-                                            updated_at=_utc(submitted, 10)))
-                    if status == ValueStatus.APPROVED:
-                        totals[code, year] = totals.get((code, year), 0) + value
+            reporting = [unit for unit in active if reports[unit.id]]
+            statuses = (self._statuses_now(reporting) if year == now
+                        else {unit.id: self._past_status() for unit in reporting})
+            for unit in reporting:
+                if statuses[unit.id] is not None:
+                    self._report(unit, year, statuses[unit.id], reports[unit.id], totals)
         for (code, year), total in totals.items():
-            if code == "G01":
+            if code == "G01" or year == now:
                 continue
             target = total * self.rng.uniform(0.88, 1.12)  # some met, some near, some missed
             self.add(IndicatorTarget(indicator_id=self.indicators[code].id, year=year,
                                      target_value=round(target, -1) if target > 100 else round(target, 1)))
-        for code, goals in (("G01", (62, 66, 70)), ("D01", (25, 28, 30)), ("D02", (50, 55, 60))):
-            for year, target in zip(YEARS, goals):
-                self.add(IndicatorTarget(indicator_id=self.indicators[code].id, year=year,
-                                         target_value=target))
+            if year == now - 1:  # this year's targets, set from last year's totals
+                ahead = total * self.rng.uniform(1.02, 1.1)
+                self.add(IndicatorTarget(indicator_id=self.indicators[code].id, year=now,
+                                         target_value=round(ahead, -1) if ahead > 100 else round(ahead, 1)))
+        for year in self.calendar.years:
+            step = year - demo_plan.FIRST_YEAR
+            for code, goal in (("G01", 60 + step), ("D01", min(60, 25 + 2 * step)), ("D02", min(90, 50 + 3 * step))):
+                self.add(IndicatorTarget(indicator_id=self.indicators[code].id, year=year, target_value=goal))
+
+    def _report(self, unit: MemberUnit, year: int, status: str, values: dict[str, float], totals: dict) -> None:
+        """One unit's report of a year: its submission and values, dated within the year's window."""
+        opens_on, deadline = self.calendar.window(year)
+        if year == self.calendar.reporting_year:  # reported since the window opened
+            submitted = opens_on + timedelta(days=self.rng.randint(1, max(1, (self.calendar.today - opens_on).days - 1)))
+            reviewed = min(self.calendar.today, submitted + timedelta(days=self.rng.randint(1, 4)))
+        else:
+            submitted = deadline - timedelta(days=self.rng.randint(-25, 80))
+            reviewed = submitted + timedelta(days=7)
+        if status == ValueStatus.DRAFT:  # started, not finished: some figures still to fill in
+            values = {code: value for code, value in values.items() if self.rng.random() < 0.7}
+        decided = status in (ValueStatus.APPROVED, ValueStatus.REJECTED)
+        self.add(Submission(
+            member_id=unit.id, year=year, status=status,
+            submitted_at=None if status == ValueStatus.DRAFT else _utc(submitted, 10),
+            submitted_by=None,
+            on_time=None if status == ValueStatus.DRAFT else submitted <= deadline,
+            reviewed_at=_utc(reviewed) if decided else None,
+            reviewed_by=self.users[Role.SECRETARIAT].id if decided else None,
+            review_reason="顶岗实习人数与企业接收数差异较大，请核实后重新提交"
+            if status == ValueStatus.REJECTED else ""))
+        for code, value in values.items():
+            before = self.reported.get((unit.id, code))
+            # As liaisons do: a comment beside every change large enough to need one.
+            comment = D.CHANGE_COMMENTS[code[0]] if before and abs(value - before) > 0.5 * before else ""
+            self.reported[unit.id, code] = value
+            self.add(IndicatorValue(member_id=unit.id, indicator_id=self.indicators[code].id,
+                                    year=year, value=value, status=status, comment=comment,
+                                    updated_at=_utc(submitted, 10)))
+            if status == ValueStatus.APPROVED:
+                totals[code, year] = totals.get((code, year), 0) + value
 
     def _mirror(self, year: int, reports: dict[int, dict[str, float]]) -> None:
         """Make the enterprises' side of each two-sided flow add up to about the schools' side.
@@ -353,30 +332,43 @@ class _Builder:
             if "E01" in values:  # places offered are never fewer than interns received
                 values["E01"] = max(values["E01"], float(round(values["E02"] / self.rng.uniform(0.7, 0.95))))
 
-    def _submission_status(self, year: int) -> str | None:
-        if year < 2021:
-            return ValueStatus.APPROVED if self.rng.random() < 0.96 else None
-        roll = self.rng.random()
-        for limit, status in ((0.72, ValueStatus.APPROVED), (0.82, ValueStatus.SUBMITTED),
-                              (0.86, ValueStatus.REJECTED), (0.92, ValueStatus.DRAFT)):
-            if roll < limit:
-                return status
-        return None
+    def _past_status(self) -> str | None:
+        """A past year: nearly every unit approved, a few never reported."""
+        return ValueStatus.APPROVED if self.rng.random() < 0.96 else None
+
+    def _statuses_now(self, units: list[MemberUnit]) -> dict[int, str | None]:
+        """The year being reported, as far through its window as today is: a few schools already
+        approved, some reports waiting for review, one sent back, drafts, most still to come.
+        The demo liaison's unit (the lead school) has a draft to finish."""
+        share = self.calendar.elapsed
+        count = len(units)
+        plan = ([ValueStatus.APPROVED] * max(2, round(count * share * 0.5))
+                + [ValueStatus.SUBMITTED] * max(3, round(count * share * 0.4)) + [ValueStatus.REJECTED]
+                + [ValueStatus.DRAFT] * max(3, round(count * share * 0.6)))
+        others = [u for u in units if not u.is_lead]
+        self.rng.shuffle(others)
+        # Schools report before enterprises (so the mirror check has one side in, not both).
+        others.sort(key=lambda u: u.unit_type != MemberType.SCHOOL)
+        statuses: dict[int, str | None] = {u.id: None for u in units}
+        for unit, status in zip(others, plan):
+            statuses[unit.id] = status
+        statuses.update({u.id: ValueStatus.DRAFT for u in units if u.is_lead})
+        return statuses
 
     # ------------------------------------------------------------ ledgers
     def ledgers(self) -> None:
         from core.ledgers import demo_ledgers
 
         demo_ledgers.build(self.session, self.rng, self.members, author=self.users[Role.SECRETARIAT].id,
-                           person=self.person)
+                           person=self.person, years=self.calendar.years)
 
     # ------------------------------------------------------------ messages
     def messages(self) -> None:
         author = self.users[Role.SECRETARIAT].id
-        for category, title, body, day, pinned, public in D.NOTICES:
+        for category, title, body, day, _pinned, public in D.NOTICES:  # history: no longer pinned
             message = self.add(Message(category=category, title=title, body=body,
                                        author_user_id=author, audience={"everyone": True},
-                                       pinned=pinned, is_public=public,
+                                       pinned=False, is_public=public,
                                        publish_at=_utc(date.fromisoformat(day)),
                                        created_at=_utc(date.fromisoformat(day)),
                                        updated_at=_utc(date.fromisoformat(day))))
@@ -392,16 +384,41 @@ class _Builder:
                     self.add(ReadReceipt(message_id=message.id, user_id=self.users[role].id,
                                          read_at=_utc(date.fromisoformat(day) + timedelta(days=1))))
         self._targeted_notices(author)
+        self._recent_notices(author)
         posters = [self.users[Role.MEMBER].id, self.users[Role.SECRETARIAT].id,
                    self.users[Role.COUNCIL].id]
-        for index, (board, title, posts) in enumerate(D.TOPICS):
-            day = _utc(date(2021, 3 + index, 10))
+        for index, (board, title, posts) in enumerate(D.TOPICS):  # threads of the last months
+            day = _utc(self.calendar.today - timedelta(days=75 - 17 * index))
             topic = self.add(Topic(board=board, title=title, author_user_id=posters[0],
                                    created_at=day, last_post_at=day + timedelta(days=len(posts))))
             self.session.flush()
             for offset, body in enumerate(posts):
                 self.add(Post(topic_id=topic.id, author_user_id=posters[offset % len(posters)],
                               body=body, created_at=day + timedelta(days=offset)))
+
+    def _recent_notices(self, author: int) -> None:
+        """Notices of the last weeks: this year's reporting, the current plan, a council meeting
+        coming up. The council and admin have read some; the demo liaison none yet."""
+        today, year = self.calendar.today, self.calendar.reporting_year
+        start, end = self.calendar.plan_years
+        opens_on, deadline = self.calendar.window(year)
+        words = {"year": year, "deadline": f"{deadline.year} 年 {deadline.month} 月 {deadline.day} 日",
+                 "start": start, "end": end, "today_year": today.year, "issue": (today.month + 2) // 3 + 4,
+                 "meeting": (lambda d: f"{d.year} 年 {d.month} 月 {d.day} 日")(today + timedelta(days=12))}
+        audiences = {"everyone": {"everyone": True}, "council": {"roles": [Role.COUNCIL, Role.SECRETARIAT]},
+                     "schools": {"member_types": [MemberType.SCHOOL]}}
+        for category, title, body, when, pinned, public, kind in D.RECENT_NOTICES:
+            day = opens_on if when == "window" else date(start, 3, 18) if when == "plan" \
+                else today - timedelta(days=when)
+            at = _utc(day, 10)
+            message = self.add(Message(category=category, title=title.format(**words), body=body.format(**words),
+                                       author_user_id=author, audience=audiences[kind], pinned=pinned,
+                                       is_public=public, publish_at=at, created_at=at, updated_at=at))
+            self.session.flush()
+            for role in (Role.COUNCIL, Role.ADMIN):
+                if when != 9 and self.rng.random() < 0.5:  # the coming meeting is news to everyone
+                    self.add(ReadReceipt(message_id=message.id, user_id=self.users[role].id,
+                                         read_at=at + timedelta(hours=20)))
 
     def _targeted_notices(self, author: int) -> None:
         """Notices for part of the group, some with files: roles, unit types, chosen units."""
@@ -426,7 +443,7 @@ class _Builder:
                                     sha256=_sha256(content), content=content, uploaded_by=author))
 
     def settings(self) -> None:
-        values = dict(DEFAULT_SETTINGS, demo_loaded=True, reporting_year=2021)
+        values = dict(DEFAULT_SETTINGS, demo_loaded=True, reporting_year=self.calendar.reporting_year)
         for key, value in values.items():
             self.add(Setting(key=key, value=value))
 
@@ -487,9 +504,11 @@ def _tiny_pdf(title: str) -> bytes:
     return bytes(out)
 
 
-def seed_demo(session: Session, *, seed: int = DEMO_SEED, rounds: int = 12) -> dict:
-    """Write the demo group into an empty database; returns counts for the CLI's summary."""
-    builder = _Builder(session=session, rng=random.Random(seed), rounds=rounds)
+def seed_demo(session: Session, *, seed: int = DEMO_SEED, rounds: int = 12, today: date | None = None) -> dict:
+    """Write the demo group into an empty database, dated from `today` (China time by default);
+    returns counts for the CLI's summary."""
+    builder = _Builder(session=session, rng=random.Random(seed), rounds=rounds,
+                       calendar=DemoCalendar(today or china_today()))
     builder.members_and_history()
     builder.council()
     builder.secretariat()

@@ -129,6 +129,72 @@ PLAN = [
     ]),
 ]
 
+# The group's next phase, after the case study's goal: the plan that is current on the day the demo
+# is shown ({start}-{end}: the year before today to the year after). Milestone dates and states
+# are computed from today (core/demo_plan.py).
+NEXT_PLAN_TITLE = "山东省机械行业职业培训教育集团创建国家级示范性职业教育集团实施方案（{start}-{end}）"
+NEXT_PLAN_TITLE_EN = ("Plan for becoming a national model vocational education group ({start}-{end})")
+NEXT_PLAN_GOAL = ("对标国家级示范性职业教育集团建设标准，深化产教融合、校企合作，到 {end} 年建成"
+                  "国家级示范性职教集团，形成可复制、可推广的机械行业集团化办学经验。")
+NEXT_PLAN = [
+    ("对标示范标准，完善集团治理体系", [
+        ("修订集团章程与理事会议事规则", "第三届理事会换届后修订章程，健全议事决策、考核评价与退出机制",
+         "leadership", ["完成集团章程修订", "制定理事会议事规则与决策程序",
+                        "建立成员单位年度考核评价办法", "发布集团年度质量报告"]),
+        ("建设集团数字化治理平台", "智慧管理服务平台全员使用，数据填报、台账对账与国家、省级平台对接",
+         "publicity", ["成员单位联络员账号全部开通", "年度数据填报全部线上完成",
+                       "台账与指标自动对账上线", "对接省级职教集团数据中心"]),
+    ]),
+    ("深化产教融合，打造示范项目", [
+        ("共建产业学院与产教融合实训基地", "院校与龙头企业共建产业学院、共享型实训基地和混编教学团队",
+         "education", ["共建智能制造产业学院", "新建三个产教融合实训基地",
+                       "实训基地向成员单位开放共享", "组建校企混编教学团队"]),
+        ("扩大订单培养与现代学徒制", "订单班覆盖全部成员院校，学徒制试点专业扩展，建立就业岗位监测",
+         "enrolment", ["订单班覆盖全部成员院校", "现代学徒制试点专业扩至十个",
+                       "建立集团内就业岗位监测月报"]),
+        ("联合技术攻关与成果转化", "成立集团技术创新中心，联合攻关、专利申报与成果转化",
+         "research", ["成立集团技术创新中心", "联合攻关项目立项二十项", "专利成果转化十项"]),
+    ]),
+    ("提升社会服务能力与国际影响力", [
+        ("面向行业企业开展技能培训与评价", "面向成员企业职工开展培训与职业技能等级认定，举办行业技能大赛",
+         "training", ["建设职业技能等级认定站点", "年培训企业职工两万人日",
+                      "举办全省机械行业职工技能大赛"]),
+        ("服务企业“走出去”", "随成员企业走出去开展海外员工培训，建设海外培训中心，引进国际职业标准",
+         "training", ["合作开展海外员工培训", "建设海外培训中心", "引进国际职业标准两项"]),
+    ]),
+    ("申报国家级示范性职教集团", [
+        ("示范建设自评与申报", "按国家级示范性职教集团遴选标准开展中期自评、推荐申报与评审迎检",
+         "leadership", ["形成示范建设中期自评报告", "完成省级推荐申报", "迎接国家级评审",
+                        "总结推广示范建设经验"]),
+    ]),
+]
+
+# Recent notices, dated from today: (category, title, body, days before today, pinned, public, audience).
+# {year}: the year being reported; {deadline}: its deadline; {start}-{end}: the current plan;
+# {meeting}: the council meeting's day. Audience kinds as in TARGETED_NOTICES, or "everyone".
+RECENT_NOTICES = [
+    ("notice", "关于报送 {year} 年度集团化办学数据的通知",
+     "各成员单位：\n\n{year} 年度集团化办学数据填报已开启，请于 **{deadline}** 前登录智慧管理服务平台"
+     "填报本单位数据（可在线填写，也可下载 Excel 模板填好后导入），逾期将计入未按时报送。\n\n集团秘书处\n",
+     "window", True, False, "everyone"),
+    ("document", "关于印发《创建国家级示范性职业教育集团实施方案（{start}-{end}）》的通知",
+     "各成员单位：\n\n经第三届理事会审议通过，现将《实施方案（{start}-{end}）》印发给你们，请对照任务分工"
+     "抓好落实。秘书处将按季度通报建设进度。\n\n集团秘书处\n", "plan", False, True, "everyone"),
+    ("notice", "关于召开第三届理事会第四次会议的通知",
+     "各位理事：\n\n定于 {meeting} 在山东劳动职业技术学院召开集团第三届理事会第四次会议，"
+     "听取《实施方案（{start}-{end}）》年度推进情况和 {year} 年度数据报送情况，审议下一年度工作要点。"
+     "\n\n请于会前三天回复参会回执。", 9, False, False, "council"),
+    ("bulletin", "集团活动简报（{today_year} 年第 {issue} 期）",
+     "本期要点：智能制造产业学院揭牌；全省机械行业职工技能大赛决赛举行；{year} 年度数据填报启动。",
+     24, False, True, "everyone"),
+    ("notice", "关于开展产教融合实训基地开放共享登记的通知",
+     "各院校成员单位：\n\n请于本月底前在平台台账中登记本单位实训基地向成员单位开放的项目与设备。",
+     40, False, False, "schools"),
+    ("minutes", "秘书处办公室 {today_year} 年第三季度工作例会纪要",
+     "会议通报了实施方案年度任务进度，对逾期未完成的任务逐项明确了责任人和完成时限。", 62, False, False,
+     "council"),
+]
+
 # The indicator catalogue, after group annual reporting forms.
 # (code, zh, en, unit_zh, unit_en, reporters, category, min, max, decimals, base, formula)
 INDICATORS = [

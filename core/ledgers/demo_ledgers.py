@@ -1,9 +1,10 @@
 """The demo group's ledgers, telling the case study's story (called by core/demo.py).
 
 Order classes with the group's enterprises whose students add up to each school's reported S01
-(订单培养人数) — except at two schools in the last year, so the reconciliation has findings;
-齐鲁技能大师特色工作站 at the lead school; training for member enterprises and 1+X pilots; a few
-entries disputed by their partner, a few waiting for confirmation, drafts; 2019 and 2020 locked.
+(订单培养人数) — except at two schools in the last complete year, so the reconciliation has
+findings; 齐鲁技能大师特色工作站 at the lead school; training for member enterprises and 1+X pilots;
+a few entries disputed by their partner, a few waiting for confirmation, drafts. The years are the
+demo's (2019 to the year being reported); all but the last two are locked.
 """
 from __future__ import annotations
 
@@ -20,19 +21,19 @@ from core.models import (Indicator, IndicatorValue, LedgerEntry, LedgerIndicator
                          LedgerYearLock, MemberType, MemberUnit)
 from core.timeutil import utcnow
 
-YEARS = (2019, 2020, 2021)
-LOCKED = (2019, 2020)
+YEARS = (2019, 2020, 2021)  # when called without the demo's years
 OFF_UNITS = 2  # schools whose last-year S01 differs from their order classes
 
 
 class _Writer:
-    def __init__(self, session: Session, rng: random.Random, author: int, person) -> None:
+    def __init__(self, session: Session, rng: random.Random, author: int, person, years: tuple[int, ...]) -> None:
         self.session, self.rng, self.author, self.person = session, rng, author, person
+        self.years, self.last = years, years[-1]  # the last: being recorded now
         self.count = 0
 
     def status_for(self, year: int, disputable: bool) -> tuple[str, str]:
         """A member partner's decision: settled for past years; some open in the last one."""
-        if year < YEARS[-1]:
+        if year < self.last:
             return "confirmed", ""
         roll = self.rng.random()
         if roll < 0.08 and disputable:
@@ -53,7 +54,7 @@ class _Writer:
             elif isinstance(partner, MemberUnit):
                 decisions.append(self.status_for(year, disputable))
             else:  # an outside organisation: the secretariat has confirmed most
-                decisions.append(("confirmed", "") if year < YEARS[-1] or self.rng.random() < 0.7 else ("pending", ""))
+                decisions.append(("confirmed", "") if year < self.last or self.rng.random() < 0.7 else ("pending", ""))
         confirmations = [d for d, _ in decisions]
         status = "draft" if draft else ("recorded" if not partners else "disputed" if "disputed" in confirmations
                                         else "confirmed" if all(c == "confirmed" for c in confirmations) else "pending")
@@ -76,9 +77,11 @@ class _Writer:
         self.count += 1
 
 
-def build(session: Session, rng: random.Random, members: list[MemberUnit], *, author: int, person) -> int:
-    """Write the demo's ledgers; returns how many entries."""
-    w = _Writer(session, rng, author, person)
+def build(session: Session, rng: random.Random, members: list[MemberUnit], *, author: int, person,
+          years: tuple[int, ...] = YEARS) -> int:
+    """Write the demo's ledgers for `years` (the last is the year being recorded now); returns how
+    many entries."""
+    w = _Writer(session, rng, author, person, tuple(years))
     schools = [m for m in members if m.unit_type == MemberType.SCHOOL]
     lead = next(m for m in members if m.is_lead)
     firms = [m for m in members if m.unit_type == MemberType.ENTERPRISE and m.joined_on]
@@ -88,11 +91,13 @@ def build(session: Session, rng: random.Random, members: list[MemberUnit], *, au
         reported = {(m, y): v for m, y, v in session.exec(select(
             IndicatorValue.member_id, IndicatorValue.year, IndicatorValue.value).where(
             IndicatorValue.indicator_id == s01.id)).all() if v}
-    last = YEARS[-1]
-    off = [s.id for s in sorted(schools, key=lambda s: s.name) if not s.is_lead and (s.id, last) in reported][:OFF_UNITS]
+    last = w.last
+    checked = w.years[-2] if len(w.years) > 1 else last  # the last complete year: the findings
+    off = [s.id for s in sorted(schools, key=lambda s: s.name) if not s.is_lead and (s.id, checked) in reported][:OFF_UNITS]
     for school in schools:
-        for year in YEARS:
-            _order_classes(w, school, year, reported.get((school.id, year)), firms, off=school.id in off and year == last)
+        for year in w.years:
+            _order_classes(w, school, year, reported.get((school.id, year)), firms,
+                           off=school.id in off and year == checked)
             _other_school_work(w, school, year, firms, lead)
     _lead_school(w, lead, firms)
     for firm in rng.sample(firms, 4):  # enterprises recording training the lead school gave them
@@ -101,7 +106,7 @@ def build(session: Session, rng: random.Random, members: list[MemberUnit], *, au
                "person_days": rng.randint(100, 300)}, partners=[lead], description="委托集团牵头单位开展岗位技能培训", open_=True)
     if s01 is not None:
         session.add(LedgerIndicatorLink(indicator_id=s01.id, kind="order_class", field="students", tolerance_pct=5.0))
-    for year in LOCKED:
+    for year in w.years[:-2]:  # reported and checked: locked
         session.add(LedgerYearLock(year=year, locked_by=author))
     session.flush()
     tally.refresh_all(session)
@@ -124,7 +129,7 @@ def _order_classes(w: _Writer, school: MemberUnit, year: int, students: float | 
         w.add("order_class", school, year, f"{brand}{major}订单班",
               {"major": major, "intake_year": year, "students": size,
                "enterprise_input": w.rng.randint(3, 30) * 1_000_000,
-               "employed": round(size * w.rng.uniform(0.3, 0.8)) if year < YEARS[-1] else None},
+               "employed": round(size * w.rng.uniform(0.3, 0.8)) if year < w.last else None},
               partners=[firm], description=f"{firm.name}冠名，校企共同制定人才培养方案",
               start=date(year, 9, 1), disputable=False)  # S01 agrees with them, but at OFF_UNITS schools
 
@@ -146,7 +151,7 @@ def _other_school_work(w: _Writer, school: MemberUnit, year: int, firms, lead: M
         w.add("tech_service", school, year, f"{rng.choice(D.ENTERPRISE_TRADES)}工艺优化技术服务", {
             "leader": w.person(), "service_type": "tech", "contract": contract * 1_000_000,
             "received": rng.randint(contract // 2, contract) * 1_000_000, "level": "school",
-            "concluded": year < YEARS[-1], "converted": rng.random() < 0.3}, partners=[rng.choice(firms)])
+            "concluded": year < w.last, "converted": rng.random() < 0.3}, partners=[rng.choice(firms)])
     if rng.random() < 0.5:
         cert = rng.choice(D.LEDGER_CERTS)
         candidates = rng.randint(30, 90)
@@ -168,14 +173,14 @@ def _other_school_work(w: _Writer, school: MemberUnit, year: int, firms, lead: M
         w.add("dual_appointment", school, year, w.person(), {
             "direction": "in", "post": "兼职教师", "appointed_on": date(year, 3, 1).isoformat(), "term_years": 2,
             "hours": rng.randint(40, 160)}, partners=[rng.choice(firms)])
-    if year == YEARS[-1] and rng.random() < 0.2:
+    if year == w.last and rng.random() < 0.2:
         w.add("cooperation_project", school, year, f"{(firm.short_name or firm.name)[:4]}校企合作框架协议（草稿）", {
             "category": "other", "term_years": 3}, partners=[firm], draft=True)
 
 
 def _lead_school(w: _Writer, lead: MemberUnit, firms) -> None:
     rng = w.rng
-    for year in YEARS:
+    for year in w.years:
         major = D.LEDGER_MAJORS[year % len(D.LEDGER_MAJORS)]
         w.add("teacher_practice", lead, year, f"齐鲁技能大师特色工作站（{major}）", {
             "teacher": w.person(), "post": "技能大师工作站驻站", "days": rng.randint(40, 90)},
@@ -198,5 +203,5 @@ def _lead_school(w: _Writer, lead: MemberUnit, firms) -> None:
             "granted_on": date(year, rng.randint(3, 12), 15).isoformat(), "converted": rng.random() < 0.4})
     for title, country, partner, kind in D.LEDGER_ABROAD:
         partners = [(partner, "")] if partner else [rng.choice(firms)]
-        w.add("international", lead, YEARS[-1] if kind != "exchange" else YEARS[0], title, {
+        w.add("international", lead, w.last if kind != "exchange" else w.years[0], title, {
             "country": country, "coop_type": kind, "people": rng.randint(12, 60)}, partners=partners)
