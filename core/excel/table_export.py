@@ -76,7 +76,7 @@ def public_members(frame: pd.DataFrame, lang: str) -> bytes:
 def plan_lists(lists: dict[str, pd.DataFrame], lang: str) -> bytes:
     """The plan page's working lists (overdue, due soon, recently done, mine), a sheet each."""
     t = lambda key: translate(key, lang)  # noqa: E731
-    columns = [Column("no", t("plan.col_no"), "int", 8), Column("task", t("plan.col_task"), width=30),
+    columns = [Column("no", t("plan.col_no"), "id", 8), Column("task", t("plan.col_task"), width=30),
                Column("title", t("plan.col_milestone"), width=34), Column("owner", t("plan.col_owner"), width=10),
                Column("planned_due", t("plan.col_due"), "date", 12),
                Column("actual_done_on", t("plan.col_done"), "date", 12),

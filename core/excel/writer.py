@@ -11,6 +11,7 @@ from typing import Any, Sequence
 import pandas as pd
 import xlsxwriter
 
+from core import numbers
 from core.excel.reader import is_blank as _blank
 
 # Text starting with one of these is a formula (or DDE) in Excel, WPS and LibreOffice.
@@ -23,9 +24,13 @@ BAND_FILL = "#EEF6FC"
 class Column:
     key: str
     header: str
-    kind: str = "text"  # text / int / number / date
+    kind: str = "text"  # text / int / number / date / id (a year or a row's number: no separator)
     width: int = 16
     choices: Sequence[str] = ()  # drop-down list in templates
+    # Decimals of a "number" column (core.numbers' rule: 458, not 458.00, for a headcount): fixed,
+    # or per row from the record's `decimals_key` field (an indicator's decimals). Default 2.
+    decimals: int | None = None
+    decimals_key: str = ""
 
 
 @dataclass
@@ -61,13 +66,14 @@ def write_workbook(sheets: list[Sheet]) -> bytes:
     header = book.add_format({"bold": True, "font_color": "#FFFFFF", "bg_color": HEADER_FILL,
                               "border": 1, "text_wrap": True, "valign": "vcenter", "locked": True})
     title = book.add_format({"bold": True, "font_size": 14, "font_color": HEADER_FILL})
-    formats = {
+    formats = _Formats(book, {
         "text": book.add_format({"num_format": "@", "locked": False}),
         "quoted": book.add_format({"num_format": "@", "quote_prefix": True, "locked": False}),
-        "int": book.add_format({"num_format": "#,##0", "locked": False}),
-        "number": book.add_format({"num_format": "#,##0.00", "locked": False}),
+        "int": book.add_format({"num_format": numbers.excel_format(0), "locked": False}),
+        "number": book.add_format({"num_format": numbers.excel_format(2), "locked": False}),
         "date": book.add_format({"num_format": "yyyy-mm-dd", "locked": False}),
-    }
+        "id": book.add_format({"num_format": "0", "locked": False}),
+    })
     lists: list = []  # a hidden sheet holding drop-down lists too long to write in the rule
     for spec in sheets:
         sheet = book.add_worksheet(sheet_name(spec.name))
@@ -84,7 +90,7 @@ def write_workbook(sheets: list[Sheet]) -> bytes:
         header_row = row
         for col, column in enumerate(spec.columns):
             sheet.write_string(header_row, col, column.header, header)
-            sheet.set_column(col, col, column.width, formats.get(column.kind, formats["text"]))
+            sheet.set_column(col, col, column.width, formats.column(column))
             if column.choices:
                 sheet.data_validation(header_row + 1, col, header_row + 5000, col, {
                     "validate": "list", "source": _choice_source(book, lists, column.choices),
@@ -93,7 +99,7 @@ def write_workbook(sheets: list[Sheet]) -> bytes:
         sheet.freeze_panes(header_row + 1, 0)
         for offset, record in enumerate(_records(spec.rows), start=1):
             for col, column in enumerate(spec.columns):
-                _write_cell(sheet, header_row + offset, col, record.get(column.key), column, formats)
+                _write_cell(sheet, header_row + offset, col, record.get(column.key), column, formats, record)
         if spec.locked_header:
             sheet.protect("", {"format_columns": True, "format_rows": True, "sort": True,
                                "autofilter": True, "insert_rows": True, "delete_rows": True})
@@ -122,16 +128,39 @@ def _choice_source(book, lists: list, choices) -> list | str:
     return f"={LISTS_SHEET}!${letters}$1:${letters}${len(choices)}"
 
 
-def _write_cell(sheet, row: int, col: int, value: Any, column: Column, formats: dict) -> None:
+class _Formats(dict):
+    """The workbook's cell formats, with one number format per count of decimals made on demand."""
+
+    def __init__(self, book, base: dict):
+        super().__init__(base)
+        self.book = book
+
+    def decimals(self, count: int):
+        key = f"number_{numbers.places(count)}"
+        if key not in self:
+            self[key] = self.book.add_format({"num_format": numbers.excel_format(count), "locked": False})
+        return self[key]
+
+    def column(self, column: Column, record: dict | None = None):
+        if column.kind == "number":
+            if column.decimals_key and record is not None and not _blank(record.get(column.decimals_key)):
+                return self.decimals(record.get(column.decimals_key))
+            if column.decimals is not None:
+                return self.decimals(column.decimals)
+        return self.get(column.kind, self["text"])
+
+
+def _write_cell(sheet, row: int, col: int, value: Any, column: Column, formats: _Formats,
+                record: dict | None = None) -> None:
     if _blank(value) or value == "":
-        sheet.write_blank(row, col, None, formats.get(column.kind, formats["text"]))
+        sheet.write_blank(row, col, None, formats.column(column, record))
     elif column.kind == "date" and isinstance(value, (date, datetime)):
         sheet.write_datetime(row, col, datetime.combine(value, datetime.min.time())
                              if not isinstance(value, datetime) else value.replace(tzinfo=None),
                              formats["date"])
-    elif column.kind in ("int", "number") and isinstance(value, (int, float)) \
+    elif column.kind in ("int", "number", "id") and isinstance(value, (int, float)) \
             and not isinstance(value, bool):
-        sheet.write_number(row, col, value, formats[column.kind])
+        sheet.write_number(row, col, value, formats.column(column, record))
     else:
         text = str(value)
         sheet.write_string(row, col, text, formats["quoted" if needs_quote(text) else "text"])

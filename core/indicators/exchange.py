@@ -62,7 +62,7 @@ UNIT_COLUMNS = [
 LONG_COLUMNS = [
     ("credit_code", "统一社会信用代码", "Unified social credit code", "text", 22),
     ("unit_name", "单位名称", "Unit name", "text", 32),
-    ("year", "年度", "Year", "int", 8),
+    ("year", "年度", "Year", "id", 8),
     ("code", "指标代码", "Indicator code", "text", 12),
     ("indicator", "指标名称", "Indicator", "text", 30),
     ("measure", "计量单位", "Unit of measure", "text", 12),
@@ -92,8 +92,9 @@ default_year = reporting_year  # the year the templates and exports start from
 # ---------------------------------------------------------------- templates and exports
 def _columns(spec, lang: str, codes=(), **fill) -> list[Column]:
     """The sheet's columns; `codes` become the indicator code column's drop-down list."""
+    # Values carry their indicator's decimals (core.numbers): a headcount reads 458, not 458.00.
     return [Column(key, (zh if lang == "zh" else en).format(**fill), kind, width,
-                   tuple(codes) if key == "code" else ())
+                   tuple(codes) if key == "code" else (), decimals_key="decimals" if kind == "number" else "")
             for key, zh, en, kind, width in spec]
 
 
@@ -124,7 +125,7 @@ def template(session: Session, current: CurrentUser, *, member_id: int, year: in
     rows = [{"code": i.code, "indicator": i.name_zh if lang == "zh" else i.name_en,
              "measure": i.unit_zh if lang == "zh" else i.unit_en, "last_year": last.get(i.id),
              "value": now[i.id].value if i.id in now else None,
-             "comment": now[i.id].comment if i.id in now else ""} for i in indicators]
+             "comment": now[i.id].comment if i.id in now else "", "decimals": i.decimals} for i in indicators]
     title = translate("values_import.unit_title", lang, unit=unit.name, code=unit.credit_code, year=year)
     return write_workbook([
         _guide(lang, "unit_note", 5),
@@ -183,7 +184,8 @@ def export_rows(session: Session, current: CurrentUser | None, *, year: int, typ
                          "measure": indicator.unit_zh if lang == "zh" else indicator.unit_en,
                          "value": None if found is None or pd.isna(found.value) else found.value,
                          "comment": found.comment if found is not None else "",
-                         "status": translate(f"value_status.{found.status}", lang) if found is not None else ""})
+                         "status": translate(f"value_status.{found.status}", lang) if found is not None else "",
+                         "decimals": indicator.decimals})
     return rows
 
 
@@ -332,8 +334,10 @@ def _check(session: Session, only_unit: int | None, body: pd.DataFrame, sheet: s
 
     indicators = session.exec(select(Indicator)).all()
     catalogue = pd.DataFrame([{"code": i.code, "indicator_id": i.id, "min_value": i.min_value,
-                               "max_value": i.max_value, "decimals": i.decimals} for i in indicators],
-                             columns=["code", "indicator_id", "min_value", "max_value", "decimals"])
+                               "max_value": i.max_value, "decimals": i.decimals, "name_zh": i.name_zh,
+                               "name_en": i.name_en} for i in indicators],
+                             columns=["code", "indicator_id", "min_value", "max_value", "decimals", "name_zh",
+                                      "name_en"])
     frame = frame.merge(catalogue, on="code", how="left")
     rejects.frame = frame
     rejects.add(frame["code"] == "", "code", "values_import.no_indicator")
@@ -416,19 +420,24 @@ def _year(value: str) -> int | float:
 
 
 def _stored(session: Session, good: pd.DataFrame) -> pd.DataFrame:
-    """The values and report statuses stored for the unit-years of these rows."""
+    """The values and report statuses stored for the unit-years of these rows, and the year
+    before's value (`last_year`), which the preview shows beside the new one."""
     columns = ["member_id", "indicator_id", "year", "existing_id", "old_value", "old_comment",
-               "submission_status"]
+               "last_year", "submission_status"]
     years = sorted(int(y) for y in good["year"].unique())
     if not years:
         return pd.DataFrame(columns=columns).astype({"member_id": "int64", "indicator_id": "int64",
                                                      "year": "int64"})
-    values = pd.DataFrame(session.exec(select(
+    stored = pd.DataFrame(session.exec(select(
         IndicatorValue.member_id, IndicatorValue.indicator_id, IndicatorValue.year, IndicatorValue.id,
-        IndicatorValue.value, IndicatorValue.comment).where(IndicatorValue.year.in_(years))).all(),
-        columns=columns[:-1])
-    wanted = good[["member_id", "indicator_id", "year"]]
-    values = wanted.merge(values, how="left", on=["member_id", "indicator_id", "year"])
+        IndicatorValue.value, IndicatorValue.comment).where(
+            IndicatorValue.year.in_(sorted({*years, *(y - 1 for y in years)})))).all(),
+        columns=columns[:6])
+    keys = ["member_id", "indicator_id", "year"]
+    wanted = good[keys]
+    values = wanted.merge(stored, how="left", on=keys)
+    before = stored[keys + ["old_value"]].rename(columns={"old_value": "last_year"}).assign(year=stored["year"] + 1)
+    values = values.merge(before, how="left", on=keys)
     reports = pd.DataFrame(session.exec(select(Submission.member_id, Submission.year, Submission.status)
                                         .where(Submission.year.in_(years))).all(),
                            columns=["member_id", "year", "submission_status"])
@@ -475,7 +484,7 @@ class _Rows(Sequence):
     preview tables), not for each of 50,000 rows that are only counted and written."""
 
     COLUMNS = ("row", "unit", "credit", "code", "year", "value", "comment", "existing_id", "old_value",
-               "old_comment", "value_changed", "comment_changed")
+               "old_comment", "value_changed", "comment_changed", "name_zh", "name_en", "last_year")
 
     def __init__(self, frame: pd.DataFrame) -> None:
         self.frame = frame.loc[:, list(self.COLUMNS)].reset_index(drop=True)
@@ -491,9 +500,12 @@ class _Rows(Sequence):
     def __iter__(self):
         columns = [self.frame[name].tolist() for name in self.COLUMNS]
         for row, unit, credit, code, year, new, comment, existing, old, old_comment, value_changed, \
-                comment_changed in zip(*columns):
+                comment_changed, name_zh, name_en, last_year in zip(*columns):
+            # Besides what is written: the indicator's names and last year's value, for the preview.
             planned = importer.PlannedRow(row, f"{credit}/{code}/{year}", unit,
-                                          {"code": code, "year": year, "value": new, "comment": comment})
+                                          {"code": code, "year": year, "value": new, "comment": comment,
+                                           "name_zh": name_zh, "name_en": name_en,
+                                           "last_year": None if last_year != last_year else last_year})
             if existing == existing:  # not NaN: the value is stored already
                 planned.existing_id = int(existing)
                 if value_changed:

@@ -35,10 +35,10 @@ def columns(kind: Kind, lang: str, units: list[str], *, export: bool = False) ->
     """The sheet's columns: the common ones, the kind's fields (units in the header, drop-downs
     for choices and member names), and for exports the entry number and its status."""
     head = lambda key: common_header(key, lang)  # noqa: E731
-    cols = [Column("id", head("id"), "int", 10)] if export else []
+    cols = [Column("id", head("id"), "id", 10)] if export else []
     cols += [Column("unit", head("unit") + " *", width=30, choices=tuple(units)),
              Column("unit_code", head("unit_code"), width=22),
-             Column("year", head("year") + " *", "int", 8),
+             Column("year", head("year") + " *", "id", 8),
              Column("title", kind.title.label(lang) + " *", width=30),
              Column("partner", kind.partner.label(lang) + (" *" if kind.partner_required else ""), width=30),
              Column("partner_code", head("partner_code"), width=22),

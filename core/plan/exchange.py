@@ -20,7 +20,7 @@ from core.timeutil import china_today
 KIND = "milestones"
 # (key, zh, en, kind, width)
 UPDATE_COLUMNS = [
-    ("id", "里程碑编号", "Milestone no.", "int", 10),
+    ("id", "里程碑编号", "Milestone no.", "id", 10),
     ("area", "建设领域", "Area", "text", 22),
     ("task", "建设任务", "Task", "text", 24),
     ("title", "里程碑", "Milestone", "text", 34),

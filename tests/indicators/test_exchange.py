@@ -103,6 +103,25 @@ def test_unit_template_lists_its_types_indicators_with_last_and_this_years_value
     assert "Credit code" in english[0][0]
 
 
+def test_template_and_export_show_each_value_with_its_indicators_decimals(session, world):
+    """A headcount reads 1,458 (not 1,458.00) in Excel; a one-decimal indicator keeps its decimal."""
+    school, _, _, codes, liaison, staff = world
+    store(session, school, codes, year=YEAR - 1, status=ValueStatus.APPROVED, S01=1458.0, S05=12.5)
+    store(session, school, codes, S01=1500.0, S05=13.0)
+    for content in (vx.template(session, liaison, member_id=school.id, year=YEAR, lang="zh"),
+                    vx.export_workbook(session, staff, year=YEAR, lang="zh")):
+        sheet = openpyxl.load_workbook(io.BytesIO(content)).worksheets[1]
+        formats, years = {}, set()
+        for row in sheet.iter_rows():
+            code = next((cell.value for cell in row if cell.value in ("S01", "S05")), None)
+            numbers = [cell for cell in row if type(cell.value) in (int, float)]
+            years |= {cell.number_format for cell in numbers if cell.value == YEAR}
+            if code and school.name in str(row[1].value) + str(row[0].value) or code and len(row) == 6:
+                formats.setdefault(code, set()).update(cell.number_format for cell in numbers if cell.value != YEAR)
+        assert formats["S01"] == {"#,##0"} and formats["S05"] == {"#,##0.0"}
+        assert years <= {"0"}  # a year is never written 2,024
+
+
 def test_a_liaison_gets_only_its_own_units_template(session, world):
     _, other, _, _, liaison, staff = world
     with pytest.raises(PermissionDenied):
