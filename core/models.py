@@ -596,4 +596,5 @@ class LedgerTally(SQLModel, table=True):
 
 
 # The wings' own tables, here so that Alembic's env and the tests' create_all see them.
+from core.meetings import models as _meetings_models  # noqa: E402,F401
 from core.reports import models as _reports_models  # noqa: E402,F401

@@ -51,6 +51,12 @@ if user.role == Role.MEMBER and year:
     mine = ui.read(overview.reporting_status, user, year, member_id=user.member_id)
     if not (mine["submitted"] or mine["approved"]):
         queue.append(("indicator_entry", ui.t("home.todo_report", year=year), ":material/edit_note:"))
+meeting_work = ui.read(overview.meeting_queue, user)
+if meeting_work["actions"]:
+    queue.append(("meeting_actions", ui.t("home.todo_actions", count=meeting_work["actions"],
+                                          overdue=meeting_work["overdue"]), ":material/task_alt:"))
+if meeting_work["invitations"]:
+    queue.append(("meetings", ui.t("home.todo_invitations", count=meeting_work["invitations"]), ":material/event:"))
 if unread:
     queue.append(("inbox", ui.t("home.todo_unread", count=unread), ":material/mail:"))
 if queue:

@@ -123,6 +123,17 @@ def notices_for(session: Session, user: CurrentUser, limit: int = 6) -> tuple[li
     return inbox.latest_for(session, user, limit)
 
 
+# ---------------------------------------------------------------- meetings
+def meeting_queue(session: Session, current: CurrentUser | None) -> dict[str, int]:
+    """What meetings ask of the caller: open follow-ups they own (and how many are overdue), and
+    invitations their unit has not answered."""
+    from core.meetings import actions, meetings
+
+    mine = actions.my_open_actions(session, current)
+    return {"actions": len(mine), "overdue": int(mine["overdue"].sum()) if not mine.empty else 0,
+            "invitations": len(meetings.pending_answers(session, current))}
+
+
 # ---------------------------------------------------------------- administration
 def account_summary(session: Session, current: CurrentUser | None) -> dict[str, int]:
     require_role(current, *STAFF_ROLES)
