@@ -76,6 +76,7 @@ OPEN = {
     "core.ledgers.tally.touch": "marks the tally of what a service (that checked its caller) wrote",
     "core.ledgers.tally.refresh": "recomputes counts at commit, of what checked services wrote",
     "core.ledgers.tally.refresh_all": "recomputes counts (demo, bulk loads): no caller data returned",
+    "core.meetings.demo_meetings.build": "writes the demo group's meetings at start-up (no one is logged in)",
 }
 # Not services: they compute something for the user they are given, inside services that
 # checked their caller first.
@@ -83,6 +84,7 @@ HELPERS = {
     "core.messages.common.audience_sql", "core.messages.common.member_type", "core.messages.inbox.may_read",
     "core.messages.boards.visible_topic", "core.ledgers.entries.may_see", "core.ledgers.entries.partners_of",
     "core.ledgers.query.partners_by_entry", "core.ledgers.exchange.rows",
+    "core.meetings.meetings.may_see",
 }
 # Factories for arguments by name; a function needing anything else is called with what it has.
 ARGS = {"year": 2021, "lang": "zh", "limit": 5, "values": {}, "expected_version": 1, "page": 1,

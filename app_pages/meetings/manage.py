@@ -7,7 +7,7 @@ from datetime import datetime, time, timedelta
 import streamlit as st
 
 from core import attachments, ui
-from core.meetings import actions, deck, meetings
+from core.meetings import actions, deck, meetings, minutes as minutes_service
 from core.meetings.models import MeetingKind, MeetingStatus
 from core.safe_text import plain
 from core.timeutil import CHINA_TZ, china_today, to_china
@@ -16,7 +16,7 @@ user = ui.guard("meeting_manage")
 ui.page_header("meeting_manage", "meeting_manage.subtitle")
 FLASH = "meeting_manage_flash"
 ui.show_flash(FLASH)
-kind_label = lambda c: ui.t(f"meeting_kind.{c}")  # noqa: E731
+kind_label = lambda c: ui.t(f"meeting_kind.{c}")
 
 
 def meeting_fields(prefix: str, m=None) -> dict:
@@ -44,12 +44,11 @@ def meeting_fields(prefix: str, m=None) -> dict:
     return values
 
 
-with st.expander(ui.t("meeting_manage.new"), icon=":material/add:"):
-    with st.form("meeting_new", clear_on_submit=False):
-        values = meeting_fields("meeting_new")
-        if st.form_submit_button(ui.t("meeting_manage.create"), type="primary"):
-            ui.save_and_rerun(meetings.create_meeting, user, **values, flash_key=FLASH,
-                              flash="meeting_manage.created")
+with st.expander(ui.t("meeting_manage.new"), icon=":material/add:"), st.form("meeting_new", clear_on_submit=False):
+    values = meeting_fields("meeting_new")
+    if st.form_submit_button(ui.t("meeting_manage.create"), type="primary"):
+        ui.save_and_rerun(meetings.create_meeting, user, **values, flash_key=FLASH,
+                          flash="meeting_manage.created")
 
 frame = ui.read(meetings.meeting_list, user)
 if frame.empty:
@@ -66,16 +65,15 @@ m = detail["meeting"]
 info, agenda, guests, minutes, follow_ups, files, slides = st.tabs(
     [ui.t(f"meeting_manage.tab_{k}") for k in ("info", "agenda", "guests", "minutes", "actions", "files", "slides")])
 
-with info:
-    with st.form(f"meeting_edit_{chosen}"):
-        version = ui.edit_version("meeting", chosen, m.version)
-        values = meeting_fields(f"meeting_edit_{chosen}_{m.version}", m)
-        statuses = list(MeetingStatus)
-        status = st.selectbox(ui.t("meetings.status"), statuses, index=statuses.index(m.status),
-                              format_func=lambda c: ui.t(f"meeting_status.{c}"))
-        if st.form_submit_button(ui.t("common.save"), type="primary"):
-            ui.save_and_rerun(meetings.update_meeting, user, chosen, version, **values, status=status,
-                              flash_key=FLASH, flash="meeting_manage.saved", reload=("meeting", chosen))
+with info, st.form(f"meeting_edit_{chosen}"):
+    version = ui.edit_version("meeting", chosen, m.version)
+    values = meeting_fields(f"meeting_edit_{chosen}_{m.version}", m)
+    statuses = list(MeetingStatus)
+    status = st.selectbox(ui.t("meetings.status"), statuses, index=statuses.index(m.status),
+                          format_func=lambda c: ui.t(f"meeting_status.{c}"))
+    if st.form_submit_button(ui.t("common.save"), type="primary"):
+        ui.save_and_rerun(meetings.update_meeting, user, chosen, version, **values, status=status,
+                          flash_key=FLASH, flash="meeting_manage.saved", reload=("meeting", chosen))
 
 with agenda:
     for item in detail["items"]:
@@ -120,7 +118,7 @@ with minutes:
         text = st.text_area(ui.t("meetings.minutes"), value=m.minutes, height=220, max_chars=40000)
         st.caption(ui.t("meeting_manage.minutes_help"))
         if st.form_submit_button(ui.t("meeting_manage.publish_minutes"), type="primary", icon=":material/campaign:"):
-            ui.save_and_rerun(meetings.publish_minutes, user, chosen, minutes=text, lang=ui.lang(),
+            ui.save_and_rerun(minutes_service.publish_minutes, user, chosen, minutes=text, lang=ui.lang(),
                               flash_key=FLASH, flash="meeting_manage.minutes_published")
     if m.minutes_message_id:
         st.caption(ui.t("meeting_manage.minutes_notice", id=m.minutes_message_id))

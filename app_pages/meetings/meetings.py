@@ -117,7 +117,7 @@ with guests:
     else:
         counts = invited["status"].value_counts()
         st.caption(" · ".join(f"{ui.t(f'invitation_status.{c}')} {counts.get(c, 0)}" for c in InvitationStatus)
-                   + " · " + ui.t("meetings.attended_count", count=int((invited["attended"] == True).sum())))  # noqa: E712
+                   + " · " + ui.t("meetings.attended_count", count=int((invited["attended"] == True).sum())))
         st.dataframe(pd.DataFrame({
             ui.t("meetings.col_unit"): invited["unit"],
             ui.t("meetings.col_answer"): invited["status"].map(lambda c: ui.t(f"invitation_status.{c}")),

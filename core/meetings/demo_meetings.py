@@ -14,9 +14,9 @@ from datetime import date, datetime, time, timedelta
 from sqlmodel import Session, select
 
 from core.auth import acting_as
-from core.meetings import actions, meetings
+from core.meetings import actions, meetings, minutes as minutes_service
 from core.meetings.models import ActionStatus
-from core.models import CouncilTerm, MemberStatus, MemberUnit, Milestone, MilestoneStatus, Role, StaffMember, User
+from core.models import CouncilTerm, MemberStatus, MemberUnit, Milestone, MilestoneStatus, StaffMember, User
 from core.timeutil import CHINA_TZ
 
 LEAD_PLACE = "山东劳动职业技术学院 行政楼第一会议室"
@@ -38,7 +38,7 @@ def _meeting(session, me, *, kind, title, day, place, host, items, invited, came
     if came:
         meetings.record_attendance(session, me, row.id, attended_ids=[u.id for u in came])
     if minutes:
-        meetings.publish_minutes(session, me, row.id, minutes=minutes)
+        minutes_service.publish_minutes(session, me, row.id, minutes=minutes)
     return row, agenda
 
 

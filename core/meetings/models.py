@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Optional
 
 import sqlalchemy as sa
 from sqlmodel import JSON, Column, Field, SQLModel, UniqueConstraint
@@ -50,21 +49,21 @@ class ActionStatus(StrEnum):
 
 class Meeting(SQLModel, table=True):
     __tablename__ = "meeting"
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(max_length=30, index=True)
     title: str = Field(max_length=200)
     starts_at: datetime = _ts(index=True)
-    ends_at: Optional[datetime] = _ts(default=None)
+    ends_at: datetime | None = _ts(default=None)
     place: str = Field(default="", max_length=200)
     online: bool = False
     host: str = Field(default="", max_length=100)
     description: str = Field(default="", max_length=4000)
     status: str = Field(default=MeetingStatus.PLANNED, max_length=20)
     minutes: str = Field(default="", sa_type=sa.Text)
-    minutes_message_id: Optional[int] = Field(default=None, foreign_key="message.id")
+    minutes_message_id: int | None = Field(default=None, foreign_key="message.id")
     # the meeting mode's slides for this meeting, in order (codes of core/meetings/deck.py)
     slides: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    created_by: Optional[int] = Field(default=None, foreign_key="app_user.id")
+    created_by: int | None = Field(default=None, foreign_key="app_user.id")
     created_at: datetime = _created()
     updated_at: datetime = _created()
     version: int = 1
@@ -72,7 +71,7 @@ class Meeting(SQLModel, table=True):
 
 class AgendaItem(SQLModel, table=True):
     __tablename__ = "meeting_agenda_item"
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     meeting_id: int = Field(foreign_key="meeting.id", index=True)
     seq: int
     title: str = Field(max_length=300)
@@ -86,15 +85,15 @@ class MeetingInvitation(SQLModel, table=True):
 
     __tablename__ = "meeting_invitation"
     __table_args__ = (UniqueConstraint("meeting_id", "member_id"),)
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     meeting_id: int = Field(foreign_key="meeting.id", index=True)
     member_id: int = Field(foreign_key="member_unit.id", index=True)
     status: str = Field(default=InvitationStatus.INVITED, max_length=20)
     attendee: str = Field(default="", max_length=200)  # who the unit sends
     note: str = Field(default="", max_length=500)
-    attended: Optional[bool] = None  # None until the secretariat records who came
-    responded_by: Optional[int] = Field(default=None, foreign_key="app_user.id")
-    responded_at: Optional[datetime] = _ts(default=None)
+    attended: bool | None = None  # None until the secretariat records who came
+    responded_by: int | None = Field(default=None, foreign_key="app_user.id")
+    responded_at: datetime | None = _ts(default=None)
     invited_at: datetime = _created()
 
 
@@ -103,17 +102,17 @@ class MeetingAction(SQLModel, table=True):
     optionally the plan milestone it moves."""
 
     __tablename__ = "meeting_action"
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     meeting_id: int = Field(foreign_key="meeting.id", index=True)
-    agenda_item_id: Optional[int] = Field(default=None, foreign_key="meeting_agenda_item.id")
+    agenda_item_id: int | None = Field(default=None, foreign_key="meeting_agenda_item.id")
     title: str = Field(max_length=300)
-    owner_staff_id: Optional[int] = Field(default=None, foreign_key="staff_member.id", index=True)
-    owner_member_id: Optional[int] = Field(default=None, foreign_key="member_unit.id", index=True)
-    due_on: Optional[date] = None
+    owner_staff_id: int | None = Field(default=None, foreign_key="staff_member.id", index=True)
+    owner_member_id: int | None = Field(default=None, foreign_key="member_unit.id", index=True)
+    due_on: date | None = None
     status: str = Field(default=ActionStatus.OPEN, max_length=20, index=True)
-    milestone_id: Optional[int] = Field(default=None, foreign_key="milestone.id")
+    milestone_id: int | None = Field(default=None, foreign_key="milestone.id")
     note: str = Field(default="", max_length=2000)
-    closed_on: Optional[date] = None
+    closed_on: date | None = None
     created_at: datetime = _created()
     updated_at: datetime = _created()
     version: int = 1

@@ -2,7 +2,7 @@
 the actions table (labels come from the page, in the user's language)."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import altair as alt
 import pandas as pd

@@ -8,11 +8,10 @@ from sqlmodel import select
 
 from core.auth import acting_as
 from core.errors import PermissionDenied, ValidationFailed
-from core.meetings import actions, meetings
+from core.meetings import actions, meetings, minutes as minutes_service
 from core.meetings.models import InvitationStatus, MeetingStatus
 from core.messages import inbox
-from core.models import (Message, MessageCategory, Milestone, MilestoneHistory, Plan, PlanArea, PlanTask,
-                         StaffMember)
+from core.models import Message, MessageCategory, Milestone, MilestoneHistory, Plan, PlanArea, PlanTask, StaffMember
 from core.timeutil import CHINA_TZ, china_today
 from tests.conftest import make_member, make_user
 
@@ -33,7 +32,7 @@ def people(session):
 
 
 def _meeting(session, office, **fields):
-    values = dict(kind="council", title="理事会会议", starts_at=_when(), place="第一会议室", host="理事长")
+    values = {"kind": "council", "title": "理事会会议", "starts_at": _when(), "place": "第一会议室", "host": "理事长"}
     values.update(fields)
     return meetings.create_meeting(session, office, **values)
 
@@ -104,8 +103,8 @@ def test_minutes_become_one_notice_with_decisions_and_attendance(session, people
     meetings.record_decision(session, office, item.id, item.version, decision="原则通过")
     meetings.invite(session, office, meeting.id, member_ids=[people["unit"].id])
     meetings.record_attendance(session, office, meeting.id, attended_ids=[people["unit"].id])
-    first = meetings.publish_minutes(session, office, meeting.id, minutes="会议纪要正文")
-    again = meetings.publish_minutes(session, office, meeting.id, minutes="会议纪要正文（修订）")
+    first = minutes_service.publish_minutes(session, office, meeting.id, minutes="会议纪要正文")
+    again = minutes_service.publish_minutes(session, office, meeting.id, minutes="会议纪要正文（修订）")
     assert first == again
     notices = session.exec(select(Message).where(Message.category == MessageCategory.MINUTES)).all()
     assert len(notices) == 1

@@ -49,7 +49,6 @@ def test_the_liaison_sees_its_invitation_on_home_and_confirms_it(demo_db_url):
     at = app_as(demo_db_url, "member", "home")
     assert any(link.label == translate("home.todo_invitations", count=1) for link in at.get("page_link"))
     at.switch_page("../app_pages/meetings/meetings.py").run()  # opens on the newest: the coming forum
-    at.text_input(key=None) if False else None
     forms = [t for t in at.text_input if t.label == translate("meetings.attendee")]
     forms[0].set_value("李四")
     button(at, "meetings.confirm").click().run()
@@ -63,8 +62,7 @@ def test_the_liaison_sees_its_invitation_on_home_and_confirms_it(demo_db_url):
 
 def test_minutes_are_published_as_a_notice_in_one_click(demo_db_url):
     at = app_as(demo_db_url, "secretariat", "meeting_manage")
-    at.text_area(key=None) if False else None
-    minutes = [t for t in at.text_area if t.label == translate("meetings.minutes")][0]
+    minutes = next(t for t in at.text_area if t.label == translate("meetings.minutes"))
     minutes.set_value("会议决定：一、……；二、……")
     button(at, "meeting_manage.publish_minutes").click().run()
     assert not at.exception and not at.error
