@@ -53,6 +53,40 @@ if form.rows.empty:
     st.info(ui.t("indicator_entry.nothing_to_report"), icon=":material/info:")
     st.stop()
 
+# ---------------------------------------------------------------- Excel: first, where a liaison looks
+# The other way to report: this unit's template, filled in and uploaded. Above the form (not
+# folded away under it), and its preview above the form's checks, which are about what is
+# stored, not about the file being previewed.
+
+
+def _imported(batch):
+    ui.forget_edit_version(scope, member_id)  # the form shows the imported values next run
+    return "values_import.done", exchange.summary_params(batch)
+
+
+def _show_import(preview, replan) -> None:
+    ui.values_preview(preview)
+    ui.finish_import(
+        preview, key="indicator_entry_import", flash_key="indicator_entry_flash",
+        replan=replan,
+        commit=lambda session, fresh, only_valid: exchange.commit(session, user, fresh, only_valid=only_valid),
+        flash=_imported)
+
+
+with st.container(border=True):
+    hint, get = st.columns([3, 2], vertical_alignment="center")
+    hint.markdown(f"**{ui.t('values_import.expander')}**  \n:gray[{ui.t('values_import.route_hint')}]")
+    with get:
+        ui.download_workbook(ui.t("values_import.unit_template", year=year),
+                             lambda: ui.read(exchange.template, user, member_id=member_id, year=year, lang=lang),
+                             file_name=ui.t("values_import.unit_template_file", unit=form.unit_name, year=year),
+                             key="indicator_entry_template")
+    if locked:
+        st.caption(ui.t("values_import.locked_hint"))
+    else:
+        ui.upload_preview("indicator_entry_import", ui.t("values_import.upload"), exchange.plan, user,
+                          help=ui.t("values_import.upload_help"), member_id=member_id, show=_show_import)
+
 values: dict[int, tuple[object, str]] = {}
 value_labels: dict[int, str] = {}  # for what was typed, should a save be refused as stale
 ledger_figures = ui.read(reconcile.figures_for, user, member_id=member_id, year=year)  # linked indicators
@@ -100,29 +134,3 @@ if not locked:
         ui.save_and_rerun(entry.save, user, member_id=member_id, year=year, values=values,
                           expected_version=version, submit=True, flash_key="indicator_entry_flash",
                           flash="indicator_entry.submitted_flash", reload=(scope, member_id), labels=value_labels)
-
-# ---------------------------------------------------------------- Excel: this unit's template and upload
-
-
-def _imported(batch):
-    ui.forget_edit_version(scope, member_id)  # the form shows the imported values next run
-    return "values_import.done", exchange.summary_params(batch)
-
-
-with st.expander(ui.t("values_import.expander"), icon=":material/table_view:"):
-    ui.download_workbook(ui.t("values_import.unit_template", year=year),
-                         lambda: ui.read(exchange.template, user, member_id=member_id, year=year, lang=lang),
-                         file_name=ui.t("values_import.unit_template_file", unit=form.unit_name, year=year),
-                         key="indicator_entry_template")
-    if locked:
-        st.caption(ui.t("values_import.locked_hint"))
-    else:
-        preview, replan = ui.upload_preview("indicator_entry_import", ui.t("values_import.upload"), exchange.plan,
-                                            user, help=ui.t("values_import.upload_help"), member_id=member_id)
-        if preview is not None:
-            ui.values_preview(preview)
-            ui.finish_import(
-                preview, key="indicator_entry_import", flash_key="indicator_entry_flash",
-                replan=replan,
-                commit=lambda session, fresh, only_valid: exchange.commit(session, user, fresh, only_valid=only_valid),
-                flash=_imported)

@@ -22,13 +22,15 @@ ui.download_workbook(ui.t("indicator_import.download"),
                      lambda: ui.read(exchange.export_workbook, user, year=year, types=types, lang=lang),
                      file_name=ui.t("indicator_import.file", year=year), key="indicator_import_download")
 
-preview, replan = ui.upload_preview("indicator_import", ui.t("indicator_import.upload"), exchange.plan, user,
-                                    help=ui.t("indicator_import.upload_help"))
-if preview is None:
-    st.stop()
-ui.values_preview(preview)
-ui.finish_import(
-    preview, key="indicator_import", flash_key="indicator_import_flash",
-    replan=replan,
-    commit=lambda session, fresh, only_valid: exchange.commit(session, user, fresh, only_valid=only_valid),
-    flash=lambda batch: ("values_import.done", exchange.summary_params(batch)))
+
+def show(preview, replan) -> None:
+    ui.values_preview(preview)
+    ui.finish_import(
+        preview, key="indicator_import", flash_key="indicator_import_flash",
+        replan=replan,
+        commit=lambda session, fresh, only_valid: exchange.commit(session, user, fresh, only_valid=only_valid),
+        flash=lambda batch: ("values_import.done", exchange.summary_params(batch)))
+
+
+ui.upload_preview("indicator_import", ui.t("indicator_import.upload"), exchange.plan, user,
+                  help=ui.t("indicator_import.upload_help"), show=show)

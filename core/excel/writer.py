@@ -18,6 +18,8 @@ from core.excel.reader import is_blank as _blank
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 HEADER_FILL = "#0A4D8C"
 BAND_FILL = "#EEF6FC"
+TO_FILL = "#FFF2CC"  # the cells to fill in (a light yellow, as in paper forms' boxes)
+TO_FILL_HEADER = "#C55A11"
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,9 @@ class Column:
     # or per row from the record's `decimals_key` field (an indicator's decimals). Default 2.
     decimals: int | None = None
     decimals_key: str = ""
+    # The column a person fills in (a template's value column): its cells shaded, its header
+    # marked and carrying this note, so it stands out from the columns given for reference.
+    fill_note: str = ""
 
 
 @dataclass
@@ -66,13 +71,15 @@ def write_workbook(sheets: list[Sheet]) -> bytes:
     header = book.add_format({"bold": True, "font_color": "#FFFFFF", "bg_color": HEADER_FILL,
                               "border": 1, "text_wrap": True, "valign": "vcenter", "locked": True})
     title = book.add_format({"bold": True, "font_size": 14, "font_color": HEADER_FILL})
+    fill_header = book.add_format({"bold": True, "font_color": "#FFFFFF", "bg_color": TO_FILL_HEADER,
+                                   "border": 1, "text_wrap": True, "valign": "vcenter", "locked": True})
     formats = _Formats(book, {
-        "text": book.add_format({"num_format": "@", "locked": False}),
-        "quoted": book.add_format({"num_format": "@", "quote_prefix": True, "locked": False}),
-        "int": book.add_format({"num_format": numbers.excel_format(0), "locked": False}),
-        "number": book.add_format({"num_format": numbers.excel_format(2), "locked": False}),
-        "date": book.add_format({"num_format": "yyyy-mm-dd", "locked": False}),
-        "id": book.add_format({"num_format": "0", "locked": False}),
+        "text": {"num_format": "@", "locked": False},
+        "quoted": {"num_format": "@", "quote_prefix": True, "locked": False},
+        "int": {"num_format": numbers.excel_format(0), "locked": False},
+        "number": {"num_format": numbers.excel_format(2), "locked": False},
+        "date": {"num_format": "yyyy-mm-dd", "locked": False},
+        "id": {"num_format": "0", "locked": False},
     })
     lists: list = []  # a hidden sheet holding drop-down lists too long to write in the rule
     for spec in sheets:
@@ -89,7 +96,9 @@ def write_workbook(sheets: list[Sheet]) -> bytes:
             continue
         header_row = row
         for col, column in enumerate(spec.columns):
-            sheet.write_string(header_row, col, column.header, header)
+            sheet.write_string(header_row, col, column.header, fill_header if column.fill_note else header)
+            if column.fill_note:
+                sheet.write_comment(header_row, col, column.fill_note, {"x_scale": 2, "y_scale": 1.5})
             sheet.set_column(col, col, column.width, formats.column(column))
             if column.choices:
                 sheet.data_validation(header_row + 1, col, header_row + 5000, col, {
@@ -129,38 +138,53 @@ def _choice_source(book, lists: list, choices) -> list | str:
 
 
 class _Formats(dict):
-    """The workbook's cell formats, with one number format per count of decimals made on demand."""
+    """The workbook's cell formats (by name, from their properties), with one number format per
+    count of decimals and a shaded copy of each for the cells to fill in, made on demand."""
 
-    def __init__(self, book, base: dict):
-        super().__init__(base)
-        self.book = book
+    def __init__(self, book, base: dict[str, dict]):
+        super().__init__()
+        self.book, self.props = book, dict(base)
 
-    def decimals(self, count: int):
-        key = f"number_{numbers.places(count)}"
-        if key not in self:
-            self[key] = self.book.add_format({"num_format": numbers.excel_format(count), "locked": False})
+    def __missing__(self, key: str):
+        name, _, filled = key.partition("+")
+        props = dict(self.props[name])
+        if filled:
+            props.update({"bg_color": TO_FILL, "border": 1, "border_color": "#BFBFBF"})
+        self[key] = self.book.add_format(props)
         return self[key]
 
-    def column(self, column: Column, record: dict | None = None):
+    def __contains__(self, key) -> bool:
+        return key.partition("+")[0] in self.props
+
+    def decimals(self, count: int, filled: bool = False):
+        key = f"number_{numbers.places(count)}"
+        if key not in self.props:
+            self.props[key] = {"num_format": numbers.excel_format(count), "locked": False}
+        return self[key + ("+fill" if filled else "")]
+
+    def column(self, column: Column, record: dict | None = None, filled: bool = False):
         if column.kind == "number":
             if column.decimals_key and record is not None and not _blank(record.get(column.decimals_key)):
-                return self.decimals(record.get(column.decimals_key))
+                return self.decimals(record.get(column.decimals_key), filled)
             if column.decimals is not None:
-                return self.decimals(column.decimals)
-        return self.get(column.kind, self["text"])
+                return self.decimals(column.decimals, filled)
+        name = column.kind if column.kind in self.props else "text"
+        return self[name + ("+fill" if filled else "")]
 
 
 def _write_cell(sheet, row: int, col: int, value: Any, column: Column, formats: _Formats,
                 record: dict | None = None) -> None:
+    filled = bool(column.fill_note)
+    shade = "+fill" if filled else ""
     if _blank(value) or value == "":
-        sheet.write_blank(row, col, None, formats.column(column, record))
+        sheet.write_blank(row, col, None, formats.column(column, record, filled))
     elif column.kind == "date" and isinstance(value, (date, datetime)):
         sheet.write_datetime(row, col, datetime.combine(value, datetime.min.time())
                              if not isinstance(value, datetime) else value.replace(tzinfo=None),
-                             formats["date"])
+                             formats["date" + shade])
     elif column.kind in ("int", "number", "id") and isinstance(value, (int, float)) \
             and not isinstance(value, bool):
-        sheet.write_number(row, col, value, formats.column(column, record))
+        sheet.write_number(row, col, value, formats.column(column, record, filled))
     else:
         text = str(value)
-        sheet.write_string(row, col, text, formats["quoted" if needs_quote(text) else "text"])
+        sheet.write_string(row, col, text, formats[("quoted" if needs_quote(text) else "text") + shade])

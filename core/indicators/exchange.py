@@ -79,6 +79,7 @@ ALIASES = {
     "comment": ["说明", "Comment", "comment", "备注"],
 }
 REQUIRED = {"code", "value"}
+TO_FILL = ("value", "comment")  # the columns of a template a person fills in
 # The unit and year written in a unit sheet's title (any language, full- or half-width colon).
 TITLE_CODE = re.compile(r"(?:统一社会信用代码|credit\s*code)\s*[:：]\s*([0-9A-Za-z]{18})", re.IGNORECASE)
 TITLE_YEAR = re.compile(r"(?:年度|year)\s*[:：]\s*(\d{4})", re.IGNORECASE)
@@ -93,8 +94,11 @@ default_year = reporting_year  # the year the templates and exports start from
 def _columns(spec, lang: str, codes=(), **fill) -> list[Column]:
     """The sheet's columns; `codes` become the indicator code column's drop-down list."""
     # Values carry their indicator's decimals (core.numbers): a headcount reads 458, not 458.00.
+    # The columns a person fills in are shaded, with a note on their header (the others are
+    # given for reference and are not read).
     return [Column(key, (zh if lang == "zh" else en).format(**fill), kind, width,
-                   tuple(codes) if key == "code" else (), decimals_key="decimals" if kind == "number" else "")
+                   tuple(codes) if key == "code" else (), decimals_key="decimals" if kind == "number" else "",
+                   fill_note=translate(f"values_import.fill_{key}", lang) if key in TO_FILL else "")
             for key, zh, en, kind, width in spec]
 
 

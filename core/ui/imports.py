@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
+import pandas as pd
 import streamlit as st
 
+from core.display import bilingual
 from core.errors import UserFacingError
 from core.excel import importer
-from core.ui.language import show_error, t
+from core.ui.language import lang, show_error, t
 from core.ui.session import read, write
 
 
@@ -48,20 +50,32 @@ def dry_run(plan, *args, **kwargs):
         return None
 
 
-def upload_preview(key: str, label: str, plan, current, *, help: str | None = None, **plan_kwargs):
+def upload_preview(key: str, label: str, plan, current, *, help: str | None = None, show=None, **plan_kwargs):
     """A workbook uploader (emptied after each commit) and the dry run of the file uploaded.
 
     Returns the preview and `replan(session)`, which reads the same file again for
-    `finish_import`; or (None, None) while nothing usable is uploaded (the reason shown)."""
+    `finish_import`; or (None, None) while nothing usable is uploaded (the reason shown).
+
+    With `show(preview, replan)`, what the page draws of the preview goes in one slot under the
+    uploader. Streamlit keeps an element on screen until the next run replaces it, so a new
+    file's dry run would otherwise run under the last file's counts, rejects and warnings; the
+    slot is emptied before the dry run starts, so they go the moment a new file is chosen."""
     upload = st.file_uploader(label, type=["xlsx", "xls", "xlsm"], key=f"{key}_file_{upload_round(key)}",
                               help=help)
+    progress = st.empty()
+    area = st.empty()  # sent before the dry run: the last file's preview leaves the screen now
     if upload is None:
         return None, None
     content, name = upload.getvalue(), upload.name
-    preview = dry_run(plan, current, content, name, **plan_kwargs)
+    with progress.container():
+        preview = dry_run(plan, current, content, name, **plan_kwargs)
     if preview is None:
         return None, None
-    return preview, lambda session: plan(session, current, content, name, **plan_kwargs)
+    replan = lambda session: plan(session, current, content, name, **plan_kwargs)  # noqa: E731
+    if show is not None:
+        with area.container():
+            show(preview, replan)
+    return preview, replan
 
 
 def import_counts(preview, kinds=("add", "change", "unchanged", "rejected")) -> None:
@@ -74,32 +88,39 @@ def import_counts(preview, kinds=("add", "change", "unchanged", "rejected")) -> 
 
 
 def values_preview(preview) -> None:
-    """An indicator-values dry run: the counts, the values to add and the changes (old → new)."""
+    """An indicator-values dry run: the counts, then each value to add or change as a person
+    checks it: the indicator by name, last year's value and the change from it, the comment
+    typed in the file (and for a change, the value stored now)."""
     import_counts(preview)
-    heads = {"row": t("excel.col_row"), "unit": t("values_import.col_unit"),
-             "year": t("values_import.col_year"), "code": t("values_import.col_code")}
-
-    def where(p) -> dict:
-        return {heads["row"]: p.row, heads["unit"]: p.label, heads["year"]: p.values["year"],
-                heads["code"]: p.values["code"]}
-
     if preview.adds:
         st.subheader(t("values_import.adds"))
-        st.dataframe([{**where(p), t("values_import.col_value"): p.values["value"]} for p in preview.adds],
-                     hide_index=True, width="stretch")
+        st.dataframe(pd.DataFrame([_value_row(p) for p in preview.adds]), hide_index=True, width="stretch",
+                     column_config=_VALUE_COLUMNS())
     if preview.changes:
         st.subheader(t("values_import.changes"))
-        st.dataframe([{**where(p), t("excel.col_field"): t(f"values_import.f_{name}"),
-                       t("excel.col_old"): _shown(old), t("excel.col_new"): _shown(new)}
-                      for p in preview.changes for name, (old, new) in p.changes.items()],
-                     hide_index=True, width="stretch")
+        st.dataframe(pd.DataFrame([_value_row(p, stored=True) for p in preview.changes]), hide_index=True,
+                     width="stretch", column_config=_VALUE_COLUMNS())
 
 
-def _shown(value) -> str:
-    """A value in an import preview: 2500 rather than 2500.0, blank for nothing."""
-    if value is None:
-        return ""
-    return f"{value:g}" if isinstance(value, float) else str(value)
+def _VALUE_COLUMNS() -> dict:  # noqa: N802 - a table's column settings, built in the reader's language
+    return {t("indicator_review.col_change"): st.column_config.NumberColumn(format="%+.1f"),
+            t("values_import.col_comment"): st.column_config.TextColumn(width="large")}
+
+
+def _value_row(p, *, stored: bool = False) -> dict:
+    values = p.values
+    name = bilingual(values.get("name_zh"), values.get("name_en"), lang())
+    last, new = values.get("last_year"), values.get("value")
+    row = {t("excel.col_row"): p.row, t("values_import.col_unit"): p.label,
+           t("values_import.col_year"): str(values["year"]),
+           t("indicators.col_indicator"): f"{values['code']} {name}",
+           t("indicators.col_last_year"): last}
+    if stored:
+        row[t("excel.col_old")] = p.changes.get("value", (values.get("value"), None))[0]
+    row[t("values_import.col_value") if not stored else t("excel.col_new")] = new
+    row[t("indicator_review.col_change")] = (new - last) / abs(last) * 100 if last and new is not None else None
+    row[t("values_import.col_comment")] = values.get("comment") or None
+    return row
 
 
 def finish_import(preview, *, key: str, replan, commit, flash_key: str, flash) -> None:
@@ -125,7 +146,8 @@ def finish_import(preview, *, key: str, replan, commit, flash_key: str, flash) -
     only_valid = False
     if preview.rejects:
         st.warning(t("excel.has_rejects", rows=preview.rejected_rows), icon=":material/warning:")
-        only_valid = st.checkbox(t("member_import.only_valid"), key=f"{key}_only_valid")
+        # Asked again for each file: a tick given to the last file's rejects is not this one's.
+        only_valid = st.checkbox(t("member_import.only_valid"), key=f"{key}_only_valid_{preview.sha256[:16]}")
     if st.button(t("member_import.commit"), type="primary", key=f"{key}_commit",
                  disabled=bool(preview.rejects) and not only_valid):
         try:
