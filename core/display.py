@@ -12,7 +12,8 @@ import math
 from datetime import date, datetime
 from typing import Any
 
-EMPTY = "—"
+from core.numbers import DASH as EMPTY  # one dash for "nothing" in text, numbers and tables
+
 OTHER = {"zh": "en", "en": "zh"}
 
 
