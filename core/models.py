@@ -168,6 +168,7 @@ class CouncilTerm(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     number: int = Field(unique=True)
     name: str = Field(max_length=100)
+    name_en: str = Field(default="", max_length=100)  # English name; empty shows the Chinese, marked
     started_on: date
     ended_on: Optional[date] = None
     version: int = 1
