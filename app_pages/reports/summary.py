@@ -6,7 +6,7 @@ import streamlit as st
 from core import ui
 from core.ledgers.kinds import KINDS
 from core.models import Role
-from core.reports import summary
+from core.reports import submissions, summary
 from core.reports import tables as ui_tables
 
 user = ui.guard("report_summary")
@@ -52,6 +52,17 @@ if not data.ledgers_not_in.empty:
             ui.t("report_summary.col_kind"): data.ledgers_not_in["kind"].map(lambda k: KINDS[k].label(lang)),
             ui.t("report_summary.col_status"): data.ledgers_not_in["status"].map(lambda s: ui.t(f"ledger_status.{s}")),
             ui.t("report_summary.col_count"): data.ledgers_not_in["count"]}), hide_index=True, width="stretch")
+if user.role in (Role.SECRETARIAT, Role.ADMIN):
+    since = ui.read(submissions.changed_since_submitted, user, year=year)
+    for profile_code, part in since.groupby("profile"):
+        st.warning(ui.t("report_summary.changed_since", profile=profile_code, count=len(part)),
+                   icon=":material/published_with_changes:")
+        st.dataframe(pd.DataFrame({
+            ui.t("report_platform.col_sheet"): part["sheet"], ui.t("report_platform.col_row"): part["row"],
+            ui.t("report_platform.col_code"): part["code"], ui.t("report_platform.col_label"): part["label"],
+            ui.t("report_platform.col_submitted"): part["submitted"].map(ui_tables.cell_text),
+            ui.t("report_platform.col_value"): part["now"].map(ui_tables.cell_text)}),
+            hide_index=True, width="stretch")
 
 st.subheader(ui.t("report_summary.sec_members"))
 a, b, c, d = st.columns(4)

@@ -7,6 +7,7 @@ from typing import Callable
 
 import pandas as pd
 
+from core import numbers
 from core.ledgers.kinds import KINDS
 from core.models import MemberType
 from core.reports.profile import FIELDS
@@ -16,12 +17,9 @@ FEN_PER_WAN = 1_000_000
 
 
 def fmt(value, decimals: int = 0) -> str:
-    """A figure as the report writes it: thousands separated, the indicator's decimals, — for none."""
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return "—"
-    if isinstance(value, str):
-        return value
-    return f"{float(value):,.{max(0, int(decimals))}f}"
+    """A figure as everywhere else in the platform (core.numbers): thousands separated, the
+    indicator's decimals, — for none."""
+    return value if isinstance(value, str) and value else numbers.text(value, decimals)
 
 
 def wan(fen) -> float:
@@ -102,3 +100,10 @@ def unit_ledgers(frame: pd.DataFrame, lang: str, t: Translate) -> pd.DataFrame:
         t("report_summary.col_count"): frame["count"],
         t("report_summary.col_quantity"): [fmt(q) for q in frame["quantity"]],
         t("report_summary.col_amount"): [fmt(wan(a), 2) for a in frame["amount_fen"]]})
+
+
+def cell_text(value) -> str:
+    """A platform cell on screen: text as it is, a figure with the decimals it has, — for none."""
+    if isinstance(value, str):
+        return value or numbers.DASH
+    return numbers.text(value, numbers.decimals_needed([value], 4))

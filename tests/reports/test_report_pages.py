@@ -4,9 +4,25 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
+from core import nav
 from core.i18n import translate
+from core.reports import summary
 from core.reports.models import GroupProfile
-from tests.pages_support import app_as, button, session_scope, titles
+from tests.pages_support import ACCOUNTS, app_as, button, page_path, session_scope, titles, user_for
+from tests.visible_text import blank_words
+
+
+@pytest.mark.parametrize("role", list(ACCOUNTS))
+def test_each_role_opens_its_report_pages_with_nothing_blank(demo_db_url, role):
+    at = app_as(demo_db_url, role)
+    for page in [p for p in nav.pages_for(role) if p.key.startswith("report_")]:
+        at.switch_page(page_path(page.key)).run()
+        assert not at.exception and not at.error, (role, page.key)
+        assert not blank_words(at), (role, page.key, blank_words(at)[:5])
+        if page.key == "report_platform":
+            for section in ("edit", "history"):
+                at.segmented_control(key="report_platform_section").set_value(section).run()
+                assert not at.exception and not at.error and not blank_words(at), (section, blank_words(at)[:5])
 
 
 @pytest.mark.parametrize("role", ["council", "secretariat", "admin"])
@@ -14,11 +30,16 @@ def test_summary_shows_the_year_with_its_completeness(demo_db_url, role):
     at = app_as(demo_db_url, role, "report_summary")
     assert not at.exception and not at.error
     assert titles(at) == [translate("page.report_summary")]
-    assert at.selectbox(key="report_summary_year").value == 2021  # the last complete year
+    with session_scope(demo_db_url) as session:
+        user = user_for(demo_db_url, role)
+        year = summary.default_year(session, user)
+        data = summary.year_summary(session, user, year=2021)
+    assert at.selectbox(key="report_summary_year").value == year  # the last complete year
+    at.selectbox(key="report_summary_year").set_value(2021).run()
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics[translate("report_summary.members_total")] == "61"
+    assert metrics[translate("report_summary.members_total")] == str(data.counts["members"])
     progress_text = " ".join(str(p.proto.text) for p in at.get("progress"))
-    assert "38/54" in progress_text.replace(" ", "") or "38 of 54" in progress_text
+    assert f"{data.approved}/{data.expected}" in progress_text.replace(" ", "") or f"{data.approved} of" in progress_text
 
 
 def test_member_sees_its_own_part(demo_db_url):
@@ -50,3 +71,41 @@ def test_a_bad_email_is_named_with_its_field_and_nothing_saved(demo_db_url):
     assert any(translate("report_profile.f_contact_email") in e.value for e in at.error)
     with session_scope(demo_db_url) as session:
         assert session.exec(select(GroupProfile)).all() == []
+
+
+@pytest.mark.parametrize("role", ["secretariat", "admin"])
+def test_platform_preview_then_submit_keeps_the_workbook(demo_db_url, role):
+    from core.reports.models import ReportSubmission
+
+    at = app_as(demo_db_url, role, "report_platform")
+    assert not at.exception and not at.error
+    at.selectbox(key="report_platform_profile").set_value("provincial").run()
+    assert at.dataframe and at.get("download_button")
+    at.button(key="report_platform_submit").click().run()
+    at.button(key="report_platform_submit_confirm").click().run()
+    assert not at.exception and not at.error
+    with session_scope(demo_db_url) as session:
+        kept = session.exec(select(ReportSubmission)).one()
+        assert kept.profile_code == "provincial" and kept.content[:2] == b"PK"
+    at.segmented_control(key="report_platform_section").set_value("history").run()
+    assert at.dataframe and not at.exception
+
+
+def test_profile_edited_in_the_grid_is_validated_then_saved(demo_db_url):
+    from core.reports.models import ExportProfile
+
+    at = app_as(demo_db_url, "secretariat", "report_platform")
+    at.segmented_control(key="report_platform_section").set_value("edit").run()
+    at.session_state["report_platform_grid_national"] = {
+        "edited_rows": {0: {"source": "profile.nickname"}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    at.button(key="report_platform_save").click().run()
+    assert any("profile.nickname" in e.value for e in at.error)
+    at.session_state["report_platform_grid_national"] = {
+        "edited_rows": {0: {"label": "集团名称（全称）"}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    at.button(key="report_platform_save").click().run()
+    assert not at.exception and not at.error
+    with session_scope(demo_db_url) as session:
+        stored = session.exec(select(ExportProfile).where(ExportProfile.code == "national")).one()
+        assert stored.spec["columns"][0]["label"] == "集团名称（全称）"
