@@ -1,6 +1,6 @@
 """Passwords, login with lockout, cookie re-login, session ending and role checks.
 
-streamlit-authenticator sets and deletes the re-login cookie in the browser; everything that
+core.ui.login sets and deletes the re-login cookie in the browser; everything that
 decides whether someone is logged in lives here, in the database, so that several app replicas
 agree: failed-attempt counts, lockouts, and the per-user `sessions_valid_after` instant that
 logout and password changes move forward to end the user's sessions everywhere.
@@ -276,6 +276,13 @@ def cookie_payload(token: str, *, key: str) -> dict | None:
     ):
         return None
     return payload
+
+
+def cookie_token(username: str, *, key: str, expiry_days: float, now: datetime | None = None) -> str:
+    """A re-login cookie's value: the username and its expiry, signed with our key (the format
+    streamlit-authenticator used, so cookies issued before keep working)."""
+    expires = (now or utcnow()).timestamp() + expiry_days * 86400
+    return jwt.encode({"username": username, "exp_date": expires}, key, algorithm="HS256")
 
 
 def user_from_cookie(

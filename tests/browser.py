@@ -100,16 +100,28 @@ def browser():
         yield launched
 
 
+# Set to a folder to keep a Playwright trace (screenshots, DOM snapshots) of every `page` test:
+# `playwright show-trace <file>.zip` replays a flow that failed on a busy machine.
+ARTIFACTS = os.environ.get("BROWSER_ARTIFACTS")
+
+
 @pytest.fixture
-def page(browser):
+def page(browser, request):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    if ARTIFACTS:
+        context.tracing.start(screenshots=True, snapshots=True)
     yield context.new_page()
+    if ARTIFACTS:
+        Path(ARTIFACTS).mkdir(parents=True, exist_ok=True)
+        name = re.sub(r"[^\w.-]+", "_", request.node.nodeid)
+        context.tracing.stop(path=str(Path(ARTIFACTS) / f"{name}.zip"))
     context.close()
 
 
 def heading(page) -> str:
+    """The page's title once its run has finished (a guard may still switch to another page)."""
     page.wait_for_selector("h1", timeout=TIMEOUT_MS)
-    time.sleep(0.5)  # let the rerun after the first paint settle
+    wait_idle(page)
     return page.locator("h1").first.inner_text()
 
 
@@ -156,17 +168,10 @@ def log_in(page, url: str, username: str, password: str = DEMO_PASSWORD) -> None
 
 
 def go(page, page_key: str) -> None:
-    """Open a page from the sidebar, clicking again if a rerun swallowed the first click."""
-    link = page.locator('[data-testid="stSidebarNav"] a', has_text=translate(f"page.{page_key}"))
-    heading = page.locator("h1", has_text=translate(f"page.{page_key}")).first
-    for _ in range(3):
-        link.first.click()
-        try:
-            heading.wait_for(timeout=8000)
-            return
-        except PlaywrightError:
-            continue
-    heading.wait_for(timeout=TIMEOUT_MS)
+    """Open a page from the sidebar and wait until its run has finished."""
+    page.locator('[data-testid="stSidebarNav"] a', has_text=translate(f"page.{page_key}")).first.click()
+    page.locator("h1", has_text=translate(f"page.{page_key}")).first.wait_for(timeout=TIMEOUT_MS)
+    wait_idle(page)
 
 
 def wait_heading(page, text: str) -> None:

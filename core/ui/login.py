@@ -2,8 +2,9 @@
 changing one's password, and the re-login cookie set or deleted in a run that completes."""
 from __future__ import annotations
 
+import json
+
 import streamlit as st
-import streamlit_authenticator as stauth
 
 from core import auth, nav
 from core.ui.language import LANG_KEY
@@ -15,36 +16,37 @@ COOKIE_ACTION_KEY = "auth_cookie_action"
 BOUND_CONNECTION_KEY = "auth_connection"
 
 
-def authenticator() -> stauth.Authenticate:
-    """One Authenticate per run (it renders the cookie component; a second would clash)."""
-    current = settings()
-    # Credentials are checked by core.auth against the users table; the library only sets and
-    # deletes the signed re-login cookie, with our key (cookie_key, not the ignored key=).
-    return stauth.Authenticate(
-        {"usernames": {}}, cookie_name=current.cookie_name, cookie_key=current.cookie_key,
-        cookie_expiry_days=current.cookie_expiry_days, auto_hash=False)
+def apply_cookie_action() -> None:
+    """Set or delete the re-login cookie in the browser, in a run that completes.
 
-
-def apply_cookie_action(authenticator: stauth.Authenticate) -> None:
-    """Set or delete the re-login cookie in a run that completes.
-
-    The cookie component only reaches the browser if its run is not cut short, so login,
-    logout and password change queue the action and rerun; the next run carries it out.
+    Login, logout and a password change queue the action and rerun; the next run that gets this
+    far writes the cookie with a one-off script. No component round-trip: streamlit-authenticator's
+    cookie manager rendered a component on every run that sent the browser's cookies back on its
+    first paint, so every page load ran the page twice, and that late rerun redrew the login form
+    while people typed into it (and doubled the server's work per page view).
     """
     action = st.session_state.pop(COOKIE_ACTION_KEY, None)
-    if action == "set" and st.session_state.get("username"):
-        authenticator.cookie_controller.set_cookie()
+    user = current_user()
+    if action == "set" and user is not None:
+        current = settings()
+        token = auth.cookie_token(user.username, key=current.cookie_key,
+                                  expiry_days=current.cookie_expiry_days)
+        _cookie_script(current.cookie_name, token, max_age=int(current.cookie_expiry_days * 86400))
     elif action == "delete":
-        authenticator.cookie_controller.delete_cookie()
+        _cookie_script(settings().cookie_name, "", max_age=0)
+
+
+def _cookie_script(name: str, value: str, *, max_age: int) -> None:
+    # Name and value are ours (the configured name, a JWT), json-quoted into the script anyway.
+    attributes = f"; path=/; max-age={max_age}; samesite=strict"
+    st.html(f"<script>document.cookie = {json.dumps(name)} + '=' + {json.dumps(value)} + "
+            f"{json.dumps(attributes)} + (location.protocol === 'https:' ? '; secure' : '');</script>",
+            unsafe_allow_javascript=True)
 
 
 def _set_logged_in(user: auth.CurrentUser) -> None:
     st.session_state[USER_KEY] = user
     st.session_state[BOUND_CONNECTION_KEY] = _connection_key()
-    # The library's own keys, which its set_cookie/logout read.
-    st.session_state["authentication_status"] = True
-    st.session_state["username"] = user.username
-    st.session_state["name"] = user.display_name
     if LANG_KEY not in st.session_state:
         st.session_state[LANG_KEY] = user.language
 
@@ -52,8 +54,6 @@ def _set_logged_in(user: auth.CurrentUser) -> None:
 def _clear_login() -> None:
     st.session_state.pop(USER_KEY, None)
     st.session_state.pop(BOUND_CONNECTION_KEY, None)
-    for key in ("authentication_status", "username", "name"):
-        st.session_state[key] = None
 
 
 def _client_address() -> str:

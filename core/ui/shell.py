@@ -11,8 +11,9 @@ from core.errors import UserFacingError
 from core.i18n import LANGUAGES, translate
 from core.messages import inbox
 from core.safe_text import plain
+from core.ui import chrome
 from core.ui.language import LANG_KEY, lang, role_label, show_error, t
-from core.ui.login import AFTER_LOGIN_KEY, GOTO_KEY, apply_cookie_action, authenticator, logout, resolve_user
+from core.ui.login import AFTER_LOGIN_KEY, GOTO_KEY, apply_cookie_action, logout, resolve_user
 from core.ui.session import engine, read, write
 
 LANGUAGE_WIDGET = "sidebar_lang"
@@ -24,6 +25,7 @@ PAGE_CSS = ("<style>.block-container{padding-top:2.5rem}"
             "[data-testid=stSidebarHeader]{order:0}[data-testid=stSidebarUserContent]{order:1;padding-bottom:0}"
             "[data-testid=stSidebarNav]{order:2}</style>")
 LOGO = str(ROOT / "data" / "brand" / "logo.svg")
+LOGO_EN = str(ROOT / "data" / "brand" / "logo_en.svg")  # the same mark, the name in English
 LOGO_ICON = str(ROOT / "data" / "brand" / "logo_icon.svg")
 
 
@@ -89,10 +91,12 @@ def start_app():
         show_error(error)
         st.stop()
     selected = navigation(user)
-    apply_cookie_action(authenticator())
-    st.logo(LOGO, size="large", icon_image=LOGO_ICON)
+    st.logo(LOGO if lang() == "zh" else LOGO_EN, size="large", icon_image=LOGO_ICON)
     st.html(PAGE_CSS)
+    chrome.inject()  # Streamlit's own words in the user's language; projector and phone layout
     _sidebar(user)
+    with st.sidebar:  # below everything there, so its empty element moves nothing
+        apply_cookie_action()
     return selected
 
 
