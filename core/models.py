@@ -370,6 +370,7 @@ class LedgerEntry(SQLModel, table=True):
     `extra` holds the kind's typed fields by key (core/ledgers/kinds.py); `quantity` (the kind's
     headline figure) and `amount_fen` (its money field) are copies kept for fast sums;
     `search_text` is the folded text the query searches (name, partners, people, description).
+    `search_grams` is its bigrams, the search index's text (core/ledgers/search_index.py).
     """
 
     __tablename__ = "ledger_entry"
@@ -388,6 +389,7 @@ class LedgerEntry(SQLModel, table=True):
     extra: dict = _json()
     status: str = Field(default="recorded", max_length=20, index=True)
     search_text: str = Field(default="", sa_type=sa.Text)
+    search_grams: str = Field(default="", sa_type=sa.Text)  # its index text (core/ledgers/search_index.py)
     import_batch_id: Optional[int] = Field(default=None, foreign_key="import_batch.id")
     created_by: Optional[int] = Field(default=None, foreign_key="app_user.id")
     created_at: datetime = _created()
@@ -599,3 +601,4 @@ class LedgerTally(SQLModel, table=True):
 # The wings' own tables, here so that Alembic's env and the tests' create_all see them.
 from core.meetings import models as _meetings_models  # noqa: E402,F401
 from core.reports import models as _reports_models  # noqa: E402,F401
+from core.ledgers import search_index as _ledger_search_index  # noqa: E402,F401

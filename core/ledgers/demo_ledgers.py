@@ -14,8 +14,8 @@ from datetime import date, timedelta
 from sqlmodel import Session, select
 
 from core import demo_data as D
-from core.ledgers import tally
-from core.ledgers.entries import headline, search_text
+from core.ledgers import search_index, tally
+from core.ledgers.entries import headline, searchable
 from core.ledgers.kinds import KINDS
 from core.models import (Indicator, IndicatorValue, LedgerEntry, LedgerIndicatorLink, LedgerPartner,
                          LedgerYearLock, MemberType, MemberUnit)
@@ -63,11 +63,12 @@ class _Writer:
                             ended_on=start + timedelta(days=self.rng.randint(30, 330)), extra=extra,
                             quantity=quantity, amount_fen=amount, description=description, status=status,
                             quantity_unit=spec.field(spec.quantity[0]).unit_zh if spec.quantity else "",
-                            search_text=search_text(spec, title=title, unit=unit.name, partners=names,
-                                                    description=description, extra=extra),
+                            **searchable(spec, title=title, unit=unit.name, partners=names,
+                                         description=description, extra=extra),
                             created_by=self.author, updated_by=self.author)
         self.session.add(entry)
         self.session.flush()
+        search_index.added(self.session, entry.id)
         for partner, (decision, reason) in zip(partners, decisions):
             member = partner if isinstance(partner, MemberUnit) else None
             self.session.add(LedgerPartner(

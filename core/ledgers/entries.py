@@ -22,7 +22,7 @@ from core import attachments, audit
 from core.auth import STAFF_ROLES, CurrentUser, require_own_unit, require_role
 from core.db import StaleEditError, update_versioned
 from core.errors import NotFound, PermissionDenied, UserFacingError, ValidationFailed
-from core.ledgers import tally
+from core.ledgers import search_index, tally
 from core.ledgers.kinds import PUBLIC_STATUSES, Kind, kind as kind_of
 from core.ledgers.values import BadValue, parse
 from core.models import Attachment, AuditLog, LedgerEntry, LedgerPartner, LedgerYearLock, MemberUnit, Role
@@ -50,6 +50,12 @@ def search_text(kind: Kind, *, title: str, unit: str, partners: list[str], descr
                 extra: dict) -> str:
     people = [str(extra.get(f.key) or "") for f in kind.fields if f.people]
     return fold(" ".join(p for p in (title, unit, *partners, *people, description) if p))
+
+
+def searchable(kind: Kind, **parts) -> dict:
+    """An entry's search text and its index text (core/ledgers/search_index.py)."""
+    text = search_text(kind, **parts)
+    return {"search_text": text, "search_grams": search_index.grams(text)}
 
 
 # ---------------------------------------------------------------- year locks
@@ -212,11 +218,12 @@ def create(session: Session, current: CurrentUser, *, kind: str, member_id: int,
                         extra=extra, quantity=quantity, amount_fen=amount,
                         quantity_unit=spec.field(spec.quantity[0]).unit_zh if spec.quantity else "",
                         status=_status(draft, ["pending"] * len(partners)),
-                        search_text=search_text(spec, title=title, unit=unit.name, partners=[p.name for p in partners],
-                                                description=description, extra=extra),
-                        import_batch_id=import_batch_id, created_by=current.id, updated_by=current.id)
+                        import_batch_id=import_batch_id, created_by=current.id, updated_by=current.id,
+                        **searchable(spec, title=title, unit=unit.name, partners=[p.name for p in partners],
+                                     description=description, extra=extra))
     session.add(entry)
     session.flush()
+    search_index.added(session, entry.id)
     tally.touch(session, (kind, year))
     rows = [LedgerPartner(entry_id=entry.id, member_id=p.member_id, name=p.name, credit_code=p.credit_code)
             for p in partners]
@@ -255,8 +262,8 @@ def create_many(session: Session, current: CurrentUser, rows: list[dict], *,
             started_on=row.get("started_on"), ended_on=row.get("ended_on"), description=description, extra=extra,
             quantity=quantity, amount_fen=amount, quantity_unit=spec.field(spec.quantity[0]).unit_zh if spec.quantity else "",
             status=_status(False, ["pending"] * len(partners)), import_batch_id=import_batch_id,
-            search_text=search_text(spec, title=row["title"], unit=units[row["member_id"]].name,
-                                    partners=[p.name for p in partners], description=description, extra=extra),
+            **searchable(spec, title=row["title"], unit=units[row["member_id"]].name,
+                         partners=[p.name for p in partners], description=description, extra=extra),
             created_by=current.id, updated_by=current.id, created_at=now, updated_at=now, version=1))
         partner_rows.append(partners)
     if not entries_rows:
@@ -268,6 +275,7 @@ def create_many(session: Session, current: CurrentUser, rows: list[dict], *,
     else:
         ids = [found[0] for found in session.execute(
             sa.insert(LedgerEntry).returning(LedgerEntry.id, sort_by_parameter_order=True), entries_rows)]
+    search_index.added(session, *ids)
     partners_flat = [dict(entry_id=entry_id, member_id=p.member_id, name=p.name, credit_code=p.credit_code,
                           confirmation="pending", reason="") for entry_id, mine in zip(ids, partner_rows) for p in mine]
     if partners_flat:
@@ -335,13 +343,14 @@ def update(session: Session, current: CurrentUser, *, entry_id: int, expected_ve
     quantity, amount = headline(spec, extra)
     unit = session.get(MemberUnit, member_id)
     tally.touch(session, (entry.kind, entry.year), (entry.kind, year))
+    search_index.changing(session, entry_id)
     update_versioned(session, LedgerEntry, entry_id, expected_version, dict(
         title=title.strip()[:300], member_id=member_id, year=year, started_on=started_on, ended_on=ended_on,
         description=(description or "").strip()[:4000], extra=extra, quantity=quantity, amount_fen=amount,
         status=_status(draft, [p.confirmation for p in rows]),
-        search_text=search_text(spec, title=title, unit=unit.name, partners=[p.name for p in partners],
-                                description=description, extra=extra),
-        updated_by=current.id, updated_at=utcnow()))
+        updated_by=current.id, updated_at=utcnow(),
+        **searchable(spec, title=title, unit=unit.name, partners=[p.name for p in partners],
+                     description=description, extra=extra)))
     session.flush()
     session.refresh(entry)
     audit.record(session, action="ledger_entry_changed", actor_id=current.id, actor_name=current.username,
@@ -355,6 +364,7 @@ def delete(session: Session, current: CurrentUser, *, entry_id: int, expected_ve
         raise StaleEditError()
     partners = partners_of(session, entry_id)
     before = _snapshot(entry, partners)
+    search_index.changing(session, entry_id)
     for partner in partners:
         session.delete(partner)
     for file in session.exec(select(Attachment).where(Attachment.owner_kind == OWNER_KIND,

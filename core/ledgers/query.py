@@ -3,6 +3,11 @@
 Who sees what is decided here, in SQL: council, secretariat and admin see every entry; a liaison
 sees its own unit's entries, entries naming its unit as partner (not drafts), and the confirmed
 (or needing no confirmation) entries of others.
+
+Search words go through the search index (core/ledgers/search_index.py), so a search reads the
+entries it finds, not every entry: on SQLite the index also gives the page's order, and the first
+page stops at its last row; the count of a search by someone who sees everything is counted in
+the index alone.
 """
 from __future__ import annotations
 
@@ -10,11 +15,14 @@ from dataclasses import dataclass
 
 import pandas as pd
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY, array
 from sqlmodel import Session, func, select
 
 from core.auth import CurrentUser
 from core.errors import PermissionDenied
+from core.ledgers import search_index
 from core.ledgers.entries import fold
+from core.ledgers.search_index import FTS, YEAR_SHIFT
 from core.ledgers.kinds import PUBLIC_STATUSES
 from core.models import LedgerEntry, LedgerPartner, LedgerTally, MemberUnit, Role
 
@@ -53,10 +61,53 @@ def _escape(word: str) -> str:
     return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _where(current: CurrentUser, flt: LedgerFilter) -> list:
+def _like(word: str):
+    return LedgerEntry.search_text.like(f"%{_escape(word)}%", escape="\\")
+
+
+@dataclass(frozen=True)
+class _Text:
+    """The search words as the index answers them: an FTS5 MATCH expression (SQLite), and clauses
+    on the entry (PostgreSQL's index, and a LIKE where the index alone is not exact)."""
+
+    match: str = ""
+    clauses: tuple = ()
+
+
+def _text(session: Session, text: str) -> _Text:
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    phrases, clauses = [], []
+    for word in fold(text).split():
+        runs = search_index.RUN.findall(word)
+        exact = len(runs) == 1 and runs[0] == word  # a word of letters and digits only
+        for run in runs:
+            bigrams = search_index.grams(run).split()[:-1]  # without the run's closing character
+            if sqlite:  # a bigram phrase is the substring itself; a character, a prefix of a bigram
+                phrases.append(f'"{run}" *' if len(run) == 1 else '"' + " ".join(bigrams) + '"')
+            elif len(run) == 1:
+                clauses.append(sa.literal_column(search_index.CHARS_PG).op("@>")(
+                    sa.cast(array([run]), ARRAY(sa.Text))))
+            else:
+                clauses.append(sa.literal_column(search_index.BIGRAMS_PG).op("@>")(
+                    sa.cast(array(bigrams), ARRAY(sa.Text))))
+        if not exact or (not sqlite and len(word) > 2):
+            clauses.append(_like(word))
+    return _Text(" AND ".join(phrases), tuple(clauses))
+
+
+def _match(found: _Text):
+    return sa.text("ledger_search MATCH :ledger_match").bindparams(ledger_match=found.match)
+
+
+def _where(session: Session, current: CurrentUser, flt: LedgerFilter, *, text: bool = True) -> list:
+    """The clauses on the entry; `text=False`: without the search words' index match (the caller
+    joins the index)."""
     clauses = [visible(current)]
-    for word in fold(flt.text).split():
-        clauses.append(LedgerEntry.search_text.like(f"%{_escape(word)}%", escape="\\"))
+    if flt.text.strip():
+        found = _text(session, flt.text)
+        clauses.extend(found.clauses)
+        if text and found.match:
+            clauses.append(LedgerEntry.id.in_(select(FTS.c.rowid % YEAR_SHIFT).where(_match(found))))
     if flt.kinds:
         clauses.append(LedgerEntry.kind.in_(flt.kinds))
     if flt.years:
@@ -79,18 +130,33 @@ def _where(current: CurrentUser, flt: LedgerFilter) -> list:
 
 
 def count(session: Session, current: CurrentUser, flt: LedgerFilter = LedgerFilter()) -> int:
-    return session.exec(select(func.count()).select_from(LedgerEntry).where(*_where(current, flt))).one()
+    search_index.ready(session)
+    found = _text(session, flt.text)
+    if not found.match:
+        return session.exec(select(func.count()).select_from(LedgerEntry).where(*_where(session, current, flt))).one()
+    clauses = _where(session, current, flt, text=False)
+    if current.role != Role.MEMBER and len(clauses) == 1:  # sees everything, no other filter: the index alone
+        return session.execute(select(func.count()).select_from(FTS).where(_match(found))).scalar_one()
+    return session.execute(select(func.count()).select_from(FTS).join(
+        LedgerEntry, LedgerEntry.id == FTS.c.rowid % YEAR_SHIFT).where(_match(found), *clauses)).scalar_one()
 
 
 def search(session: Session, current: CurrentUser, flt: LedgerFilter = LedgerFilter(), *,
            limit: int | None = None) -> pd.DataFrame:
     """The entries found, newest year first, with their unit and partners."""
-    query = (select(LedgerEntry.id, LedgerEntry.kind, LedgerEntry.title, LedgerEntry.member_id, MemberUnit.name,
-                    MemberUnit.unit_type, MemberUnit.city, LedgerEntry.year, LedgerEntry.started_on,
-                    LedgerEntry.ended_on, LedgerEntry.quantity, LedgerEntry.quantity_unit, LedgerEntry.amount_fen,
-                    LedgerEntry.status, LedgerEntry.description, LedgerEntry.version)
-             .join(MemberUnit, MemberUnit.id == LedgerEntry.member_id, isouter=True)
-             .where(*_where(current, flt)).order_by(LedgerEntry.year.desc(), LedgerEntry.id.desc()))
+    search_index.ready(session)
+    found = _text(session, flt.text)
+    query = select(LedgerEntry.id, LedgerEntry.kind, LedgerEntry.title, LedgerEntry.member_id, MemberUnit.name,
+                   MemberUnit.unit_type, MemberUnit.city, LedgerEntry.year, LedgerEntry.started_on,
+                   LedgerEntry.ended_on, LedgerEntry.quantity, LedgerEntry.quantity_unit, LedgerEntry.amount_fen,
+                   LedgerEntry.status, LedgerEntry.description, LedgerEntry.version)
+    if found.match:  # the index's rowid order is the page's order: the page ends at its last row
+        query = (query.select_from(FTS).join(LedgerEntry, LedgerEntry.id == FTS.c.rowid % YEAR_SHIFT)
+                 .join(MemberUnit, MemberUnit.id == LedgerEntry.member_id, isouter=True)
+                 .where(_match(found), *_where(session, current, flt, text=False)).order_by(FTS.c.rowid.desc()))
+    else:
+        query = (query.join(MemberUnit, MemberUnit.id == LedgerEntry.member_id, isouter=True)
+                 .where(*_where(session, current, flt)).order_by(LedgerEntry.year.desc(), LedgerEntry.id.desc()))
     if limit:
         query = query.limit(limit)
     rows = session.exec(query).all()
@@ -124,9 +190,10 @@ def summary(session: Session, current: CurrentUser, flt: LedgerFilter = LedgerFi
                             .group_by(LedgerTally.kind, LedgerTally.year)
                             .order_by(LedgerTally.kind, LedgerTally.year)).all()
         return _summary_frame(rows)
+    search_index.ready(session)
     rows = session.exec(select(LedgerEntry.kind, LedgerEntry.year, func.count(), func.sum(LedgerEntry.quantity),
                                func.sum(LedgerEntry.amount_fen))
-                        .where(*_where(current, flt)).group_by(LedgerEntry.kind, LedgerEntry.year)
+                        .where(*_where(session, current, flt)).group_by(LedgerEntry.kind, LedgerEntry.year)
                         .order_by(LedgerEntry.kind, LedgerEntry.year)).all()
     return _summary_frame(rows)
 
@@ -141,7 +208,8 @@ def _summary_frame(rows) -> pd.DataFrame:
 
 def entries(session: Session, current: CurrentUser, flt: LedgerFilter = LedgerFilter()) -> list[LedgerEntry]:
     """The entries found as rows (for exports), oldest first."""
-    return list(session.exec(select(LedgerEntry).where(*_where(current, flt))
+    search_index.ready(session)
+    return list(session.exec(select(LedgerEntry).where(*_where(session, current, flt))
                              .order_by(LedgerEntry.kind, LedgerEntry.year, LedgerEntry.id)).all())
 
 
