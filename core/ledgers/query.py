@@ -22,8 +22,8 @@ from core.auth import CurrentUser
 from core.errors import PermissionDenied
 from core.ledgers import search_index
 from core.ledgers.entries import fold
-from core.ledgers.search_index import FTS, YEAR_SHIFT
 from core.ledgers.kinds import PUBLIC_STATUSES
+from core.ledgers.search_index import FTS, YEAR_SHIFT
 from core.models import LedgerEntry, LedgerPartner, LedgerTally, MemberUnit, Role
 
 COLUMNS = ["id", "kind", "title", "member_id", "unit", "unit_type", "city", "year", "partners",

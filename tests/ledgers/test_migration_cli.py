@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from sqlmodel import select
 
 from core import db
-from core.cli import main
 from core.auth import acting_as
+from core.cli import main
 from core.ledgers import entries, query
 from core.models import LedgerEntry, LedgerPartner, User
 from core.timeutil import utcnow

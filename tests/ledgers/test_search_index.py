@@ -107,7 +107,7 @@ def test_a_restore_brings_the_index_back_to_the_restored_entries(world):
 
 def test_postgresql_answers_from_its_gin_indexes(pg_engine):
     seen = []
-    capture = lambda conn, cursor, statement, params, context, many: seen.append((statement, params))  # noqa: E731
+    capture = lambda conn, cursor, statement, params, context, many: seen.append((statement, params))
     with db.session_scope(pg_engine, write=False) as session:
         council = acting_as(make_user(session, role="council"))
         session.execute(sa.text("SET LOCAL enable_seqscan = off"))  # a few rows: make the planner show its index
