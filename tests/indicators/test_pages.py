@@ -6,7 +6,11 @@ from sqlmodel import delete, select
 
 from core.i18n import translate
 from core.models import Indicator, IndicatorTarget, IndicatorValue, MemberUnit, Message, Submission
+from core.demo_plan import DemoCalendar
+from core.timeutil import china_today
 from tests.pages_support import app_as, button, session_scope, user_for
+
+NOW = DemoCalendar(china_today()).reporting_year  # the demo's year being reported (window open)
 
 VIEWS = ("scorecard", "trend", "breakdown", "pivot", "unit")
 
@@ -36,6 +40,7 @@ def test_member_sees_only_approved_totals_and_its_own_unit(demo_db_url):
 
 def test_pending_switch_changes_the_totals_for_the_council(demo_db_url):
     at = app_as(demo_db_url, "council", "indicators")
+    at.selectbox(key="indicators_year").set_value(NOW).run()  # in progress: reports wait for review
     approved = at.dataframe[0].value.iloc[0, 2]
     at.toggle(key="indicators_pending").set_value(True).run()
     assert not at.exception and at.dataframe[0].value.iloc[0, 2] != approved
@@ -53,11 +58,11 @@ def test_drill_down_lists_units_for_the_secretariat(demo_db_url):
 def _lead(url):
     with session_scope(url) as session:
         lead = session.exec(select(MemberUnit).where(MemberUnit.is_lead)).one()
-        session.exec(delete(IndicatorValue).where(IndicatorValue.member_id == lead.id, IndicatorValue.year == 2021))
-        session.exec(delete(Submission).where(Submission.member_id == lead.id, Submission.year == 2021))
+        session.exec(delete(IndicatorValue).where(IndicatorValue.member_id == lead.id, IndicatorValue.year == NOW))
+        session.exec(delete(Submission).where(Submission.member_id == lead.id, Submission.year == NOW))
         last = {code: value for code, value in session.exec(
             select(Indicator.code, IndicatorValue.value).join(Indicator)
-            .where(IndicatorValue.member_id == lead.id, IndicatorValue.year == 2020)).all()}
+            .where(IndicatorValue.member_id == lead.id, IndicatorValue.year == NOW - 1)).all()}
     return lead.id, last
 
 
@@ -75,13 +80,13 @@ def test_liaison_fills_saves_and_submits_its_year(demo_db_url):
     button(at, "indicator_entry.save_draft").click().run()
     assert [t.value for t in at.toast] == [translate("indicator_entry.saved")]
     button(at, "indicator_entry.submit").click().run()
-    assert translate("indicator_entry.confirm_submit", year=2021)[:10] in " ".join(w.value for w in at.warning)
+    assert translate("indicator_entry.confirm_submit", year=NOW)[:10] in " ".join(w.value for w in at.warning)
     at.button(key="indicator_entry_submit_confirm").click().run()  # it asks once
     assert not at.exception
     with session_scope(demo_db_url) as session:
         submission = session.exec(select(Submission).where(Submission.member_id == lead_id,
-                                                           Submission.year == 2021)).one()
-    assert submission.status == "submitted" and submission.on_time is False  # long after 2022-03-31
+                                                           Submission.year == NOW)).one()
+    assert submission.status == "submitted" and submission.on_time is True  # the window is open
     assert all(widget.disabled for widget in at.number_input)  # locked while under review
 
 
@@ -101,7 +106,7 @@ def test_secretariat_enters_data_for_a_unit(demo_db_url):
     units = at.selectbox(key="indicator_entry_unit").options
     assert not at.exception and len(units) > 40
     # the years with a reporting window (and the reporting year), not every year before them
-    assert at.selectbox(key="indicator_entry_year").options == ["2021", "2020", "2019"]
+    assert at.selectbox(key="indicator_entry_year").options == [str(y) for y in range(NOW, 2018, -1)]
 
 
 def _submitted_queue(url):
@@ -121,7 +126,7 @@ def test_review_send_back_needs_a_reason_then_tells_the_unit(demo_db_url):
     assert [t.value for t in at.toast] == [translate("indicator_review.rejected")]
     with session_scope(demo_db_url) as session:
         assert session.get(Submission, first.id).status == "rejected"
-        message = session.exec(select(Message).where(Message.category == "system")).one()
+        message = session.exec(select(Message).where(Message.category == "system").order_by(Message.id.desc())).first()
     assert message.audience["member_ids"] == [first.member_id]
     assert "S04 与企业接收数不一致" in message.body
 
@@ -151,11 +156,11 @@ def test_progress_reminds_units_that_have_not_submitted(demo_db_url):
     assert not at.exception and len(at.metric) == 4
     with session_scope(demo_db_url) as session:
         reported = set(session.exec(select(Submission.member_id).where(
-            Submission.year == 2021, Submission.status.in_(["submitted", "approved"]))).all())
+            Submission.year == NOW, Submission.status.in_(["submitted", "approved"]))).all())
     at.button(key="indicator_completeness_remind").click().run()
     assert not at.exception and at.toast
     with session_scope(demo_db_url) as session:
-        message = session.exec(select(Message).where(Message.category == "system")).one()
+        message = session.exec(select(Message).where(Message.category == "system").order_by(Message.id.desc())).first()
     reminded = set(message.audience["member_ids"])
     assert reminded and not reminded & reported  # only units that have not submitted
     assert [t.value for t in at.toast] == [translate("indicator_completeness.reminded", count=len(reminded))]
@@ -204,13 +209,14 @@ def test_catalogue_sets_a_reporting_window(demo_db_url):
 
     at = app_as(demo_db_url, "admin", "indicator_catalogue")
     at.segmented_control(key="indicator_catalogue_section").set_value("windows").run()
-    at.number_input(key="indicator_catalogue_window_year").set_value(2022).run()
-    at.date_input(key="form_window_2022_0_deadline").set_value(date(2023, 4, 15))
+    new = NOW + 1  # a year without a window yet
+    at.number_input(key="indicator_catalogue_window_year").set_value(new).run()
+    at.date_input(key=f"form_window_{new}_0_deadline").set_value(date(new + 1, 4, 15))
     button(at, "common.save").click().run()
     assert not at.exception and [t.value for t in at.toast] == [translate("indicator_catalogue.window_saved")]
     with session_scope(demo_db_url) as session:
-        window = session.exec(select(ReportingWindow).where(ReportingWindow.year == 2022)).one()
-    assert (window.opens_on, window.deadline) == (date(2023, 1, 1), date(2023, 4, 15))
+        window = session.exec(select(ReportingWindow).where(ReportingWindow.year == new)).one()
+    assert (window.opens_on, window.deadline) == (date(new + 1, 1, 1), date(new + 1, 4, 15))
     at.number_input(key="indicator_catalogue_window_year").set_value(2021).run()
     assert at.date_input(key="form_window_2021_0_deadline").value == date(2022, 3, 31)  # the saved one
 
@@ -247,12 +253,12 @@ def test_the_send_back_reason_stays_in_view_after_a_draft_save(demo_db_url):
     member = user_for(demo_db_url, "member")
     from core.indicators import entry as indicator_entry, review as indicator_review
     with session_scope(demo_db_url) as session:
-        form = indicator_entry.entry_form(session, member, member_id=lead_id, year=2021)
+        form = indicator_entry.entry_form(session, member, member_id=lead_id, year=NOW)
         values = {int(r.indicator_id): (last.get(r.code, 1.0), "") for r in form.rows.itertuples()}
-        indicator_entry.save(session, member, member_id=lead_id, year=2021, expected_version=0, values=values,
+        indicator_entry.save(session, member, member_id=lead_id, year=NOW, expected_version=0, values=values,
                              submit=True)
         submission = session.exec(select(Submission).where(Submission.member_id == lead_id,
-                                                           Submission.year == 2021)).one()
+                                                           Submission.year == NOW)).one()
         indicator_review.reject(session, staff, submission_id=submission.id,
                                 expected_version=submission.version, reason="请核对 S09")
     at = app_as(demo_db_url, "member", "indicator_entry")

@@ -12,7 +12,12 @@ from core import nav
 from core.i18n import translate
 from core.ledgers import entries
 from core.models import LedgerEntry, LedgerPartner, MemberUnit, User
+from core.demo_plan import DemoCalendar
+from core.timeutil import china_today
 from tests.pages_support import XLSX, app_as, button, session_scope, titles, user_for
+
+NOW = DemoCalendar(china_today()).reporting_year  # the demo's year being recorded (open)
+DONE = NOW - 1  # its last complete year: not locked yet, checked against the ledgers
 
 LEDGER_PAGES = [p for p in nav.PAGES if p.section == "nav.section.ledgers"]
 
@@ -77,7 +82,7 @@ def _record_order_class(url: str, title: str) -> int:
     at = app_as(url, "member", "ledger_record")
     at.selectbox(key="ledger_record_kind").set_value("order_class").run()
     key = lambda name: f"form_ledger_new_order_class_0_0_{name}"  # noqa: E731
-    at.selectbox(key=key("year")).set_value(2021)
+    at.selectbox(key=key("year")).set_value(NOW)
     at.text_input(key=key("title")).set_value(title)
     at.multiselect(key=key("partners")).set_value([firm.id])
     at.text_input(key=key("f_major")).set_value("数控技术")
@@ -136,12 +141,13 @@ def _disputed_count(url: str) -> int:
 
 def test_the_secretariat_locks_a_year_and_the_record_page_says_so(demo_db_url):
     at = app_as(demo_db_url, "secretariat", "ledger_reconcile")
-    at.button(key="ledger_reconcile_lock_2021").click().run()
-    assert [t.value for t in at.toast] == [translate("ledger_reconcile.locked_now", year=2021)]
+    at.button(key=f"ledger_reconcile_lock_{DONE}").click().run()
+    assert [t.value for t in at.toast] == [translate("ledger_reconcile.locked_now", year=DONE)]
     record = app_as(demo_db_url, "member", "ledger_record")
-    assert translate("ledger_record.locked_years", years="2019、2020、2021") in [c.value for c in record.caption]
-    at.button(key="ledger_reconcile_lock_2021").click().run()
-    assert [t.value for t in at.toast] == [translate("ledger_reconcile.unlocked", year=2021)]
+    locked = "、".join(str(year) for year in range(2019, DONE + 1))
+    assert translate("ledger_record.locked_years", years=locked) in [c.value for c in record.caption]
+    at.button(key=f"ledger_reconcile_lock_{DONE}").click().run()
+    assert [t.value for t in at.toast] == [translate("ledger_reconcile.unlocked", year=DONE)]
 
 
 def test_the_query_drills_down_from_a_count_to_its_rows_and_opens_an_entry(demo_db_url):
@@ -177,7 +183,7 @@ def test_a_link_from_a_finding_opens_the_query_on_its_rows(demo_db_url):
 def test_the_import_page_accepts_a_near_unit_name_then_imports(demo_db_url):
     firm = _firm(demo_db_url)
     near = firm.name.replace("有限公司", "公司")
-    rows = [["山东劳动职业技术学院技能培训台账（2021年）"], ["序号", "培训项目", "委托单位", "培训人数", "培训量（人天）"],
+    rows = [[f"山东劳动职业技术学院技能培训台账（{NOW}年）"], ["序号", "培训项目", "委托单位", "培训人数", "培训量（人天）"],
             [1, "数控车工培训（导入测试）", near, 30, 150], ["合计", None, None, 30, 150]]
     at = app_as(demo_db_url, "member", "ledger_import")
     at.file_uploader[0].set_value(("台账.xlsx", _book(rows), XLSX)).run()
@@ -191,7 +197,7 @@ def test_the_import_page_accepts_a_near_unit_name_then_imports(demo_db_url):
     with session_scope(demo_db_url) as session:
         entry = session.exec(select(LedgerEntry).where(LedgerEntry.title == "数控车工培训（导入测试）")).one()
         partner = session.exec(select(LedgerPartner).where(LedgerPartner.entry_id == entry.id)).one()
-    assert (entry.year, entry.extra["person_days"], partner.member_id) == (2021, 150, firm.id)
+    assert (entry.year, entry.extra["person_days"], partner.member_id) == (NOW, 150, firm.id)
 
 
 def _book(rows) -> bytes:
@@ -205,12 +211,13 @@ def _book(rows) -> bytes:
 
 def test_entry_page_shows_the_ledger_figure_and_review_flags_the_difference(demo_db_url):
     at = app_as(demo_db_url, "member", "indicator_entry")
-    at.selectbox(key="indicator_entry_year").set_value(2021).run()
+    at.selectbox(key="indicator_entry_year").set_value(DONE).run()
     note = translate("ledger.entry_note", figure="", kind=translate("ledger_kind.order_class"))
     assert any(m.value.startswith("S01 ") and note.split("（")[0] in m.value
                and f"（{translate('ledger_kind.order_class')}）" in m.value for m in at.markdown)
     review = app_as(demo_db_url, "secretariat", "indicator_review")
     review.segmented_control(key="indicator_review_status").set_value("ledger").run()
+    review.selectbox(key="indicator_review_ledger_year").set_value(DONE).run()
     assert not review.exception and review.dataframe
     assert len(review.dataframe[0].value) == 2  # the two schools whose S01 differs from their order classes
 
