@@ -140,7 +140,10 @@ def test_the_council_reads_milestone_evidence_and_downloads_its_files(demo_db_ur
 
     staff = user_for(demo_db_url, "secretariat")
     with session_scope(demo_db_url) as session:
-        milestone = session.exec(select(Milestone).order_by(Milestone.id)).first()
+        from core.timeutil import china_today
+
+        first = tracking.milestones(session, tracking.current_plan(session).id, as_of=china_today())["id"].iloc[0]
+        milestone = session.get(Milestone, int(first))  # on the plan the page opens (the current one)
         milestone.evidence = "已召开动员会，纪要见附件"
         attachments.add(session, staff, owner_kind="milestone", owner_id=milestone.id,
                         filename="纪要.pdf", content=b"%PDF-1.4 minutes")
