@@ -135,7 +135,7 @@ def test_import_page_with_rejects_commits_only_when_chosen(demo_db_url):
                          [NEW_CODE, "好行", "企业", "青岛市"], ["123", "坏行", "企业", "青岛市"]])
     at.file_uploader[0].set_value(("m.xlsx", content, XLSX)).run()
     assert button(at, "member_import.commit").disabled
-    at.checkbox(key="member_import_only_valid").check().run()
+    next(c for c in at.checkbox if c.label == translate("member_import.only_valid")).check().run()
     button(at, "member_import.commit").click().run()
     assert _unit(demo_db_url, credit_code=NEW_CODE) is not None
     assert _unit(demo_db_url, name="坏行") is None
