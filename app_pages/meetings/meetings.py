@@ -82,6 +82,8 @@ with st.container(border=True):
                      host=plain(m.host) or "—", status=ui.t(f"meeting_status.{m.status}")))
     if m.description:
         st.caption(plain(m.description))
+    if user.role in meetings.READERS:  # the projector: this meeting's slides, in a new tab
+        st.link_button(ui.t("meeting_manage.present"), f"/meeting_mode?meeting={chosen}", icon=":material/slideshow:")
     mine = detail["mine"]
     if mine is not None and user.role == Role.MEMBER:
         st.markdown(ui.t("meetings.my_answer", status=ui.t(f"invitation_status.{mine.status}")))

@@ -14,7 +14,8 @@ st.title(ui.t("page.meeting_mode"))  # for screen readers and the page's tab; hi
 st.html("<style>[data-testid=stSidebar],[data-testid=stSidebarCollapsedControl],header[data-testid=stHeader],"
         "[data-testid=stToolbar],[data-testid=stDecoration],[data-testid=stHeading]{display:none!important}"
         ".block-container,[data-testid=stMainBlockContainer]{padding:0!important;max-width:100%!important}"
-        "[data-testid=stMain] iframe{height:100vh!important;width:100vw!important;border:0;display:block}"
+        "[data-testid=stMain] iframe{position:fixed!important;inset:0;height:100vh!important;width:100vw!important;"
+        "border:0;z-index:1000;background:#fff}"
         "[data-testid=stAppViewContainer]{overflow:hidden}</style>")
 
 

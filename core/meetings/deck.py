@@ -15,6 +15,7 @@ from sqlmodel import Session, func, select
 from core.auth import CurrentUser, require_role
 from core.group import members as group_members
 from core.indicators import analysis, completeness
+from core.indicators.years import default_year
 from core.ledgers import query as ledger_query
 from core.ledgers.kinds import KINDS
 from core.meetings import actions as meeting_actions
@@ -76,9 +77,12 @@ def _plan(session: Session) -> dict:
 
 
 def _indicators(session: Session, current: CurrentUser, year: int) -> dict:
+    # The newest complete year up to the one asked for: a year still being reported would read as
+    # a collapse against the last (the analysis pages follow the same rule).
+    year = default_year(session, current, [y for y in analysis.years(session) if y <= year]) or year
     card = analysis.scorecard(session, current, year=year)  # approved values only
     if card.empty:
-        return {"kpis": []}
+        return {"kpis": [], "year": year}
     chosen = card[card["code"].isin(HEADLINE)]
     if len(chosen) < 6:
         chosen = pd.concat([chosen, card[~card["code"].isin(HEADLINE) & card["target"].notna()]]).head(6)
@@ -93,7 +97,7 @@ def _indicators(session: Session, current: CurrentUser, year: int) -> dict:
                      "target": None if pd.isna(r.target) else float(r.target),
                      "progress": None if pd.isna(r.progress) else float(r.progress), "rag": r.rag,
                      "change": None if value is None or not last else (value - last) / last * 100})
-    return {"kpis": kpis}
+    return {"kpis": kpis, "year": year}
 
 
 def _reporting(session: Session, current: CurrentUser, year: int) -> dict:
@@ -103,10 +107,14 @@ def _reporting(session: Session, current: CurrentUser, year: int) -> dict:
     if this.empty:
         return {"expected": 0}
     row = this.iloc[0]
-    statuses = frame[frame["year"] == year]["status"].value_counts().to_dict()
+    units = frame[frame["year"] == year]
+    statuses = units["status"].value_counts().to_dict()
+    reported = units[units["status"].isin(completeness.REPORTED)]
+    # on time among the reports that are in (a draft or a send-back is not yet on time or late)
+    on_time = 100.0 * int((reported["on_time"] == True).sum()) / len(reported) if len(reported) else 0.0
     before = rates[rates["year"] == year - 1]
     return {"expected": int(row["expected"]), "reported": int(row["reported"]), "approved": int(row["approved"]),
-            "rate": float(row["reporting_rate"]), "on_time_rate": float(row["on_time_rate"]),
+            "rate": float(row["reporting_rate"]), "on_time_rate": on_time,
             "last_rate": float(before.iloc[0]["reporting_rate"]) if not before.empty else None,
             "statuses": {str(k): int(v) for k, v in statuses.items()}}
 

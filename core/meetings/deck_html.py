@@ -28,18 +28,18 @@ def _number(value: float | None, decimals: int = 0) -> str:
 
 
 def _bars(rows: list[tuple[str, float, str, str]], *, maximum: float, width: int = 1000) -> str:
-    """Horizontal bars: (label, value, colour, value text), as an SVG scaled to its box."""
-    row_h, label_w = 64, 360
+    """Horizontal bars, each under its label: (label, value, colour, value text), as an SVG
+    scaled to its box (labels of any length stay whole)."""
+    row_h, track = 78, width - 160
     height = row_h * len(rows)
     parts = [f'<svg viewBox="0 0 {width} {height}" class="chart" preserveAspectRatio="xMinYMin meet">']
     for i, (label, value, colour, text) in enumerate(rows):
         y = i * row_h
-        bar = 0 if maximum <= 0 else max(2, (width - label_w - 140) * min(value, maximum) / maximum)
-        parts.append(f'<text x="{label_w - 16}" y="{y + 40}" text-anchor="end" class="bar-label">'
-                     f'{escape(label[:22])}</text>'
-                     f'<rect x="{label_w}" y="{y + 12}" width="{width - label_w - 140}" height="38" rx="6" fill="#E8F1FA"/>'
-                     f'<rect x="{label_w}" y="{y + 12}" width="{bar:.1f}" height="38" rx="6" fill="{colour}"/>'
-                     f'<text x="{label_w + bar + 12:.1f}" y="{y + 41}" class="bar-value">{escape(text)}</text>')
+        bar = 0 if maximum <= 0 else max(2, track * min(value, maximum) / maximum)
+        parts.append(f'<text x="0" y="{y + 24}" class="bar-label">{escape(label[:40])}</text>'
+                     f'<rect x="0" y="{y + 34}" width="{track}" height="32" rx="6" fill="#E8F1FA"/>'
+                     f'<rect x="0" y="{y + 34}" width="{bar:.1f}" height="32" rx="6" fill="{colour}"/>'
+                     f'<text x="{bar + 12:.1f}" y="{y + 60}" class="bar-value">{escape(text)}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -77,8 +77,12 @@ def _indicators(s: Slide, lang: str) -> str:
     cards = []
     for k in s.data["kpis"]:
         change = k["change"]
-        arrow = "" if change is None else (f'<span class="up">▲ {change:+.1f}%</span>' if change >= 0
-                                           else f'<span class="down">▼ {change:+.1f}%</span>')
+        if change is not None and k["unit_zh"] == "%":  # a rate moves in points, not in per cent of itself
+            change, text = k["value"] - k["last_year"], _t(lang, "slide.points", points=f'{k["value"] - k["last_year"]:+.1f}')
+        else:
+            text = "" if change is None else f"{change:+.1f}%"
+        arrow = "" if change is None else (f'<span class="up">▲ {text}</span>' if change >= 0
+                                           else f'<span class="down">▼ {text}</span>')
         target = (_t(lang, "slide.target", target=_number(k["target"], k["decimals"]),
                      progress=f'{k["progress"]:.0f}') if k["target"] is not None and k["progress"] is not None
                   else _t(lang, "slide.no_target"))
@@ -136,8 +140,8 @@ RENDER = {"glance": _glance, "plan": _plan, "indicators": _indicators, "reportin
           "ledgers": _ledgers, "actions": _actions}
 
 
-def _title(code: str, lang: str, year: int) -> str:
-    return _t(lang, f"slide.title_{code}", year=year)
+def _title(slide: Slide, lang: str, year: int) -> str:
+    return _t(lang, f"slide.title_{slide.code}", year=slide.data.get("year", year))
 
 
 CSS = f"""
@@ -207,7 +211,7 @@ def render(deck: Deck, lang: str) -> str:
     sections = []
     for slide in deck.slides:
         sections.append(f'<section class="slide" data-code="{slide.code}"><header><div class="gear"></div>'
-                        f'<h1>{_title(slide.code, lang, deck.year)}</h1><div class="who">{group}<br>{who}</div></header>'
+                        f'<h1>{_title(slide, lang, deck.year)}</h1><div class="who">{group}<br>{who}</div></header>'
                         f'<main>{RENDER[slide.code](slide, lang)}</main></section>')
     options = "".join(f'<option value="{s}">{_t(lang, "slide.auto_off") if s == 0 else _t(lang, "slide.auto_every", seconds=s)}</option>'
                       for s in INTERVALS)
