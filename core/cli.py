@@ -27,6 +27,7 @@ from core.ledgers import exchange as ledger_exchange, ledger_import, query as le
 from core.ledgers.kinds import CODES as LEDGER_KINDS
 from core.models import MemberStatus, MemberType, MemberUnit, Plan, User
 from core.plan import exchange as plan_exchange, tracking as plan_service
+from core.reports import commands as report_commands
 from core.reference import CITIES
 from core.settings import excel_limits, put_setting
 from core.system import backup, business_workbook, users
@@ -109,6 +110,7 @@ def _parser() -> argparse.ArgumentParser:
     _password_args(passwd)
     for name, text in (("lock", "lock an account"), ("unlock", "unlock an account")):
         user.add_parser(name, help=text).add_argument("username")
+    report_commands.add_parser(commands)
     _global_options_after_subcommand(parser)
     return parser
 
@@ -175,6 +177,8 @@ def _run(args, engine, settings) -> dict:
         return {"restored": manifest["created_at"], "counts": manifest["counts"]}
     if args.command in ("template", "export", "import"):
         return _exchange(args, engine)
+    if args.command == "report":
+        return report_commands.run(args, engine)
     with db.session_scope(engine) as session:
         if args.command == "seed":
             if count_users(session):

@@ -73,6 +73,8 @@ PAGES: tuple[PageSpec, ...] = (
              "nav.section.reports"),
     PageSpec("report_platform", "app_pages/reports/platform.py", ":material/cloud_upload:", STAFF,
              "nav.section.reports"),
+    PageSpec("report_annual", "app_pages/reports/annual.py", ":material/menu_book:", (Role.COUNCIL, *STAFF),
+             "nav.section.reports"),
     PageSpec("inbox", "app_pages/messages/inbox.py", ":material/mail:", ALL_ROLES, "nav.section.messages"),
     PageSpec("notices_manage", "app_pages/messages/notices_manage.py", ":material/campaign:", STAFF,
              "nav.section.messages"),

@@ -109,3 +109,21 @@ def test_profile_edited_in_the_grid_is_validated_then_saved(demo_db_url):
     with session_scope(demo_db_url) as session:
         stored = session.exec(select(ExportProfile).where(ExportProfile.code == "national")).one()
         assert stored.spec["columns"][0]["label"] == "集团名称（全称）"
+
+
+def test_secretariat_writes_a_chapter_council_reads_it(demo_db_url):
+    from core.reports.models import ReportText
+
+    at = app_as(demo_db_url, "secretariat", "report_annual")
+    assert not at.exception and not at.error and at.get("download_button")
+    at.selectbox(key="report_annual_year").set_value(2021).run()
+    at.selectbox(key="report_annual_chapter").set_value("cases").run()
+    at.text_area[0].set_value("典型案例：数控技术订单班")
+    button(at, "report_annual.save").click().run()
+    assert not at.exception and not at.error
+    with session_scope(demo_db_url) as session:
+        assert session.exec(select(ReportText)).one().text == "典型案例：数控技术订单班"
+    council = app_as(demo_db_url, "council", "report_annual")
+    council.selectbox(key="report_annual_year").set_value(2021).run()
+    council.selectbox(key="report_annual_chapter").set_value("cases").run()
+    assert council.text_area[0].value == "典型案例：数控技术订单班" and council.text_area[0].disabled
