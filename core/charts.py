@@ -1,8 +1,17 @@
-"""Altair charts in the logo's colours. Labels come in already translated."""
+"""Altair charts in the logo's colours. Labels come in already translated.
+
+One theme for every chart, made for a projector at the back of a room: axis, legend and value
+labels large and dark, and a category's label never cut short ("Industry associ…"): long
+labels wrap onto more lines (their rows grow to fit) instead of Vega's default 160-200 px limit.
+"""
 from __future__ import annotations
+
+import re
 
 import altair as alt
 import pandas as pd
+
+from core import numbers
 
 SKY = "#3BA7E4"
 SEA = "#0A4D8C"
@@ -10,24 +19,75 @@ SUN = "#F5A623"
 PALETTE = [SEA, SKY, "#5DC1B9", SUN, "#8C6BB1", "#9AA5B1"]
 RAG = {"green": "#2E9E5B", "amber": "#F0A202", "red": "#D64545"}
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, sans-serif"
+INK = "#1B2A3A"  # the theme's text colour
+LABEL_SIZE = 14  # px: axis, legend and value labels, readable from the back of a meeting room
+TITLE_SIZE = 15
+LINE_WIDTH = 28  # a category label's line, in half-width characters (a Chinese one counts 2)
+LINE_HEIGHT = 18  # px per line of a category label
+# Vega draws a label given as a list on several lines: labels carry their breaks as "\n".
+LINES = "split(datum.label, '\\n')"
+_TOKENS = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+|\s+")
+
+
+def _width(text: str) -> int:
+    return sum(2 if "\u2e80" <= ch <= "\u9fff" or "\uf900" <= ch <= "\uffef" else 1 for ch in text)
+
+
+def wrap_label(text, width: int = LINE_WIDTH) -> str:
+    """A label broken into lines of at most `width` (Chinese anywhere, other text at spaces)."""
+    lines, line = [], ""
+    for token in _TOKENS.findall(str(text)):
+        if line and _width(line + token.rstrip()) > width:
+            lines.append(line.rstrip())
+            line = "" if token.isspace() else token
+        else:
+            line += token
+    lines.append(line.rstrip())
+    return "\n".join(lines)
+
+
+def _wrapped(frame: pd.DataFrame, column: str) -> tuple[pd.DataFrame, int]:
+    """The frame with `column` wrapped for an axis, and the most lines one label takes."""
+    labels = frame[column].map(wrap_label)
+    lines = int(labels.str.count("\n").max()) + 1 if len(labels) else 1
+    return frame.assign(**{column: labels}), lines
+
+
+def row_height(lines: int, least: int = 24) -> int:
+    return max(least, LINE_HEIGHT * lines + 8)
+
+
+def category_axis(**options) -> alt.Axis:
+    """An axis of names: every label whole, on as many lines as it needs."""
+    return alt.Axis(labelExpr=LINES, labelLimit=0, labelOverlap=False, labelFont=FONT, **options)
 
 
 def _style(chart: alt.Chart) -> alt.Chart:
-    return chart.configure_axis(labelFont=FONT, titleFont=FONT, grid=False) \
-        .configure_legend(labelFont=FONT, titleFont=FONT).configure_view(strokeWidth=0)
+    return chart.configure_axis(
+        labelFont=FONT, titleFont=FONT, grid=False, labelFontSize=LABEL_SIZE, titleFontSize=TITLE_SIZE,
+        labelColor=INK, titleColor=INK, labelLimit=0, titleLimit=0, domainColor="#5B6B7B", tickColor="#5B6B7B",
+    ).configure_legend(
+        labelFont=FONT, titleFont=FONT, labelFontSize=LABEL_SIZE, titleFontSize=TITLE_SIZE, labelColor=INK,
+        titleColor=INK, labelLimit=0, titleLimit=0, symbolSize=160,
+    ).configure_header(labelFont=FONT, titleFont=FONT, labelFontSize=LABEL_SIZE, labelColor=INK,
+                       labelLimit=0).configure_title(font=FONT, fontSize=TITLE_SIZE + 1, color=INK) \
+        .configure_text(font=FONT, fontSize=LABEL_SIZE - 1).configure_view(strokeWidth=0)
 
 
 def bar_counts(frame: pd.DataFrame, *, category: str, value: str, category_title: str,
-               value_title: str, height: int = 260) -> alt.Chart:
+               value_title: str, height: int = 260, decimals: int = 0) -> alt.Chart:
+    frame, lines = _wrapped(frame, category)
+    number = numbers.d3_format(decimals)
     chart = alt.Chart(frame).mark_bar(cornerRadiusEnd=4, color=SEA).encode(
-        y=alt.Y(f"{category}:N", sort="-x", title=category_title,
-                axis=alt.Axis(labelOverlap=False, labelLimit=240)),
-        x=alt.X(f"{value}:Q", title=value_title),
+        y=alt.Y(f"{category}:N", sort="-x", title=category_title, axis=category_axis()),
+        x=alt.X(f"{value}:Q", title=value_title, axis=alt.Axis(format=number)),
         tooltip=[alt.Tooltip(f"{category}:N", title=category_title),
-                 alt.Tooltip(f"{value}:Q", title=value_title)],
+                 alt.Tooltip(f"{value}:Q", title=value_title, format=number)],
     )
-    labels = chart.mark_text(align="left", dx=4, color=SEA, font=FONT).encode(text=f"{value}:Q")
-    return _style((chart + labels).properties(height=height))
+    labels = chart.mark_text(align="left", dx=4, color=SEA, font=FONT).encode(
+        text=alt.Text(f"{value}:Q", format=number))
+    rows = frame[category].nunique()
+    return _style((chart + labels).properties(height=max(height, rows * row_height(lines))))
 
 
 def growth_line(frame: pd.DataFrame, *, x: str, y: str, x_title: str, y_title: str,
@@ -35,7 +95,7 @@ def growth_line(frame: pd.DataFrame, *, x: str, y: str, x_title: str, y_title: s
     base = alt.Chart(frame).encode(
         x=alt.X(f"{x}:O", title=x_title, axis=alt.Axis(labelAngle=0)),
         y=alt.Y(f"{y}:Q", title=y_title, scale=alt.Scale(zero=False)),
-        tooltip=[alt.Tooltip(f"{x}:O", title=x_title), alt.Tooltip(f"{y}:Q", title=y_title)],
+        tooltip=[alt.Tooltip(f"{x}:O", title=x_title), alt.Tooltip(f"{y}:Q", title=y_title, format=",")],
     )
     area = base.mark_area(color=SKY, opacity=0.25)
     line = base.mark_line(color=SEA, point=alt.OverlayMarkDef(color=SEA))
@@ -54,9 +114,10 @@ def rag_colour(progress: float, expected: float) -> str:
 def progress_bars(frame: pd.DataFrame, *, label: str, value: str, label_title: str,
                   value_title: str, height: int = 200) -> alt.Chart:
     """Horizontal 0-100 % bars with a light track, for plan areas."""
-    frame = frame.assign(_track=100)
+    frame, lines = _wrapped(frame.assign(_track=100), label)
+    height = max(height, len(frame) * row_height(lines))
     track = alt.Chart(frame).mark_bar(color="#E3EEF7", cornerRadiusEnd=4).encode(
-        y=alt.Y(f"{label}:N", title=None, sort=None, axis=alt.Axis(labelLimit=320)),
+        y=alt.Y(f"{label}:N", title=None, sort=None, axis=category_axis()),
         x=alt.X("_track:Q", title=value_title, scale=alt.Scale(domain=[0, 100])),
     )
     bars = alt.Chart(frame).mark_bar(color=SEA, cornerRadiusEnd=4).encode(
@@ -80,10 +141,9 @@ def gantt(frame: pd.DataFrame, *, as_of, labels: dict[str, str], titles: dict[st
     `frame` needs: label, planned_start, planned_due, actual_done_on, state, owner, status_text,
     progress. `labels` names each state; `titles` names the axes and tooltip fields.
     """
-    data = frame.assign(state_label=frame["state"].map(labels))
+    data, lines = _wrapped(frame.assign(state_label=frame["state"].map(labels)), "label")
     order = list(data["label"])
-    y = alt.Y("label:N", sort=order, title=None,
-              axis=alt.Axis(labelLimit=380, labelFont=FONT, labelOverlap=False))
+    y = alt.Y("label:N", sort=order, title=None, axis=category_axis())
     colour = alt.Color("state_label:N", title=titles["state"],
                        scale=alt.Scale(domain=[labels[k] for k in GANTT_COLOURS],
                                        range=list(GANTT_COLOURS.values())),
@@ -109,7 +169,7 @@ def gantt(frame: pd.DataFrame, *, as_of, labels: dict[str, str], titles: dict[st
     if pd.Timestamp(as_of) <= last + pd.Timedelta(days=90):
         layers += alt.Chart(pd.DataFrame({"as_of": [pd.Timestamp(as_of)]})).mark_rule(
             color=SUN, strokeWidth=2, strokeDash=[4, 3]).encode(x="as_of:T")
-    height = max(120, 24 * len(data))
+    height = max(120, row_height(lines) * len(data))
     return _style(layers.properties(height=height))
 
 
@@ -120,9 +180,8 @@ def target_bullets(frame: pd.DataFrame, *, label: str, value_title: str, rag_lab
     `frame` needs: `label`, progress (0..n %), rag (green/amber/red), value_text, target_text.
     """
     top = max(130.0, float(frame["progress"].max()) + 5)  # no bar runs off the edge
-    data = frame.assign(rag_label=frame["rag"].map(rag_labels), shown=frame["progress"])
-    y = alt.Y(f"{label}:N", sort=None, title=None,
-              axis=alt.Axis(labelLimit=300, labelFont=FONT, labelOverlap=False))
+    data, lines = _wrapped(frame.assign(rag_label=frame["rag"].map(rag_labels), shown=frame["progress"]), label)
+    y = alt.Y(f"{label}:N", sort=None, title=None, axis=category_axis())
     bars = alt.Chart(data).mark_bar(cornerRadiusEnd=3, height=14).encode(
         y=y, x=alt.X("shown:Q", title=value_title, scale=alt.Scale(domain=[0, top])),
         color=alt.Color("rag_label:N", title=legend_title, legend=alt.Legend(orient="top"),
@@ -131,38 +190,41 @@ def target_bullets(frame: pd.DataFrame, *, label: str, value_title: str, rag_lab
                  alt.Tooltip("target_text:N", title=target_label),
                  alt.Tooltip("progress:Q", title=value_title, format=".1f")])
     goal = alt.Chart(pd.DataFrame({"x": [100]})).mark_rule(color="#1B2A3A", strokeDash=[3, 3]).encode(x="x:Q")
-    return _style((bars + goal).properties(height=max(120, 26 * len(data))))
+    return _style((bars + goal).properties(height=max(120, row_height(lines, 26) * len(data))))
 
 
 def trend_with_target(frame: pd.DataFrame, *, x_title: str, y_title: str, value_label: str,
-                      target_label: str) -> alt.Chart:
+                      target_label: str, decimals: int = 1) -> alt.Chart:
     """Actual values as a line with points and targets as dashes, per year."""
     long = frame.melt(id_vars="year", value_vars=["value", "target"], var_name="series", value_name="amount")
     long["series"] = long["series"].map({"value": value_label, "target": target_label})
     chart = alt.Chart(long.dropna(subset=["amount"])).mark_line(point=True).encode(
         x=alt.X("year:O", title=x_title, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("amount:Q", title=y_title, scale=alt.Scale(zero=False)),
+        y=alt.Y("amount:Q", title=wrap_label(y_title).split("\n"), scale=alt.Scale(zero=False),
+                axis=alt.Axis(format=",")),
         color=alt.Color("series:N", title=None, legend=alt.Legend(orient="top"),
                         scale=alt.Scale(domain=[value_label, target_label], range=[SEA, SUN])),
         strokeDash=alt.StrokeDash("series:N", legend=None,
                                   scale=alt.Scale(domain=[value_label, target_label], range=[[1, 0], [5, 4]])),
         tooltip=[alt.Tooltip("year:O", title=x_title), alt.Tooltip("series:N", title=" "),
-                 alt.Tooltip("amount:Q", title=y_title, format=",.1f")])
+                 alt.Tooltip("amount:Q", title=y_title, format=numbers.d3_format(decimals))])
     return _style(chart.properties(height=400))  # Streamlit fits legend and axes inside it
 
 
 def heatmap(frame: pd.DataFrame, *, x: str, y: str, colour: str, colours: dict[str, str],
             x_title: str, y_title: str, legend_title: str, sort_y=None) -> alt.Chart:
     """Categorical cells (e.g. unit × year coloured by report status)."""
+    frame, lines = _wrapped(frame, y)
+    if isinstance(sort_y, (list, tuple)):
+        sort_y = [wrap_label(value) for value in sort_y]
     return _style(alt.Chart(frame).mark_rect(stroke="white", strokeWidth=1).encode(
         x=alt.X(f"{x}:O", title=x_title, axis=alt.Axis(labelAngle=0, orient="top", labelFont=FONT)),
-        y=alt.Y(f"{y}:N", title=y_title, sort=sort_y,
-                axis=alt.Axis(labelLimit=260, labelFont=FONT, labelOverlap=False)),
+        y=alt.Y(f"{y}:N", title=y_title, sort=sort_y, axis=category_axis()),
         color=alt.Color(f"{colour}:N", title=legend_title, legend=alt.Legend(orient="top"),
                         scale=alt.Scale(domain=list(colours), range=list(colours.values()))),
         tooltip=[alt.Tooltip(f"{y}:N", title=y_title), alt.Tooltip(f"{x}:O", title=x_title),
                  alt.Tooltip(f"{colour}:N", title=legend_title)],
-    ).properties(height=max(120, 24 * frame[y].nunique())))
+    ).properties(height=max(120, row_height(lines) * frame[y].nunique())))
 
 
 def small_multiples(frame: pd.DataFrame, *, facet: str, x: str, y: str, facet_title: str, x_title: str,
@@ -174,7 +236,7 @@ def small_multiples(frame: pd.DataFrame, *, facet: str, x: str, y: str, facet_ti
         tooltip=[alt.Tooltip(f"{facet}:N", title=facet_title), alt.Tooltip(f"{x}:O", title=x_title),
                  alt.Tooltip(f"{y}:Q", title=y_title)],
     ).properties(width=width, height=height).facet(
-        facet=alt.Facet(f"{facet}:N", title=None, header=alt.Header(labelFont=FONT, labelFontSize=13)),
+        facet=alt.Facet(f"{facet}:N", title=None, header=alt.Header(labelFont=FONT, labelFontSize=LABEL_SIZE)),
         columns=columns).resolve_scale(y="independent")
     return _style(chart)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from core import numbers
 from core.excel.writer import Column, Sheet, write_workbook
 from core.i18n import translate
 from core.timeutil import format_china
@@ -102,7 +103,9 @@ def shown(frame: pd.DataFrame, sheet_name: str) -> bytes:
         values = frame[name]
         numeric = pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
         longest = max([len(str(name))] + [len(str(v)) for v in values.head(200)])
-        columns.append(Column(str(name), str(name), "number" if numeric else "text", min(48, max(8, longest + 2))))
+        # A column of counts is written whole (458, not 458.00), others with the decimals they have.
+        columns.append(Column(str(name), str(name), "number" if numeric else "text", min(48, max(8, longest + 2)),
+                              decimals=numbers.decimals_needed(values) if numeric else None))
     rows = [{str(k): (None if isinstance(v, float) and pd.isna(v) else v) for k, v in row.items()}
             for row in frame.to_dict("records")]
     return write_workbook([Sheet(sheet_name[:31], columns, rows)])
