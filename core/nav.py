@@ -84,6 +84,8 @@ PAGES: tuple[PageSpec, ...] = (
              "nav.section.meetings"),
     PageSpec("meeting_manage", "app_pages/meetings/manage.py", ":material/edit_calendar:", STAFF,
              "nav.section.meetings"),
+    PageSpec("briefings", "app_pages/meetings/briefings.py", ":material/newspaper:", STAFF,
+             "nav.section.meetings"),
     PageSpec("meeting_mode", "app_pages/meetings/present.py", ":material/slideshow:", (Role.COUNCIL, *STAFF),
              "nav.section.meetings"),
     PageSpec("users", "app_pages/system/users.py", ":material/manage_accounts:", (Role.ADMIN,),

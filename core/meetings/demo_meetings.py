@@ -5,7 +5,7 @@ The case study's: the second council's first meeting (2018-06), the secretariat 
 meetings of 2019 (the mobilisation and work plan, the logo competition, the platform seminar);
 and around the demo's day: a council meeting held three weeks ago whose follow-ups
 are partly open (one overdue, one owned by the demo liaison's unit, one linked to a milestone),
-and a forum in ten days with invitations answered, declined and still waiting.
+and a forum in ten days with invitations answered, declined and still waiting; two briefings.
 """
 from __future__ import annotations
 
@@ -123,4 +123,13 @@ def build(session: Session, *, today: date) -> int:
              items=[("产教融合典型案例交流", "成员院校代表", ""), ("校企合作项目推介", "成员企业代表", "")],
              invited=invited,
              answers=[*((u, True, "") for u in others[:18]), *((u, False, "") for u in others[18:22])])
+    # Two issues of the briefing: the case study's 2019 no. 4 (published) and this quarter's draft.
+    from core.meetings import briefings
+
+    old = briefings.create_briefing(session, me, title="集团活动简报 2019年第4期", start=date(2019, 10, 1),
+                                    end=date(2019, 12, 31))
+    briefings.publish_briefing(session, me, old.id)
+    quarter = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    briefings.create_briefing(session, me, title=f"集团活动简报 {today.year}年第{(today.month - 1) // 3 + 1}期",
+                              start=quarter, end=today)
     return 6

@@ -116,3 +116,22 @@ class MeetingAction(SQLModel, table=True):
     created_at: datetime = _created()
     updated_at: datetime = _created()
     version: int = 1
+
+
+class Briefing(SQLModel, table=True):
+    """An issue of 集团活动简报 for a period: items proposed from the period's meetings, ledgers,
+    new members, completed milestones and notices, edited and ordered by the office; its photos
+    are attachments (owner kind "briefing"); published as a notice of category bulletin."""
+
+    __tablename__ = "briefing"
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(max_length=200)  # e.g. 集团活动简报 2019年第4期
+    period_start: date
+    period_end: date
+    # [{"kind": "meeting"|"ledger"|"member"|"milestone"|"notice"|"text", "title": str, "body": str}]
+    items: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    message_id: int | None = Field(default=None, foreign_key="message.id")
+    created_by: int | None = Field(default=None, foreign_key="app_user.id")
+    created_at: datetime = _created()
+    updated_at: datetime = _created()
+    version: int = 1
