@@ -2,7 +2,7 @@
 import pandas as pd
 import streamlit as st
 
-from core import charts, ui
+from core import charts, numbers, ui
 from core.errors import UserFacingError
 from core.group import members as member_service
 from core.home import overview
@@ -23,10 +23,7 @@ def name(row) -> str:
     return f"{row['code']} {row['name_zh'] if lang == 'zh' else row['name_en']}"
 
 
-def number(value, decimals: int = 0) -> str:
-    if value is None or pd.isna(value):
-        return "—"
-    return f"{value:,.{int(decimals)}f}"
+number = numbers.text  # thousands separated, the indicator's decimals, "—" for none
 
 
 # Open on the newest complete year: a year still being reported reads as a collapse. A year in
@@ -62,6 +59,7 @@ if card.empty:  # values are stored but every indicator has been switched off
     st.stop()
 card["label"] = card.apply(name, axis=1)
 labels = dict(zip(card["indicator_id"], card["label"]))
+places = dict(zip(card["label"], card["decimals"]))  # each indicator's decimals (core.numbers)
 # Worst first: what is furthest behind its target leads the bullets and the table.
 card = card.sort_values("progress", na_position="last", kind="stable", ignore_index=True)
 
@@ -95,9 +93,8 @@ if view in (None, "scorecard"):
         ui.t("indicators.rag"): card["rag"].map(lambda r: ui.t(f"indicators.rag_{r}")),
     })
     top = max(120.0, float(card["progress"].max())) if card["progress"].notna().any() else 120.0
-    st.dataframe(table, hide_index=True, width="stretch", column_config={
-        **{ui.t(f"indicators.col_{c}"): st.column_config.NumberColumn(format="localized")
-           for c in ("value", "last_year", "target")},
+    figures = [ui.t(f"indicators.col_{c}") for c in ("value", "last_year", "target")]
+    st.dataframe(ui.formats.by_row(table, card["decimals"], figures), hide_index=True, width="stretch", column_config={
         ui.t("indicators.col_progress"): st.column_config.ProgressColumn(format="%.0f%%", min_value=0,
                                                                          max_value=top)})
     ui.export_table(table, ui.t("indicators.export_title", year=year_label(year))[:31], key="indicators_export_card")
@@ -164,7 +161,7 @@ elif view == "pivot":
     table.columns = [str(c) for c in table.columns]
     table.index.name = ui.t("indicators.col_indicator")
     table = table.apply(pd.to_numeric, errors="coerce")  # empty cells as blanks, not "None"
-    st.dataframe(table.round(1), width="stretch")
+    st.dataframe(ui.formats.by_row(table, [places.get(i, 1) for i in table.index]), width="stretch")
     ui.export_table(table.round(1), ui.t("indicators.view_pivot"), key="indicators_export_pivot")
     if user.role in analysis.DRILL_ROLES:
         st.subheader(ui.t("indicators.drill_title"))
@@ -182,7 +179,8 @@ elif view == "pivot":
             ui.t("indicators.col_city"): units["city"],
             ui.t("indicators.col_value"): units["value"].round(2),
         })
-        st.dataframe(shown_units, hide_index=True, width="stretch")
+        st.dataframe(shown_units, hide_index=True, width="stretch", column_config={
+            ui.t("indicators.col_value"): ui.formats.number_column(decimals=places.get(labels[chosen], 2))})
         ui.export_table(shown_units, labels[chosen][:31], key="indicators_export_drill")
 
 else:  # one unit over the years
@@ -212,5 +210,5 @@ else:  # one unit over the years
         wide = wide.reindex([labels[i] for i in labels if labels[i] in wide.index])
         wide.columns = [str(c) for c in wide.columns]
         wide.index.name = ui.t("indicators.col_indicator")
-        st.dataframe(wide.round(2), width="stretch")
+        st.dataframe(ui.formats.by_row(wide, [places.get(i, 2) for i in wide.index]), width="stretch")
         ui.export_table(wide.round(2), str(names[member_id])[:31], key="indicators_export_unit")

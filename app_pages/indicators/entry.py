@@ -1,7 +1,7 @@
 """Data entry (数据填报): one unit's indicators for one year, checked as you type, saved or submitted."""
 import streamlit as st
 
-from core import ui
+from core import numbers, ui
 from core.indicators import catalogue as indicators, completeness, entry, exchange
 from core.ledgers import reconcile
 from core.models import Role, ValueStatus
@@ -105,7 +105,8 @@ for row in form.rows.itertuples():
         step=step, format=f"%.{decimals}f", label_visibility="collapsed", disabled=locked,
         key=ui.field_key(scope, member_id, f"value_{row.indicator_id}"), placeholder="—")
     last = row.last_year
-    cells[2].markdown("—" if last is None or last != last else f"{last:,.{decimals}f}")
+    # Labelled in the cell itself: on a phone the columns stack and the header is far above.
+    cells[2].markdown(f":gray[{ui.t('indicator_entry.last_year_inline')}] {numbers.text(last, decimals)}")
     comment = cells[3].text_input(row.code, row.comment, label_visibility="collapsed", disabled=locked,
                                   placeholder=ui.t("indicator_entry.comment_hint"), max_chars=1000,
                                   key=ui.field_key(scope, member_id, f"comment_{row.indicator_id}"))
