@@ -9,10 +9,14 @@ import pytest
 from sqlmodel import select
 
 from core import nav
+from core.demo_plan import DemoCalendar
+from core.i18n import translate
 from core.models import IndicatorTarget, IndicatorValue, MemberUnit, ReportingWindow, Setting, Submission
 from tests.pages_support import ACCOUNTS, app, page_path, session_scope, titles, user_for
 
-NEW = 2022
+# The year after the demo's: a window open until next spring, with nothing, one or every unit in.
+SOURCE = DemoCalendar(date.today()).reporting_year - 1  # the demo's last complete year
+NEW = SOURCE + 2
 
 
 def _open_new_year(session) -> None:
@@ -25,12 +29,12 @@ def _open_new_year(session) -> None:
 
 
 def _copy_last_year(session, member_ids=None, status="approved") -> None:
-    rows = session.exec(select(IndicatorValue).where(IndicatorValue.year == NEW - 1)).all()
+    rows = session.exec(select(IndicatorValue).where(IndicatorValue.year == SOURCE)).all()
     for row in rows:
         if member_ids is None or row.member_id in member_ids:
             session.add(IndicatorValue(member_id=row.member_id, indicator_id=row.indicator_id, year=NEW,
                                        value=row.value, comment="", status=status))
-    for report in session.exec(select(Submission).where(Submission.year == NEW - 1)).all():
+    for report in session.exec(select(Submission).where(Submission.year == SOURCE)).all():
         if member_ids is None or report.member_id in member_ids:
             session.add(Submission(member_id=report.member_id, year=NEW, status=status))
 
@@ -43,7 +47,7 @@ def _state(url: str, state: str) -> None:
             _copy_last_year(session, member_ids={lead})
         elif state == "all_approved":
             _copy_last_year(session)
-            for target in session.exec(select(IndicatorTarget).where(IndicatorTarget.year == NEW - 1)).all():
+            for target in session.exec(select(IndicatorTarget).where(IndicatorTarget.year == SOURCE)).all():
                 session.add(IndicatorTarget(indicator_id=target.indicator_id, year=NEW,
                                             target_value=target.target_value * 1.05))
 
@@ -59,3 +63,22 @@ def test_every_page_survives_every_year_state(demo_db_url, state, role):
         at.switch_page(page_path(page.key)).run()
         assert not at.exception, (state, role, page.key, [e.value for e in at.exception])
         assert titles(at), (state, role, page.key)
+
+
+def test_a_year_in_progress_is_not_where_the_analysis_opens_and_is_marked(demo_db_url):
+    """One unit of many approved: the analysis opens on the last complete year; the new year is
+    offered marked as in progress, and chosen it says so above its totals and on its pivot."""
+    _state(demo_db_url, "one_approved_no_targets")
+    at = app()
+    at.session_state["auth_user"] = user_for(demo_db_url, "council")
+    at.run()
+    at.switch_page(page_path("indicators")).run()
+    pick = at.selectbox(key="indicators_year")
+    assert pick.value != NEW and pick.value < NEW
+    marked = [option for option in pick.options if option.startswith(f"{NEW}")]
+    assert marked and "1/" in marked[0] and marked[0] != str(NEW)
+    pick.set_value(NEW).run()
+    assert not at.exception and any(f"{NEW}" in w.value and "1/" in w.value for w in at.warning)
+    at.segmented_control(key="indicators_view").set_value("pivot").run()
+    total = translate("indicators.group_total")
+    assert any(column.startswith(total) and "1/" in column for column in at.dataframe[0].value.columns)
