@@ -22,7 +22,7 @@ from core import attachments, audit
 from core.auth import STAFF_ROLES, CurrentUser, require_own_unit, require_role
 from core.db import StaleEditError, update_versioned
 from core.errors import NotFound, PermissionDenied, UserFacingError, ValidationFailed
-from core.ledgers import search_index, tally
+from core.ledgers import bulk, search_index, tally
 from core.ledgers.kinds import PUBLIC_STATUSES, Kind, kind as kind_of
 from core.ledgers.values import BadValue, parse
 from core.models import Attachment, AuditLog, LedgerEntry, LedgerPartner, LedgerYearLock, MemberUnit, Role
@@ -268,24 +268,28 @@ def create_many(session: Session, current: CurrentUser, rows: list[dict], *,
         partner_rows.append(partners)
     if not entries_rows:
         return []
-    if import_batch_id is not None:  # one executemany; the batch's rows come back in insertion order
-        session.execute(sa.insert(LedgerEntry.__table__), entries_rows)
+    if import_batch_id is not None:  # through the driver; the batch's rows come back in insertion order
+        bulk.insert(session, LedgerEntry.__table__, {key: [row[key] for row in entries_rows] for key in entries_rows[0]},
+                    len(entries_rows))
         ids = list(session.exec(select(LedgerEntry.id).where(LedgerEntry.import_batch_id == import_batch_id)
                                 .order_by(LedgerEntry.id)).all())
     else:
         ids = [found[0] for found in session.execute(
             sa.insert(LedgerEntry).returning(LedgerEntry.id, sort_by_parameter_order=True), entries_rows)]
     search_index.added(session, *ids)
-    partners_flat = [dict(entry_id=entry_id, member_id=p.member_id, name=p.name, credit_code=p.credit_code,
-                          confirmation="pending", reason="") for entry_id, mine in zip(ids, partner_rows) for p in mine]
-    if partners_flat:
-        session.execute(sa.insert(LedgerPartner.__table__), partners_flat)
-    session.execute(sa.insert(AuditLog.__table__), [dict(
-        at=now, actor_user_id=current.id, actor_name=current.username[:64], action="ledger_entry_created",
-        entity="ledger_entry", entity_id=str(entry_id), before=None, detail="",
-        after={**{k: (v.isoformat() if isinstance(v, date) else v) for k, v in row.items()
-                  if k in AUDITED}, "partners": [p.name for p in mine]})
-        for entry_id, row, mine in zip(ids, entries_rows, partner_rows)])
+    owners = [entry_id for entry_id, mine in zip(ids, partner_rows) for _ in mine]
+    flat = [p for mine in partner_rows for p in mine]
+    bulk.insert(session, LedgerPartner.__table__, {
+        "entry_id": owners, "member_id": [p.member_id for p in flat], "name": [p.name for p in flat],
+        "credit_code": [p.credit_code for p in flat], "confirmation": "pending", "reason": ""}, len(flat))
+    iso = lambda day: day.isoformat() if day is not None else None  # noqa: E731
+    bulk.insert(session, AuditLog.__table__, {
+        "at": now, "actor_user_id": current.id, "actor_name": current.username[:64], "action": "ledger_entry_created",
+        "entity": "ledger_entry", "entity_id": [str(entry_id) for entry_id in ids], "before": None, "detail": "",
+        "after": [{"kind": row["kind"], "title": row["title"], "member_id": row["member_id"], "year": row["year"],
+                   "started_on": iso(row["started_on"]), "ended_on": iso(row["ended_on"]),
+                   "description": row["description"], "extra": row["extra"], "status": row["status"],
+                   "partners": [p.name for p in mine]} for row, mine in zip(entries_rows, partner_rows)]}, len(ids))
     tally.touch(session, *{(row["kind"], row["year"]) for row in entries_rows})
     return ids
 

@@ -38,6 +38,7 @@ class UnitMatcher:
     choices: dict[str, int] = field(default_factory=dict)  # folded full names, for near matches
     accepted: dict[str, int | None] = field(default_factory=dict)
     cache: dict[tuple[str, str], Match] = field(default_factory=dict)
+    codes: dict[int, str] = field(default_factory=dict)  # member id -> credit code, built on first need
 
     @classmethod
     def load(cls, session: Session, accepted: dict[str, int | None] | None = None) -> "UnitMatcher":
@@ -57,6 +58,13 @@ class UnitMatcher:
         if key not in self.cache:
             self.cache[key] = self._find(*key)
         return self.cache[key]
+
+    def code_of(self, member_id: int) -> str:
+        """The unit's credit code as the registry holds it."""
+        if not self.codes and self.by_code:
+            for code, unit_id in self.by_code.items():
+                self.codes.setdefault(unit_id, code)
+        return self.codes.get(member_id, "")
 
     def is_accepted(self, name: str) -> bool:
         return folded(name) in self.accepted
