@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 from numbers import Number
 
+import pandas as pd
+
 DASH = "—"
 MAX_DECIMALS = 4
 
@@ -19,7 +21,7 @@ def missing(value) -> bool:
     if value is None or (isinstance(value, str) and not value.strip()):
         return True
     try:
-        return bool(value != value)  # NaN and pandas' missing values are not equal to themselves
+        return bool(pd.isna(value)) if pd.api.types.is_scalar(value) else False  # NaN, NaT, pd.NA
     except (TypeError, ValueError):
         return False
 
