@@ -13,6 +13,8 @@ BLANK_WORDS = re.compile(r"(?<![A-Za-z])(None|nan|NaN|NaT|null)(?![A-Za-z])")
 # Proto fields that are never shown: identifiers, keys, icons, data sent as bytes, chart specs.
 _HIDDEN_FIELDS = {"id", "form_id", "key", "icon", "arrow_data", "data", "spec", "datasets", "page_script_hash",
                   "url_path", "page", "use_container_width", "theme", "vega_lite_chart", "css", "body_html"}
+# Elements whose text is code (st.html's styles and scripts, an iframe's page source).
+_CODE_ELEMENTS = {"html", "iframe"}
 
 
 def _strings(message: Message, path: str = "") -> list[tuple[str, str]]:
@@ -47,6 +49,8 @@ def visible_text(at) -> list[tuple[str, str]]:
     for node in at._tree:  # the whole element tree, sidebar included
         proto = getattr(node, "proto", None)
         if proto is None:
+            continue
+        if getattr(node, "type", "") in _CODE_ELEMENTS:
             continue
         if getattr(node, "type", "") in ("arrow_data_frame", "dataframe"):
             found += _frame_text(node)

@@ -6,6 +6,7 @@ import streamlit as st
 
 from core import ui
 from core.auth import STAFF_ROLES
+from core.display import bilingual
 from core.excel import table_export
 from core.group import council, members
 from core.models import SeatRole
@@ -28,7 +29,8 @@ terms = ui.read(council.terms)
 if not terms:
     st.info(ui.t("council.no_terms"), icon=":material/info:")
 else:
-    labels = {term.id: ui.t("council.term_label", name=term.name, start=term.started_on,
+    labels = {term.id: ui.t("council.term_label", name=bilingual(term.name, term.name_en, ui.lang()),
+                            start=term.started_on,
                             end=term.ended_on or ui.t("council.now")) for term in terms}
     term_id = st.selectbox(ui.t("council.term"), list(labels), format_func=labels.get,
                            key="council_term")
@@ -108,10 +110,12 @@ else:
 if is_staff:
     with st.expander(ui.t("council.new_term"), icon=":material/event:"):
         with st.form("council_new_term"):
-            name = st.text_input(ui.t("council.term_name"), key="council_term_name")
+            zh_col, en_col = st.columns(2)
+            name = zh_col.text_input(ui.t("council.term_name"), key="council_term_name")
+            name_en = en_col.text_input(ui.t("council.term_name_en"), key="council_term_name_en")
             started = st.date_input(ui.t("council.term_start"), china_today(), min_value=date(2000, 1, 1),
                                     key="council_term_start")
             st.caption(ui.t("council.new_term_hint"))
             submitted = st.form_submit_button(ui.t("council.start_term"), type="primary")
         if submitted:
-            save(council.start_term, user, name=name, started_on=started)
+            save(council.start_term, user, name=name, name_en=name_en, started_on=started)

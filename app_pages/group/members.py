@@ -6,6 +6,7 @@ import streamlit as st
 
 from core import charts, ui
 from core.auth import STAFF_ROLES
+from core.display import bilingual
 from core.group import member_exchange, members
 from core.models import MemberStatus, MemberType, Role, SeatRole
 from core.reference import CITIES
@@ -55,7 +56,8 @@ def show_detail(member_id: int) -> None:
             st.caption(ui.t("members.no_seats"))
         else:
             st.dataframe(pd.DataFrame({
-                ui.t("members.col_term"): info["seats"]["term"],
+                ui.t("members.col_term"): [bilingual(zh, en, ui.lang()) for zh, en in
+                                           zip(info["seats"]["term"], info["seats"]["term_en"])],
                 ui.t("members.col_seat"): info["seats"]["seat_role"].map(code_label("seat_role")),
                 ui.t("members.col_person"): info["seats"]["person_name"] + " " + info["seats"]["person_title"],
             }), hide_index=True, width="stretch")

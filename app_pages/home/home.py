@@ -18,9 +18,9 @@ user = ui.guard("home")
 ui.page_header("home")
 st.caption(ui.t("home.greeting", name=plain(user.display_name), role=ui.role_label(user.role)))
 
-head = ui.read(overview.headline)
+head = ui.read(overview.headline, ui.lang())
 plan = ui.read(plan_service.current_plan)
-milestones = ui.read(plan_service.milestones, plan.id, as_of=china_today()) if plan else pd.DataFrame()
+milestones = ui.read(plan_service.milestones, plan.id, as_of=china_today(), lang=ui.lang()) if plan else pd.DataFrame()
 areas = plan_service.rollup(milestones, ["area_seq", "area"]) if not milestones.empty else pd.DataFrame()
 year = ui.read(reporting_year)
 status = ui.read(overview.reporting_status, user, year) if year else None
@@ -71,7 +71,7 @@ with left:
     if plan is None or areas.empty:
         st.caption(ui.t("home.no_plan"))
     else:
-        st.caption(plan.title)
+        st.caption(plan_service.plan_title(plan, ui.lang()))
         st.altair_chart(charts.progress_bars(areas, label="area", value="progress",
                                              label_title=ui.t("home.col_area"),
                                              value_title=ui.t("home.col_progress")),

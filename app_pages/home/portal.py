@@ -20,7 +20,7 @@ with head_text:
 if settings.get("demo_loaded"):
     st.info(ui.t("portal.demo_notice"), icon=":material/science:")
 
-head = ui.read(overview.headline)
+head = ui.read(overview.headline, lang)
 cols = st.columns(4)
 cols[0].metric(ui.t("portal.metric_members"), head.active_members)
 cols[1].metric(ui.t("portal.metric_enterprises"), head.members_by_type.get("enterprise", 0))

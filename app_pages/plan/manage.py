@@ -24,7 +24,7 @@ with excel_tab:
     if current is None:
         st.info(ui.t("plan.no_plans"), icon=":material/info:")
     else:
-        st.caption(ui.t("plan_manage.excel_hint", plan=current.title))
+        st.caption(ui.t("plan_manage.excel_hint", plan=plan_service.plan_title(current, ui.lang())))
         lang, plan_id = ui.lang(), current.id
         ui.download_workbook(ui.t("plan_manage.template"),
                              lambda: ui.read(plan_exchange.update_template, plan_id, lang=lang),
@@ -51,36 +51,43 @@ with excel_tab:
 
 with structure_tab:
     if plans:
-        labels = {p.id: f"{p.title}{' ★' if p.is_current else ''}" for p in plans}
+        labels = {p.id: f"{plan_service.plan_title(p, ui.lang())}{' ★' if p.is_current else ''}" for p in plans}
         plan_id = st.selectbox(ui.t("plan.plan"), list(labels), format_func=labels.get,
                                index=list(labels).index(current.id), key="plan_manage_plan")
         if not next(p for p in plans if p.id == plan_id).is_current and \
                 st.button(ui.t("plan_manage.make_current"), key="plan_manage_current"):
             save(plan_service.set_current, user, plan_id)
-        areas, tasks = ui.read(plan_service.tree_options, plan_id)
+        areas, tasks = ui.read(plan_service.tree_options, plan_id, ui.lang())
         area_col, task_col = st.columns(2, gap="large")
         with area_col.form("plan_manage_area", clear_on_submit=True):
             st.markdown(f"**{ui.t('plan_manage.add_area')}**")
             area_title = st.text_input(ui.t("plan.col_area"), key="plan_manage_area_title")
+            area_title_en = st.text_input(ui.t("plan_manage.name_en"), key="plan_manage_area_title_en",
+                                          help=ui.t("plan_manage.name_en_help"))
             add_area = st.form_submit_button(ui.t("plan_manage.add"))
         if add_area:
-            save(plan_service.add_area, user, plan_id, area_title)
+            save(plan_service.add_area, user, plan_id, area_title, area_title_en)
         if areas:
             with task_col.form("plan_manage_task", clear_on_submit=True):
                 st.markdown(f"**{ui.t('plan_manage.add_task')}**")
                 area_names = dict(areas)
                 area_id = st.selectbox(ui.t("plan.col_area"), list(area_names), format_func=area_names.get)
                 task_title = st.text_input(ui.t("plan.col_task"), key="plan_manage_task_title")
+                task_title_en = st.text_input(ui.t("plan_manage.name_en"), key="plan_manage_task_title_en",
+                                              help=ui.t("plan_manage.name_en_help"))
                 add_task = st.form_submit_button(ui.t("plan_manage.add"))
             if add_task:
-                save(plan_service.add_task, user, area_id, task_title)
+                save(plan_service.add_task, user, area_id, task_title, title_en=task_title_en)
         if tasks:
             owners = dict(ui.read(plan_service.owners))
             with st.form("plan_manage_milestone", clear_on_submit=True):
                 st.markdown(f"**{ui.t('plan_manage.add_milestone')}**")
                 task_names = dict(tasks)
                 task_id = st.selectbox(ui.t("plan.col_task"), list(task_names), format_func=task_names.get)
-                m_title = st.text_input(ui.t("plan.col_milestone"), key="plan_manage_m_title")
+                name_zh, name_en = st.columns(2)
+                m_title = name_zh.text_input(ui.t("plan.col_milestone"), key="plan_manage_m_title")
+                m_title_en = name_en.text_input(ui.t("plan_manage.name_en"), key="plan_manage_m_title_en",
+                                                help=ui.t("plan_manage.name_en_help"))
                 left, mid, right = st.columns(3)
                 m_start = left.date_input(ui.t("plan.col_start"), china_today(), key="plan_manage_m_start")
                 m_due = mid.date_input(ui.t("plan.col_due"), china_today(), key="plan_manage_m_due")
@@ -89,12 +96,14 @@ with structure_tab:
                 add_milestone = st.form_submit_button(ui.t("plan_manage.add"))
             if add_milestone:
                 save(plan_service.add_milestone, user, task_id, {
-                    "title": m_title, "planned_start": m_start, "planned_due": m_due,
+                    "title": m_title, "title_en": m_title_en, "planned_start": m_start, "planned_due": m_due,
                     "owner_staff_id": m_owner})
     with st.expander(ui.t("plan_manage.new_plan"), icon=":material/add:"):
         with st.form("plan_manage_new_plan"):
             code = st.text_input(ui.t("plan_manage.code"), key="plan_manage_code")
             title = st.text_input(ui.t("plan_manage.title"), key="plan_manage_title")
+            title_en = st.text_input(ui.t("plan_manage.name_en"), key="plan_manage_title_en",
+                                     help=ui.t("plan_manage.name_en_help"))
             left, right = st.columns(2)
             start_year = left.number_input(ui.t("plan_manage.start_year"), 2000, 2100, china_today().year)
             end_year = right.number_input(ui.t("plan_manage.end_year"), 2000, 2100, china_today().year + 2)
@@ -102,5 +111,5 @@ with structure_tab:
             make_current = st.checkbox(ui.t("plan_manage.make_current"))
             new_plan = st.form_submit_button(ui.t("plan_manage.create"), type="primary")
         if new_plan:
-            save(plan_service.add_plan, user, code=code, title=title, start_year=int(start_year),
+            save(plan_service.add_plan, user, code=code, title=title, title_en=title_en, start_year=int(start_year),
                  end_year=int(end_year), description=description, make_current=make_current)

@@ -19,13 +19,13 @@ if not plans:
     st.info(ui.t("plan.no_plans"), icon=":material/info:")
     st.stop()
 current = ui.read(plan_service.current_plan)
-labels = {p.id: f"{p.title}" for p in plans}
+labels = {p.id: plan_service.plan_title(p, ui.lang()) for p in plans}
 top_left, top_right = st.columns([3, 1])
 plan_id = top_left.selectbox(ui.t("plan.plan"), list(labels), format_func=labels.get,
                              index=list(labels).index(current.id), key="plan_pick")
 as_of = top_right.date_input(ui.t("plan.as_of"), china_today(), min_value=date(2000, 1, 1),
                              key="plan_as_of", help=ui.t("plan.as_of_help"))
-frame = ui.read(plan_service.milestones, plan_id, as_of=as_of)
+frame = ui.read(plan_service.milestones, plan_id, as_of=as_of, lang=ui.lang())  # names in the reader's language
 if frame.empty:
     st.info(ui.t("plan.empty"), icon=":material/info:")
     st.stop()

@@ -19,11 +19,11 @@ current = ui.read(plan_service.current_plan)
 if current is None:
     st.info(ui.t("plan.no_plans"), icon=":material/info:")
     st.stop()
-frame = ui.read(plan_service.milestones, current.id, as_of=china_today())
+frame = ui.read(plan_service.milestones, current.id, as_of=china_today(), lang=ui.lang())
 if frame.empty:
     st.info(ui.t("plan.empty"), icon=":material/info:")
     st.stop()
-st.caption(current.title)
+st.caption(plan_service.plan_title(current, ui.lang()))
 
 # Narrow the picker to a working list (the same lists as the plan page), numbered as everywhere.
 working = plan_service.lists(frame, as_of=china_today(), staff_id=ui.read(plan_service.staff_id_of, user.id))
@@ -57,7 +57,10 @@ def k(field: str) -> str:
 
 
 with st.form(f"plan_update_form_{chosen}"):
-    title = st.text_input(ui.t("plan.col_milestone"), row["title"], key=k("title"))
+    name_zh, name_en = st.columns(2)
+    title = name_zh.text_input(ui.t("plan.col_milestone"), row["title_zh"], key=k("title"))
+    title_en = name_en.text_input(ui.t("plan_manage.name_en"), row["title_en"], key=k("title_en"),
+                                  help=ui.t("plan_manage.name_en_help"))
     left, right = st.columns(2)
     status = left.selectbox(ui.t("plan.col_status"), statuses, index=statuses.index(row["status"]),
                             format_func=lambda s: ui.t(f"milestone_status.{s}"), key=k("status"))
@@ -92,7 +95,7 @@ with st.form(f"plan_update_form_{chosen}"):
     submitted = st.form_submit_button(ui.t("common.save"), type="primary")
 if submitted:
     ui.save_and_rerun(plan_service.update_milestone, user, int(chosen), version, {
-        "title": title, "status": status, "percent": int(percent), "planned_start": start,
+        "title": title, "title_en": title_en, "status": status, "percent": int(percent), "planned_start": start,
         "planned_due": due, "actual_done_on": done_on, "owner_staff_id": owner, "evidence": evidence,
         "indicator_id": indicator, "target_value": target if indicator is not None else None,
     }, comment=comment, flash_key="plan_update_flash", flash="plan_update.saved",

@@ -1,5 +1,4 @@
 """Audit log (审计日志): who changed what, when, before and after. Read only, for everyone here."""
-import json
 from datetime import timedelta
 
 import pandas as pd
@@ -36,15 +35,12 @@ st.caption(ui.t("audit.count", total=total, first=page_no * PAGE_SIZE + (1 if to
                 last=page_no * PAGE_SIZE + len(frame)))
 
 
-def as_text(value) -> str:
-    return "" if value is None else json.dumps(value, ensure_ascii=False, default=str)
-
-
 shown = pd.DataFrame({
     ui.t("home.col_time"): frame["at"].map(ui.when), ui.t("home.col_actor"): frame["actor"],
     ui.t("home.col_action"): frame["action"].map(lambda a: ui.t(f"audit_action.{a}")),
     ui.t("audit.entity"): frame["object"],
-    ui.t("audit.before"): frame["before"].map(as_text), ui.t("audit.after"): frame["after"].map(as_text),
+    ui.t("audit.before"): frame["before"].map(audit_view.snapshot_text),
+    ui.t("audit.after"): frame["after"].map(audit_view.snapshot_text),
     ui.t("home.col_detail"): frame["detail_text"],
 })
 # As tall as its rows, up to a screenful: a fixed height draws empty rows under a short page.

@@ -98,8 +98,10 @@ def remove_seat(session: Session, current: CurrentUser, seat_id: int, expected_v
                  entity="council_seat", entity_id=seat_id, before=before)
 
 
-def start_term(session: Session, current: CurrentUser, *, name: str, started_on: date) -> CouncilTerm:
-    """A new council term; the current one ends the day before."""
+def start_term(session: Session, current: CurrentUser, *, name: str, started_on: date,
+               name_en: str = "") -> CouncilTerm:
+    """A new council term (named in Chinese, and in English when given); the current one ends
+    the day before."""
     require_role(current, *STAFF_ROLES)
     name = (name or "").strip()
     if not name:
@@ -110,10 +112,12 @@ def start_term(session: Session, current: CurrentUser, *, name: str, started_on:
     if latest is not None and latest.ended_on is None:
         latest.ended_on = started_on - timedelta(days=1)
         session.add(latest)
-    term = CouncilTerm(number=(latest.number + 1) if latest else 1, name=name, started_on=started_on)
+    name_en = (name_en or "").strip()
+    term = CouncilTerm(number=(latest.number + 1) if latest else 1, name=name, name_en=name_en,
+                       started_on=started_on)
     session.add(term)
     session.flush()
     audit.record(session, action="term_started", actor_id=current.id, actor_name=current.username,
                  entity="council_term", entity_id=term.id,
-                 after={"name": name, "started_on": started_on})
+                 after={"name": name, "name_en": name_en, "started_on": started_on})
     return term

@@ -180,7 +180,7 @@ def member(session: Session, current: CurrentUser, member_id: int) -> MemberUnit
 def detail(session: Session, current: CurrentUser, member_id: int) -> dict:
     """A unit's profile, seats, history, and what other modules hold for it."""
     unit = member(session, current, member_id)
-    seats = session.exec(select(CouncilTerm.name, CouncilSeat.seat_role, CouncilSeat.person_name,
+    seats = session.exec(select(CouncilTerm.name, CouncilTerm.name_en, CouncilSeat.seat_role, CouncilSeat.person_name,
                                 CouncilSeat.person_title)
                          .join(CouncilTerm, CouncilTerm.id == CouncilSeat.term_id)
                          .where(CouncilSeat.member_id == member_id)
@@ -197,7 +197,7 @@ def detail(session: Session, current: CurrentUser, member_id: int) -> dict:
                           .where(IndicatorValue.member_id == member_id)).one()
     return {
         "unit": {name: getattr(unit, name) for name in AUDIT_FIELDS + ("id", "version", "is_lead")},
-        "seats": pd.DataFrame(seats, columns=["term", "seat_role", "person_name", "person_title"]),
+        "seats": pd.DataFrame(seats, columns=["term", "term_en", "seat_role", "person_name", "person_title"]),
         "history": pd.DataFrame([{"effective_on": h.effective_on, "from_status": h.from_status,
                                   "to_status": h.to_status, "reason": h.reason} for h in history],
                                 columns=["effective_on", "from_status", "to_status", "reason"]),

@@ -7,6 +7,7 @@ import pandas as pd
 from sqlmodel import Session, func, select
 
 from core.auth import STAFF_ROLES, CurrentUser, require_own_unit_or_overseer, require_role
+from core.display import bilingual
 from core.messages import inbox
 from core.models import (
     AuditLog,
@@ -33,7 +34,8 @@ class Headline:
     founded_on: str
 
 
-def headline(session: Session) -> Headline:
+def headline(session: Session, lang: str = "zh") -> Headline:
+    """The group's figures; the council term named in `lang` (core.display.bilingual)."""
     by_type = dict(session.exec(
         select(MemberUnit.unit_type, func.count())
         .where(MemberUnit.status == MemberStatus.ACTIVE).group_by(MemberUnit.unit_type)).all())
@@ -43,7 +45,7 @@ def headline(session: Session) -> Headline:
     by_status = dict(session.exec(select(MemberUnit.status, func.count()).group_by(MemberUnit.status)).all())
     return Headline(active_members=sum(by_type.values()), members_by_type=by_type,
                     by_status={status: int(by_status.get(status, 0)) for status in MemberStatus},
-                    council_term=term.name if term else "", cooperation_projects=projects,
+                    council_term=bilingual(term.name, term.name_en, lang) if term else "", cooperation_projects=projects,
                     founded_on=str(all_settings(session)["founded_on"]))
 
 

@@ -57,7 +57,7 @@ def _labelled(frame, lang: str) -> list[dict]:
 
 def export_pack(session: Session, plan_id: int, *, as_of: date, lang: str) -> bytes:
     """Progress by area and task, then every milestone: the council meeting pack."""
-    frame = plan_service.milestones(session, plan_id, as_of=as_of)
+    frame = plan_service.milestones(session, plan_id, as_of=as_of, lang=lang)
     areas = plan_service.rollup(frame, ["area_seq", "area"])
     tasks = plan_service.rollup(frame, ["area_seq", "area", "task_seq", "task"])
     heading = lambda key: translate(key, lang)  # noqa: E731
@@ -82,7 +82,7 @@ def export_pack(session: Session, plan_id: int, *, as_of: date, lang: str) -> by
 
 def milestone_sheet(session: Session, plan_id: int, *, lang: str) -> Sheet:
     """Every milestone of the plan, pre-filled, in the update sheet's columns."""
-    frame = plan_service.milestones(session, plan_id, as_of=china_today())
+    frame = plan_service.milestones(session, plan_id, as_of=china_today(), lang=lang)
     return Sheet(translate("plan.sheet_updates", lang), _columns(lang, UPDATE_COLUMNS),
                  _labelled(frame, lang), locked_header=True)
 

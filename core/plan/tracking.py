@@ -16,6 +16,7 @@ from sqlmodel import Session, func, select
 from core import attachments, audit
 from core.auth import STAFF_ROLES, CurrentUser, require_role
 from core.db import update_versioned
+from core.display import bilingual
 from core.errors import NotFound, ValidationFailed
 from core.models import (
     Indicator,
@@ -33,10 +34,10 @@ from core.timeutil import china_today, utcnow
 
 CLOSED = (MilestoneStatus.DONE, MilestoneStatus.CANCELLED)
 UPDATE_FIELDS = ("status", "percent", "planned_start", "planned_due", "actual_done_on",
-                 "owner_staff_id", "evidence", "indicator_id", "target_value", "title", "weight")
+                 "owner_staff_id", "evidence", "indicator_id", "target_value", "title", "title_en", "weight")
 MILESTONE_COLUMNS = ["id", "area_seq", "area", "task_seq", "task", "seq", "title", "owner_staff_id",
                      "owner", "planned_start", "planned_due", "actual_done_on", "status", "percent",
-                     "weight", "evidence", "indicator_id", "target_value", "version"]
+                     "weight", "evidence", "indicator_id", "target_value", "version", "title_zh", "title_en"]
 
 
 def plans(session: Session) -> list[Plan]:
@@ -49,19 +50,25 @@ def current_plan(session: Session) -> Plan | None:
 
 
 # ---------------------------------------------------------------- reading and rolling up
-def milestones(session: Session, plan_id: int, *, as_of: date) -> pd.DataFrame:
-    """Every milestone of the plan with its place in the tree and its computed state."""
+def milestones(session: Session, plan_id: int, *, as_of: date, lang: str = "zh") -> pd.DataFrame:
+    """Every milestone of the plan with its place in the tree and its computed state.
+
+    `area`, `task` and `title` read in `lang` (the other language, marked, where an item has no
+    name in it: core.display.bilingual); `title_zh` and `title_en` are the milestone's names as
+    stored, for editing."""
     rows = session.exec(
-        select(Milestone, PlanTask.seq, PlanTask.title, PlanArea.seq, PlanArea.title, StaffMember.name)
+        select(Milestone, PlanTask.seq, PlanTask.title, PlanTask.title_en, PlanArea.seq, PlanArea.title,
+               PlanArea.title_en, StaffMember.name)
         .join(PlanTask, PlanTask.id == Milestone.task_id)
         .join(PlanArea, PlanArea.id == PlanTask.area_id)
         .join(StaffMember, StaffMember.id == Milestone.owner_staff_id, isouter=True)
         .where(PlanArea.plan_id == plan_id)
         .order_by(PlanArea.seq, PlanTask.seq, Milestone.seq)).all()
     records = []
-    for m, task_seq, task, area_seq, area, owner in rows:
-        records.append({"id": m.id, "area_seq": area_seq, "area": area, "task_seq": task_seq,
-                        "task": task, "seq": m.seq, "title": m.title,
+    for m, task_seq, task, task_en, area_seq, area, area_en, owner in rows:
+        records.append({"id": m.id, "area_seq": area_seq, "area": bilingual(area, area_en, lang),
+                        "task_seq": task_seq, "task": bilingual(task, task_en, lang), "seq": m.seq,
+                        "title": bilingual(m.title, m.title_en, lang), "title_zh": m.title, "title_en": m.title_en,
                         "owner_staff_id": m.owner_staff_id, "owner": owner or "",
                         "planned_start": m.planned_start, "planned_due": m.planned_due,
                         "actual_done_on": m.actual_done_on, "status": m.status,
@@ -257,7 +264,7 @@ def _plain(value):
 
 # ---------------------------------------------------------------- plans are data
 def add_plan(session: Session, current: CurrentUser, *, code: str, title: str, start_year: int,
-             end_year: int, description: str = "", make_current: bool = False) -> Plan:
+             end_year: int, description: str = "", make_current: bool = False, title_en: str = "") -> Plan:
     require_role(current, *STAFF_ROLES)
     code, title = (code or "").strip(), (title or "").strip()
     if not code or not title:
@@ -266,8 +273,8 @@ def add_plan(session: Session, current: CurrentUser, *, code: str, title: str, s
         raise ValidationFailed("plan.years_reversed")
     if session.exec(select(Plan).where(Plan.code == code)).first():
         raise ValidationFailed("plan.code_taken", code=code)
-    plan = Plan(code=code, title=title, start_year=start_year, end_year=end_year,
-                description=description.strip())
+    plan = Plan(code=code, title=title, title_en=(title_en or "").strip(), start_year=start_year,
+                end_year=end_year, description=description.strip())
     session.add(plan)
     session.flush()
     if make_current:
@@ -284,12 +291,12 @@ def set_current(session: Session, current: CurrentUser, plan_id: int) -> None:
         session.add(plan)
 
 
-def add_area(session: Session, current: CurrentUser, plan_id: int, title: str) -> PlanArea:
+def add_area(session: Session, current: CurrentUser, plan_id: int, title: str, title_en: str = "") -> PlanArea:
     require_role(current, *STAFF_ROLES)
     if not (title or "").strip():
         raise ValidationFailed("plan.title_required")
     seq = (session.exec(select(func.max(PlanArea.seq)).where(PlanArea.plan_id == plan_id)).one() or 0) + 1
-    area = PlanArea(plan_id=plan_id, seq=seq, title=title.strip())
+    area = PlanArea(plan_id=plan_id, seq=seq, title=title.strip(), title_en=(title_en or "").strip())
     session.add(area)
     session.flush()
     audit.record(session, action="plan_area_added", actor_id=current.id, actor_name=current.username,
@@ -298,12 +305,13 @@ def add_area(session: Session, current: CurrentUser, plan_id: int, title: str) -
 
 
 def add_task(session: Session, current: CurrentUser, area_id: int, title: str,
-             description: str = "") -> PlanTask:
+             description: str = "", title_en: str = "") -> PlanTask:
     require_role(current, *STAFF_ROLES)
     if not (title or "").strip():
         raise ValidationFailed("plan.title_required")
     seq = (session.exec(select(func.max(PlanTask.seq)).where(PlanTask.area_id == area_id)).one() or 0) + 1
-    task = PlanTask(area_id=area_id, seq=seq, title=title.strip(), description=description.strip())
+    task = PlanTask(area_id=area_id, seq=seq, title=title.strip(), title_en=(title_en or "").strip(),
+                    description=description.strip())
     session.add(task)
     session.flush()
     audit.record(session, action="plan_task_added", actor_id=current.id, actor_name=current.username,
@@ -315,7 +323,7 @@ def add_milestone(session: Session, current: CurrentUser, task_id: int, values: 
     require_role(current, *STAFF_ROLES)
     merged = {"status": MilestoneStatus.NOT_STARTED, "percent": 0, "actual_done_on": None,
               "owner_staff_id": None, "evidence": "", "indicator_id": None, "target_value": None,
-              "weight": 1.0}
+              "weight": 1.0, "title_en": ""}
     merged.update(values)
     check_milestone(session, merged)
     seq = (session.exec(select(func.max(Milestone.seq)).where(Milestone.task_id == task_id)).one() or 0) + 1
@@ -327,15 +335,22 @@ def add_milestone(session: Session, current: CurrentUser, task_id: int, values: 
     return milestone
 
 
-def tree_options(session: Session, plan_id: int) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
-    """(areas, tasks) of a plan as (id, label), for pickers."""
-    areas = session.exec(select(PlanArea.id, PlanArea.seq, PlanArea.title)
+def tree_options(session: Session, plan_id: int,
+                 lang: str = "zh") -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """(areas, tasks) of a plan as (id, label in `lang`), for pickers."""
+    areas = session.exec(select(PlanArea.id, PlanArea.seq, PlanArea.title, PlanArea.title_en)
                          .where(PlanArea.plan_id == plan_id).order_by(PlanArea.seq)).all()
-    tasks = session.exec(select(PlanTask.id, PlanArea.seq, PlanTask.seq, PlanTask.title)
+    tasks = session.exec(select(PlanTask.id, PlanArea.seq, PlanTask.seq, PlanTask.title, PlanTask.title_en)
                          .join(PlanArea, PlanArea.id == PlanTask.area_id)
                          .where(PlanArea.plan_id == plan_id).order_by(PlanArea.seq, PlanTask.seq)).all()
-    return ([(a_id, f"{seq}. {title}") for a_id, seq, title in areas],
-            [(t_id, f"{a_seq}.{t_seq} {title}") for t_id, a_seq, t_seq, title in tasks])
+    return ([(a_id, f"{seq}. {bilingual(title, title_en, lang)}") for a_id, seq, title, title_en in areas],
+            [(t_id, f"{a_seq}.{t_seq} {bilingual(title, title_en, lang)}")
+             for t_id, a_seq, t_seq, title, title_en in tasks])
+
+
+def plan_title(plan: Plan, lang: str) -> str:
+    """A plan's name in `lang` (the other language, marked, when it has none in `lang`)."""
+    return bilingual(plan.title, plan.title_en, lang)
 
 
 # Milestone evidence: the secretariat attaches it; everyone who sees the plan may read it.

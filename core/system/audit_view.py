@@ -6,6 +6,7 @@ a reader sees people and objects by their names: the actor's display name, "成�
 """
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ import pandas as pd
 from sqlmodel import Session, func, select
 
 from core.auth import STAFF_ROLES, CurrentUser, require_role
-from core.display import EMPTY, bilingual
+from core.display import EMPTY, bilingual, text
 from core.i18n import catalog, translate
 from core.models import (
     AuditLog,
@@ -157,6 +158,21 @@ def _name(session: Session, row: AuditLog, lang: str) -> str:
                 if snapshot.get(field):
                     return str(snapshot[field])
     return f"#{ident}" if ident else ""
+
+
+def snapshot_text(snapshot) -> str:
+    """A before / after snapshot as a person reads it: "status: open · note: —" (nothing as
+    "—", not JSON's null)."""
+    if snapshot is None:
+        return ""
+    if not isinstance(snapshot, dict):
+        return text(snapshot)
+    parts = []
+    for name, value in snapshot.items():
+        shown = json.dumps(value, ensure_ascii=False, default=str) if isinstance(value, (list, dict)) and value \
+            else text(value)
+        parts.append(f"{name}: {shown}")
+    return " · ".join(parts)
 
 
 def _detail(row: AuditLog, lang: str) -> str:
