@@ -148,7 +148,8 @@ p.text { text-indent: 2em; margin: 4pt 0; }
 table { border-collapse: collapse; width: 100%%; margin: 4pt 0 12pt; font-size: 9.5pt; page-break-inside: auto; }
 th { background: #0A4D8C; color: white; padding: 3pt 5pt; text-align: left; }
 td { border-bottom: 1px solid #DDE5EE; padding: 3pt 5pt; } tr:nth-child(even) td { background: #EEF6FC; }
-.caption { font-weight: bold; color: #0A4D8C; margin-top: 10pt; } img.chart { width: 150mm; }
+.caption { font-weight: bold; color: #0A4D8C; margin-top: 10pt; } img.chart { width: 125mm; }
+.figure { page-break-inside: avoid; } p.caption { page-break-after: avoid; }
 """ % {"font": CJK_FONT}
 
 
@@ -179,8 +180,8 @@ def to_html(report: Report) -> str:
             if isinstance(block, Table):
                 parts.append(_html_table(block))
             else:
-                parts.append(f'<p class="caption">{html.escape(block.caption)}</p>'
-                             f'<img class="chart" src="{data_uri(chart_png(block))}">')
+                parts.append(f'<div class="figure"><p class="caption">{html.escape(block.caption)}</p>'
+                             f'<img class="chart" src="{data_uri(chart_png(block))}"></div>')
     parts.append(f'<h2 id="annex">{html.escape(titles[-1][1])}</h2>')
     parts += [_html_table(table) for table in report.annex]
     return f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>{html.escape(report.title)}' \

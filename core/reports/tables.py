@@ -26,10 +26,14 @@ def wan(fen) -> float:
     return round((fen or 0) / FEN_PER_WAN, 2)
 
 
-def change(now, before) -> str:
-    """"+12.0%" against last year, "—" when last year had nothing."""
-    if now is None or before in (None, 0) or pd.isna(now) or pd.isna(before):
-        return "—"
+def change(now, before, unit: str = "", t: Translate | None = None) -> str:
+    """"+12.0%" against last year (a rate in percent: "+0.8 个百分点"), "—" without last year."""
+    if now is None or before is None or pd.isna(now) or pd.isna(before):
+        return numbers.DASH
+    if unit == "%" and t is not None:
+        return t("report_summary.points", value=f"{float(now) - float(before):+.1f}")
+    if before == 0:
+        return numbers.DASH
     return f"{100.0 * (float(now) - float(before)) / float(before):+.1f}%"
 
 
@@ -58,7 +62,8 @@ def indicators(card: pd.DataFrame, lang: str, t: Translate) -> pd.DataFrame:
         t("report_summary.col_value"): [fmt(v, d) for v, d in zip(card["value"], card["decimals"])],
         t("report_summary.col_target"): [fmt(v, d) for v, d in zip(card["target"], card["decimals"])],
         t("report_summary.col_last_year"): [fmt(v, d) for v, d in zip(card["last_year"], card["decimals"])],
-        t("report_summary.col_change"): [change(v, b) for v, b in zip(card["value"], card["last_year"])]})
+        t("report_summary.col_change"): [change(v, b, u, t) for v, b, u in
+                                         zip(card["value"], card["last_year"], card["unit_zh"])]})
 
 
 def ledgers(frame: pd.DataFrame, lang: str, t: Translate) -> pd.DataFrame:
