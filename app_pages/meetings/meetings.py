@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from core import attachments, ui
-from core.meetings import actions, meetings, views
+from core.meetings import actions, deck, meetings, pack, views
 from core.meetings.models import InvitationStatus, MeetingKind, MeetingStatus
 from core.models import Role
 from core.safe_text import plain
@@ -82,8 +82,18 @@ with st.container(border=True):
                      host=plain(m.host) or "—", status=ui.t(f"meeting_status.{m.status}")))
     if m.description:
         st.caption(plain(m.description))
-    if user.role in meetings.READERS:  # the projector: this meeting's slides, in a new tab
-        st.link_button(ui.t("meeting_manage.present"), f"/meeting_mode?meeting={chosen}", icon=":material/slideshow:")
+    if user.role in meetings.READERS:  # the projector (a new tab), and the same slides on paper
+        present, slides_file, summary_file = st.columns(3)
+        present.link_button(ui.t("meeting_manage.present"), f"/meeting_mode?meeting={chosen}", icon=":material/slideshow:")
+        lang, day = ui.lang(), to_china(m.starts_at).strftime("%Y%m%d")
+        slides_file.download_button(
+            ui.t("meetings.pack_pptx"), lambda: pack.to_pptx(ui.read(deck.build, user, meeting_id=chosen), lang),
+            file_name=f"meeting-{day}.pptx", key="meetings_pptx", icon=":material/co_present:",
+            mime="application/vnd.openxmlformats-officedocument.presentationml.presentation")
+        summary_file.download_button(
+            ui.t("meetings.pack_pdf"), lambda: pack.summary_pdf(ui.read(deck.build, user, meeting_id=chosen), lang),
+            file_name=f"meeting-{day}.pdf", key="meetings_summary_pdf", mime="application/pdf",
+            icon=":material/picture_as_pdf:")
     mine = detail["mine"]
     if mine is not None and user.role == Role.MEMBER:
         st.markdown(ui.t("meetings.my_answer", status=ui.t(f"invitation_status.{mine.status}")))

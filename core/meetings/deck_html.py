@@ -27,7 +27,7 @@ def _number(value: float | None, decimals: int = 0) -> str:
     return f"{value:,.{decimals}f}"
 
 
-def _bars(rows: list[tuple[str, float, str, str]], *, maximum: float, width: int = 1000) -> str:
+def bars_svg(rows: list[tuple[str, float, str, str]], *, maximum: float, width: int = 1000) -> str:
     """Horizontal bars, each under its label: (label, value, colour, value text), as an SVG
     scaled to its box (labels of any length stay whole)."""
     row_h, track = 78, width - 160
@@ -44,16 +44,44 @@ def _bars(rows: list[tuple[str, float, str, str]], *, maximum: float, width: int
     return "".join(parts)
 
 
+STATUS_COLOURS = {"approved": "#2E9E5B", "submitted": SKY, "rejected": "#D64541"}
+
+
+def chart_rows(s: Slide, lang: str) -> list[tuple[str, float, str, str]]:
+    """The slide's bar chart as (label, value, colour, value text) rows: the same bars on the
+    projector, in the PowerPoint pack and on the one-page summary."""
+    d = s.data
+    if s.code == "glance":
+        return [(translate(f"member_type.{k}", lang), float(v), SKY, str(v)) for k, v in d["by_type"].items()]
+    if s.code == "plan":
+        return [(a["label"], a["progress"], RAG[a["rag"]], f'{a["progress"]:.0f}%') for a in d["areas"]]
+    if s.code == "reporting" and d.get("expected"):
+        return [(translate(f"value_status.{k}", lang) if k != "missing" else translate("slide.missing", lang),
+                 float(v), STATUS_COLOURS.get(k, "#9AA5B1"), str(v))
+                for k, v in sorted(d["statuses"].items(), key=lambda kv: -kv[1])]
+    if s.code == "ledgers":
+        return [(k["zh"] if lang == "zh" else k["en"], float(k["count"]), SEA,
+                 f'{k["count"]}（{k["count"] - k["last_year"]:+d}）') for k in d["kinds"]]
+    if s.code == "indicators":
+        return [(k["name_zh"] if lang == "zh" else k["name_en"], min(k["progress"], 150.0), RAG.get(k["rag"], SKY),
+                 f'{k["progress"]:.0f}%') for k in d["kpis"] if k["progress"] is not None]
+    return []
+
+
+def _chart(s: Slide, lang: str, maximum: float | None = None) -> str:
+    rows = chart_rows(s, lang)
+    return bars_svg(rows, maximum=maximum or max([v for _, v, _, _ in rows] or [1]))
+
+
 def _glance(s: Slide, lang: str) -> str:
     d = s.data
-    types = [(translate(f"member_type.{k}", lang), float(v), SKY, str(v)) for k, v in d["by_type"].items()]
     growth = d["growth"]
     top = max([m for _, m in growth] or [1])
     columns = "".join(f'<div class="col"><div class="col-bar" style="height:{34 * m / top:.1f}vh"></div>'
                       f'<div class="col-value">{m}</div><div class="col-year">{y}</div></div>' for y, m in growth)
     return (f'<div class="big-number"><span>{d["members"]}</span>{_t(lang, "slide.members_unit")}</div>'
             f'<p class="sub">{escape(d["term"])}</p>'
-            f'<div class="two"><div>{_bars(types, maximum=max([v for _, v, _, _ in types] or [1]))}</div>'
+            f'<div class="two"><div>{_chart(s, lang)}</div>'
             f'<div><h3>{_t(lang, "slide.growth")}</h3><div class="columns">{columns}</div></div></div>')
 
 
@@ -62,13 +90,12 @@ def _plan(s: Slide, lang: str) -> str:
     if not d["areas"]:
         return f'<p class="sub">{_t(lang, "slide.no_plan")}</p>'
     o = d["overall"]
-    rows = [(a["label"], a["progress"], RAG[a["rag"]], f'{a["progress"]:.0f}%') for a in d["areas"]]
     return (f'<p class="sub">{escape(d["plan"])}</p>'
             f'<div class="kpi-row"><div class="kpi"><b style="color:{RAG[o["rag"]]}">{o["progress"]:.1f}%</b>'
             f'{_t(lang, "slide.progress")}</div><div class="kpi"><b>{o["expected"]:.1f}%</b>{_t(lang, "slide.expected")}</div>'
             f'<div class="kpi"><b>{o["done"]} / {o["milestones"]}</b>{_t(lang, "slide.milestones_done")}</div>'
             f'<div class="kpi"><b style="color:{RAG["red"] if o["overdue"] else SEA}">{o["overdue"]}</b>'
-            f'{_t(lang, "slide.overdue")}</div></div>{_bars(rows, maximum=100)}')
+            f'{_t(lang, "slide.overdue")}</div></div>{_chart(s, lang, 100)}')
 
 
 def _indicators(s: Slide, lang: str) -> str:
@@ -99,25 +126,20 @@ def _reporting(s: Slide, lang: str) -> str:
     d = s.data
     if not d.get("expected"):
         return f'<p class="sub">{_t(lang, "slide.no_data")}</p>'
-    rows = [(translate(f"value_status.{k}", lang) if k != "missing" else translate("slide.missing", lang),
-             float(v), {"approved": "#2E9E5B", "submitted": SKY, "rejected": "#D64541"}.get(k, "#9AA5B1"), str(v))
-            for k, v in sorted(d["statuses"].items(), key=lambda kv: -kv[1])]
     last = "" if d["last_rate"] is None else _t(lang, "slide.last_rate", rate=f'{d["last_rate"]:.0f}')
     return (f'<div class="kpi-row"><div class="kpi"><b>{d["reported"]} / {d["expected"]}</b>{_t(lang, "slide.reported")}</div>'
             f'<div class="kpi"><b>{d["rate"]:.0f}%</b>{_t(lang, "slide.rate")}<i>{last}</i></div>'
             f'<div class="kpi"><b>{d["on_time_rate"]:.0f}%</b>{_t(lang, "slide.on_time")}</div>'
             f'<div class="kpi"><b>{d["approved"]}</b>{_t(lang, "slide.approved")}</div></div>'
-            f'{_bars(rows, maximum=max(v for _, v, _, _ in rows))}')
+            f'{_chart(s, lang)}')
 
 
 def _ledgers(s: Slide, lang: str) -> str:
     d = s.data
     if not d["kinds"]:
         return f'<p class="sub">{_t(lang, "slide.no_data")}</p>'
-    rows = [(k["zh"] if lang == "zh" else k["en"], float(k["count"]), SEA,
-             f'{k["count"]}（{k["count"] - k["last_year"]:+d}）') for k in d["kinds"]]
     return (f'<div class="big-number"><span>{d["total"]}</span>{_t(lang, "slide.entries")}</div>'
-            f'{_bars(rows, maximum=max(v for _, v, _, _ in rows))}')
+            f'{_chart(s, lang)}')
 
 
 def _actions(s: Slide, lang: str) -> str:
