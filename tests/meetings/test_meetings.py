@@ -189,3 +189,26 @@ def test_a_stale_action_edit_is_refused(session, people):
     actions.update_action(session, office, action.id, version, status="in_progress")
     with pytest.raises(StaleEditError):
         actions.update_action(session, office, action.id, version, status="done")
+
+
+def test_invitations_minutes_and_search_hold_on_postgresql(pg_engine):
+    """The inbox's audience rule, the text search and the JSON slides, on PostgreSQL."""
+    from sqlmodel import Session
+
+    with Session(pg_engine, expire_on_commit=False) as session:
+        office = acting_as(make_user(session, role="secretariat"))
+        unit, other = make_member(session), make_member(session)
+        liaison = acting_as(make_user(session, role="member", member_id=unit.id))
+        stranger = acting_as(make_user(session, role="member", member_id=other.id))
+        meeting = _meeting(session, office, title="100%_理事会")
+        meetings.invite(session, office, meeting.id, member_ids=[unit.id])
+        meetings.set_slides(session, office, meeting.id, ["actions", "glance"])
+        meetings.record_attendance(session, office, meeting.id, attended_ids=[unit.id])
+        notice_id = minutes_service.publish_minutes(session, office, meeting.id, minutes="纪要")
+        session.commit()
+        assert set(inbox.inbox(session, liaison).rows["id"]) >= {notice_id}
+        assert notice_id not in set(inbox.inbox(session, stranger).rows["id"])
+        assert list(meetings.meeting_list(session, office, search="0%_")["id"]) == [meeting.id]
+        assert meetings.meeting_list(session, office, search="0%x").empty
+        session.expire_all()
+        assert session.get(type(meeting), meeting.id).slides == ["actions", "glance"]
