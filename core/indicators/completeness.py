@@ -44,15 +44,26 @@ def _members(session: Session) -> pd.DataFrame:
 
 
 def _expected_in(members: pd.DataFrame, types: set[str], year: int) -> pd.DataFrame:
-    joined = members["joined_on"].map(lambda d: d <= date(year, 12, 31))
-    stayed = members["exited_on"].map(lambda d: d is None or pd.isna(d) or d > date(year, 1, 1))
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    # Plain comparisons, not Series.map with pd.isna per row: this runs for every year on the
+    # home and analysis pages of every view.
+    joined = [d <= end for d in members["joined_on"]]
+    stayed = [d is None or d != d or d > start for d in members["exited_on"]]  # d != d: NaN/NaT
     reports = members["unit_type"].isin(types) | members["is_lead"].astype(bool)
-    return members[joined & stayed & reports][["member_id", "unit", "unit_type", "city"]]
+    return members[pd.Series(joined, index=members.index, dtype=bool)
+                   & pd.Series(stayed, index=members.index, dtype=bool)
+                   & reports][["member_id", "unit", "unit_type", "city"]]
 
 
 def expected_units(session: Session, year: int) -> pd.DataFrame:
     """member_id, unit, unit_type, city of the units expected to report `year`."""
-    return _expected_in(_members(session), _reporting_types(session), year).reset_index(drop=True)
+    return expected_units_by_year(session, [year])[year]
+
+
+def expected_units_by_year(session: Session, years) -> dict[int, pd.DataFrame]:
+    """expected_units of several years, reading the members and indicators once."""
+    members, types = _members(session), _reporting_types(session)
+    return {year: _expected_in(members, types, year).reset_index(drop=True) for year in years}
 
 
 WATCHERS = (*STAFF_ROLES, Role.COUNCIL)  # who may see which units have (not) reported

@@ -72,7 +72,7 @@ def year_states(session: Session, current: CurrentUser | None, years: list[int] 
 
     Counts of reports, not their figures: every logged-in role may know them.
     """
-    from core.indicators.completeness import expected_units
+    from core.indicators.completeness import expected_units_by_year
 
     require_role(current, *Role)
     today = today or china_today()
@@ -85,9 +85,10 @@ def year_states(session: Session, current: CurrentUser | None, years: list[int] 
     reports = session.exec(select(Submission.year, Submission.member_id, Submission.status)
                            .where(Submission.year.in_(list(years)))).all()
     types = dict(session.exec(select(MemberUnit.id, MemberUnit.unit_type)).all())
+    expected_by_year = expected_units_by_year(session, years)
     states = {}
     for year in years:
-        expected = expected_units(session, year)
+        expected = expected_by_year[year]
         wanted = set(expected["member_id"].tolist())
         mine = [(member, status) for y, member, status in reports if y == year and member in wanted]
         approved = sum(1 for _, s in mine if s == ValueStatus.APPROVED)
