@@ -29,9 +29,11 @@ from core.reports.profile import COUNT_KEYS, FIELDS
 ROW_KINDS = ("single", "cooperation")
 SCALES = {"": 1.0, "fen_to_wan": 1e-6, "fen_to_yuan": 1e-2, "yuan_to_wan": 1e-4}
 ROW_FIELDS = ("school_code", "school_name", "partner_code", "partner_name", "start_month")
-SUMMARY_ITEMS = {"year", "lead_unit", "plan.progress", "plan.expected", "plan.milestones", "plan.overdue",
-                 "plan.done", "plan.title", "messages.notice", "messages.document", "messages.minutes",
-                 "messages.bulletin", "completeness.expected", "completeness.approved", "completeness.pct"}
+# the summary's other items (core.reports.summary.flatten), by group
+SUMMARY_ITEMS = {"year", "lead_unit",
+                 *(f"plan.{k}" for k in ("progress", "expected", "milestones", "overdue", "done", "title")),
+                 *(f"messages.{k}" for k in ("notice", "document", "minutes", "bulletin")),
+                 *(f"completeness.{k}" for k in ("expected", "approved", "pct"))}
 LEDGER_COLUMNS = ("count", "quantity", "amount_fen", "last_count", "last_quantity", "last_amount_fen")
 COLUMN_KEYS = ("sheet", "rows", "code", "label", "source", "scale", "decimals")
 BRACED = re.compile(r"\{([^{}]+)\}")
