@@ -602,3 +602,4 @@ class LedgerTally(SQLModel, table=True):
 from core.meetings import models as _meetings_models  # noqa: E402,F401
 from core.reports import models as _reports_models  # noqa: E402,F401
 from core.ledgers import search_index as _ledger_search_index  # noqa: E402,F401
+from core.assessment import models as _assessment_models  # noqa: E402,F401
