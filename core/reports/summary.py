@@ -39,6 +39,8 @@ from core.reports import profile as profile_service
 from core.timeutil import CHINA_TZ, china_today
 
 READERS = (Role.COUNCIL, *STAFF_ROLES)
+SCORECARD_COLUMNS = ["indicator_id", "code", "name_zh", "name_en", "unit_zh", "unit_en", "category", "decimals",
+                     "derived", "value", "last_year", "target", "progress", "rag"]
 MESSAGE_KINDS = (MessageCategory.NOTICE, MessageCategory.DOCUMENT, MessageCategory.MINUTES,
                  MessageCategory.BULLETIN)
 
@@ -129,6 +131,8 @@ def year_summary(session: Session, current: CurrentUser | None, *, year: int) ->
     counts = profile_service.counts(session, current, year=year)
     last_counts = profile_service.counts(session, current, year=year - 1)
     card = analysis.scorecard(session, current, year=year)
+    if card.empty:  # a new platform without a catalogue yet: the same columns, no rows
+        card = pd.DataFrame(columns=SCORECARD_COLUMNS)
     ledgers, ledgers_not_in = _ledger_totals(session, current, year)
     matrix = completeness.matrix(session, current, [year])
     not_in = matrix[matrix["status"] != ValueStatus.APPROVED][["member_id", "unit", "unit_type", "status"]] \
@@ -186,7 +190,7 @@ def unit_part(session: Session, current: CurrentUser | None, *, year: int, membe
     group_totals = group_totals.set_index("code")["value"].to_dict()
     card = analysis.scorecard(session, current, year=year)
     rows = []
-    for row in card.itertuples():
+    for row in card.itertuples() if not card.empty else ():
         if row.code not in mine or row.derived:
             continue
         value, total = mine.get(row.code), group_totals.get(row.code)
