@@ -39,8 +39,7 @@ shown = pd.DataFrame({
     ui.t("home.col_time"): frame["at"].map(ui.when), ui.t("home.col_actor"): frame["actor"],
     ui.t("home.col_action"): frame["action"].map(lambda a: ui.t(f"audit_action.{a}")),
     ui.t("audit.entity"): frame["object"],
-    ui.t("audit.before"): frame["before"].map(audit_view.snapshot_text),
-    ui.t("audit.after"): frame["after"].map(audit_view.snapshot_text),
+    ui.t("audit.before"): frame["before_text"], ui.t("audit.after"): frame["after_text"],
     ui.t("home.col_detail"): frame["detail_text"],
 })
 # As tall as its rows, up to a screenful: a fixed height draws empty rows under a short page.

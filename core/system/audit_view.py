@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 import pandas as pd
-from sqlmodel import Session, func, select
+from sqlmodel import Session, SQLModel, func, select
 
 from core.auth import STAFF_ROLES, CurrentUser, require_role
-from core.display import EMPTY, bilingual, text
+from core.display import EMPTY, bilingual, is_missing, text
 from core.i18n import catalog, translate
 from core.models import (
     AuditLog,
@@ -89,7 +89,8 @@ def entries(session: Session, current: CurrentUser, filters: AuditFilter, *, lim
             offset: int = 0, lang: str = "zh") -> tuple[pd.DataFrame, int]:
     """The newest entries that match, one page at a time, and how many match in all. Besides
     the stored columns: `actor` (the person's name), `object` (the kind and name of what was
-    changed) and `detail_text` (the detail as a reader may see it), all in `lang`."""
+    changed), `detail_text` (the detail as a reader may see it) and `before_text` / `after_text`
+    (the snapshots as read), all in `lang`."""
     require_role(current, *STAFF_ROLES)
     query = select(AuditLog)
     if filters.actor:
@@ -107,8 +108,11 @@ def entries(session: Session, current: CurrentUser, filters: AuditFilter, *, lim
     frame = pd.DataFrame([{name: getattr(row, name) for name in COLUMNS} for row in rows], columns=COLUMNS)
     people = _people(session, {row.actor_user_id for row in rows if row.actor_user_id})
     frame["actor"] = [_actor(row, people, lang) for row in rows]
-    frame["object"] = [_object(session, row, lang) for row in rows]
+    names = _Names(session, lang)
+    frame["object"] = [_object(names, row) for row in rows]
     frame["detail_text"] = [_detail(row, lang) for row in rows]
+    frame["before_text"] = [snapshot_text(row.before, names, row.entity) for row in rows]
+    frame["after_text"] = [snapshot_text(row.after, names, row.entity) for row in rows]
     return frame, total
 
 
@@ -126,31 +130,29 @@ def _actor(row: AuditLog, people: dict[int, str], lang: str) -> str:
     return row.actor_name or EMPTY  # a username typed at a failed login, as typed
 
 
-def _object(session: Session, row: AuditLog, lang: str) -> str:
+def _object(names: _Names, row: AuditLog) -> str:
     if not row.entity:
         return EMPTY
-    kind = entity_label(row.entity, lang)
-    name = _name(session, row, lang)
+    kind = entity_label(row.entity, names.lang)
+    name = _name(names, row)
     return f"{kind} {name}" if name else kind
 
 
-def _name(session: Session, row: AuditLog, lang: str) -> str:
-    ident = row.entity_id or ""
+def _name(names: _Names, row: AuditLog) -> str:
+    session, lang, ident = names.session, names.lang, row.entity_id or ""
     if row.entity in ("ledger_year", "reporting_window") or (row.entity == "submission" and ident.isdigit()):
         return translate("audit.year", lang, year=ident) if ident else ""
     if row.entity == "submission" and "/" in ident:
         member_id, year = ident.split("/", 1)
-        unit = session.get(MemberUnit, int(member_id)) if member_id.isdigit() else None
-        return translate("audit.unit_year", lang, unit=unit.name if unit else EMPTY, year=year)
+        unit = names.of("member_unit", member_id)
+        return translate("audit.unit_year", lang, unit=unit or EMPTY, year=year)
     if row.entity == "post" and ident.isdigit():
         post = session.get(Post, int(ident))
         topic = session.get(Topic, post.topic_id) if post else None
         return topic.title if topic else ""
-    namer = NAMERS.get(row.entity)
-    if namer and ident.isdigit():
-        found = session.get(namer[0], int(ident))
-        if found is not None:
-            return namer[1](found, lang)
+    found = names.of(row.entity, ident)
+    if found:
+        return found
     # Gone since (deleted): the name its last snapshot kept, else only its number.
     for snapshot in (row.before, row.after):
         if isinstance(snapshot, dict):
@@ -160,19 +162,57 @@ def _name(session: Session, row: AuditLog, lang: str) -> str:
     return f"#{ident}" if ident else ""
 
 
-def snapshot_text(snapshot) -> str:
-    """A before / after snapshot as a person reads it: "status: open · note: —" (nothing as
-    "—", not JSON's null)."""
+NAME_COLUMNS = ("display_name", "name", "title", "person_name", "filename", "code")
+
+
+class _Names:
+    """Rows' names by table and id, looked up once per page of the log: the registry's namers
+    first, else the row's first name-like column (a wing's own table, such as a meeting, needs
+    no entry here)."""
+
+    def __init__(self, session: Session, lang: str) -> None:
+        self.session, self.lang, self.cache = session, lang, {}
+
+    def of(self, table_name: str, ident) -> str:
+        key = (table_name, str(ident))
+        if key not in self.cache:
+            self.cache[key] = self._lookup(table_name, str(ident)) if str(ident).isdigit() else ""
+        return self.cache[key]
+
+    def _lookup(self, table_name: str, ident: str) -> str:
+        namer = NAMERS.get(table_name)
+        if namer:
+            found = self.session.get(namer[0], int(ident))
+            return namer[1](found, self.lang) if found is not None else ""
+        table = SQLModel.metadata.tables.get(table_name)
+        if table is None or "id" not in table.c:
+            return ""
+        column = next((table.c[name] for name in NAME_COLUMNS if name in table.c), None)
+        if column is None:
+            return ""
+        return str(self.session.exec(select(column).where(table.c.id == int(ident))).first() or "")
+
+    def field(self, entity: str, field: str, value) -> str:
+        """A snapshot's value as read: a reference to another row by that row's name."""
+        table = SQLModel.metadata.tables.get(entity)
+        column = table.c.get(field) if table is not None else None
+        if column is not None and column.foreign_keys and not is_missing(value):
+            target = next(iter(column.foreign_keys)).column.table.name
+            return self.of(target, value) or f"#{value}"
+        if isinstance(value, (list, dict)) and value:
+            return json.dumps(value, ensure_ascii=False, default=str)
+        return text(value)
+
+
+def snapshot_text(snapshot, names: _Names | None = None, entity: str = "") -> str:
+    """A before / after snapshot as a person reads it: "status: open · member_id: 山东劳动职业技术
+    学院 · note: —" (nothing as "—", not JSON's null; a reference by the name of what it refers to)."""
     if snapshot is None:
         return ""
     if not isinstance(snapshot, dict):
         return text(snapshot)
-    parts = []
-    for name, value in snapshot.items():
-        shown = json.dumps(value, ensure_ascii=False, default=str) if isinstance(value, (list, dict)) and value \
-            else text(value)
-        parts.append(f"{name}: {shown}")
-    return " · ".join(parts)
+    return " · ".join(f"{name}: {names.field(entity, name, value) if names else text(value)}"
+                      for name, value in snapshot.items())
 
 
 def _detail(row: AuditLog, lang: str) -> str:

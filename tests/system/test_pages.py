@@ -110,6 +110,8 @@ def test_audit_log_names_people_and_objects(demo_db_url):
 
         audit.record(session, action="member_updated", actor_id=admin.id, actor_name=admin.username,
                      entity="member_unit", entity_id=unit.id, after={"city": "济南市"})
+        audit.record(session, action="seat_added", actor_id=admin.id, actor_name=admin.username,
+                     entity="council_seat", entity_id=999998, after={"member_id": unit.id, "person_title": None})
         audit.record(session, action="ledger_entry_deleted", actor_id=admin.id, actor_name=admin.username,
                      entity="ledger_entry", entity_id=999999, before=gone)
     at = app_as(demo_db_url, "admin", "audit")
@@ -123,5 +125,6 @@ def test_audit_log_names_people_and_objects(demo_db_url):
     assert f"{translate('audit_entity.user')} {admin.display_name}" in objects  # the login, not "user 3"
     assert not any("seed=" in str(d) for d in table[translate("home.col_detail")])
     assert not any("null" in str(v) for v in table[translate("audit.after")])  # nothing reads "—"
+    assert f"member_id: {unit.name} · person_title: —" in list(table[translate("audit.after")])  # a reference by name
     actor_filter = at.selectbox(key="audit_actor")
     assert admin.display_name in actor_filter.options and "demo-admin" not in actor_filter.options
