@@ -102,3 +102,11 @@ def test_every_page_in_english_shows_no_none_nan_or_nat(demo_db_url):
         at = app_as(demo_db_url, "admin", page.key)
         assert not at.exception, page.key
         assert not blank_words(at), (page.key, blank_words(at)[:5])
+
+
+def test_a_target_year_without_targets_reads_as_a_dash(demo_db_url):
+    at = app_as(demo_db_url, "secretariat", "indicator_catalogue")
+    at.button_group(key="indicator_catalogue_section").set_value("targets").run()
+    grid = at.dataframe[0]  # the editable grid of targets by year, a year ahead still empty
+    assert grid.value.iloc[:, 2:].isna().any().any() and grid.proto.placeholder == EMPTY
+    assert not blank_words(at)

@@ -94,7 +94,7 @@ detail_table = pd.DataFrame({
     ui.t("indicators.col_indicator"): detail["code"] + " " + detail["name_zh" if lang == "zh" else "name_en"],
     ui.t("indicators.col_unit"): detail["unit_zh" if lang == "zh" else "unit_en"],
     ui.t("indicators.col_value"): detail["value"],
-    ui.t("indicators.col_last_year"): detail["last_year"].map(lambda v: "—" if v is None or pd.isna(v) else v),
+    ui.t("indicators.col_last_year"): detail["last_year"],  # no last year reads "—" (core/ui/tables.py)
     ui.t("indicator_review.col_change"): detail["change_pct"].round(1),
     ui.t("indicator_entry.col_comment"): detail["comment"],
     ui.t("indicator_review.col_flags"): detail["flags"].map(

@@ -98,7 +98,7 @@ def milestone_table(rows: pd.DataFrame) -> pd.DataFrame:
         ui.t("plan.col_milestone"): rows["title"],
         ui.t("plan.col_owner"): rows["owner"],
         ui.t("plan.col_due"): rows["planned_due"],
-        ui.t("plan.col_done"): rows["actual_done_on"].map(lambda d: "—" if d is None or pd.isna(d) else d),
+        ui.t("plan.col_done"): rows["actual_done_on"],  # a date not reached reads "—" (core/ui/tables.py)
         ui.t("plan.col_status"): rows["status"].map(lambda s: ui.t(f"milestone_status.{s}")),
         ui.t("plan.col_progress"): rows["progress"],
         ui.t("plan.col_rag"): rows["rag"].map(rag_text),
