@@ -12,6 +12,7 @@ import altair as alt
 import pandas as pd
 
 from core import numbers
+from core.display import text
 
 SKY = "#3BA7E4"
 SEA = "#0A4D8C"
@@ -22,7 +23,7 @@ FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, sans-serif"
 INK = "#1B2A3A"  # the theme's text colour
 LABEL_SIZE = 14  # px: axis, legend and value labels, readable from the back of a meeting room
 TITLE_SIZE = 15
-LINE_WIDTH = 28  # a category label's line, in half-width characters (a Chinese one counts 2)
+LINE_WIDTH = 32  # a category label's line, in half-width characters (a Chinese one counts 2)
 LINE_HEIGHT = 18  # px per line of a category label
 # Vega draws a label given as a list on several lines: labels carry their breaks as "\n".
 LINES = "split(datum.label, '\\n')"
@@ -57,6 +58,16 @@ def row_height(lines: int, least: int = 24) -> int:
     return max(least, LINE_HEIGHT * lines + 8)
 
 
+# Streamlit fits a whole chart (legend, axes, title) into the height it is given: a chart of
+# rows gets room for those on top of its rows, or its rows squeeze and their labels overlap.
+AXIS_ROOM = 60  # the value axis with its labels and title
+LEGEND_ROOM = 70  # a legend above the plot, with its title
+
+
+def rows_height(rows: int, lines: int, *, least: int = 24, legend: bool = False) -> int:
+    return rows * row_height(lines, least) + AXIS_ROOM + (LEGEND_ROOM if legend else 0)
+
+
 def category_axis(**options) -> alt.Axis:
     """An axis of names: every label whole, on as many lines as it needs."""
     return alt.Axis(labelExpr=LINES, labelLimit=0, labelOverlap=False, labelFont=FONT, **options)
@@ -87,7 +98,7 @@ def bar_counts(frame: pd.DataFrame, *, category: str, value: str, category_title
     labels = chart.mark_text(align="left", dx=4, color=SEA, font=FONT).encode(
         text=alt.Text(f"{value}:Q", format=number))
     rows = frame[category].nunique()
-    return _style((chart + labels).properties(height=max(height, rows * row_height(lines))))
+    return _style((chart + labels).properties(height=max(height, rows_height(rows, lines))))
 
 
 def growth_line(frame: pd.DataFrame, *, x: str, y: str, x_title: str, y_title: str,
@@ -115,7 +126,7 @@ def progress_bars(frame: pd.DataFrame, *, label: str, value: str, label_title: s
                   value_title: str, height: int = 200) -> alt.Chart:
     """Horizontal 0-100 % bars with a light track, for plan areas."""
     frame, lines = _wrapped(frame.assign(_track=100), label)
-    height = max(height, len(frame) * row_height(lines))
+    height = max(height, rows_height(len(frame), lines))
     track = alt.Chart(frame).mark_bar(color="#E3EEF7", cornerRadiusEnd=4).encode(
         y=alt.Y(f"{label}:N", title=None, sort=None, axis=category_axis()),
         x=alt.X("_track:Q", title=value_title, scale=alt.Scale(domain=[0, 100])),
@@ -141,7 +152,9 @@ def gantt(frame: pd.DataFrame, *, as_of, labels: dict[str, str], titles: dict[st
     `frame` needs: label, planned_start, planned_due, actual_done_on, state, owner, status_text,
     progress. `labels` names each state; `titles` names the axes and tooltip fields.
     """
-    data, lines = _wrapped(frame.assign(state_label=frame["state"].map(labels)), "label")
+    # A date not reached reads "—" in the tooltip (a missing date formatted as one is 1970-01-01).
+    done_text = [text(d.date() if hasattr(d, "date") else d) for d in frame["actual_done_on"]]
+    data, lines = _wrapped(frame.assign(state_label=frame["state"].map(labels), done_text=done_text), "label")
     order = list(data["label"])
     y = alt.Y("label:N", sort=order, title=None, axis=category_axis())
     colour = alt.Color("state_label:N", title=titles["state"],
@@ -152,7 +165,7 @@ def gantt(frame: pd.DataFrame, *, as_of, labels: dict[str, str], titles: dict[st
                alt.Tooltip("owner:N", title=titles["owner"]),
                alt.Tooltip("planned_start:T", title=titles["start"], format="%Y-%m-%d"),
                alt.Tooltip("planned_due:T", title=titles["due"], format="%Y-%m-%d"),
-               alt.Tooltip("actual_done_on:T", title=titles["done"], format="%Y-%m-%d"),
+               alt.Tooltip("done_text:N", title=titles["done"]),
                alt.Tooltip("status_text:N", title=titles["state"]),
                alt.Tooltip("progress:Q", title=titles["progress"], format=".0f")]
     bars = alt.Chart(data).mark_bar(cornerRadius=3, height=12).encode(
@@ -169,7 +182,7 @@ def gantt(frame: pd.DataFrame, *, as_of, labels: dict[str, str], titles: dict[st
     if pd.Timestamp(as_of) <= last + pd.Timedelta(days=90):
         layers += alt.Chart(pd.DataFrame({"as_of": [pd.Timestamp(as_of)]})).mark_rule(
             color=SUN, strokeWidth=2, strokeDash=[4, 3]).encode(x="as_of:T")
-    height = max(120, row_height(lines) * len(data))
+    height = max(120, rows_height(len(data), lines, legend=True))
     return _style(layers.properties(height=height))
 
 
@@ -190,7 +203,7 @@ def target_bullets(frame: pd.DataFrame, *, label: str, value_title: str, rag_lab
                  alt.Tooltip("target_text:N", title=target_label),
                  alt.Tooltip("progress:Q", title=value_title, format=".1f")])
     goal = alt.Chart(pd.DataFrame({"x": [100]})).mark_rule(color="#1B2A3A", strokeDash=[3, 3]).encode(x="x:Q")
-    return _style((bars + goal).properties(height=max(120, row_height(lines, 26) * len(data))))
+    return _style((bars + goal).properties(height=max(120, rows_height(len(data), lines, least=26, legend=True))))
 
 
 def trend_with_target(frame: pd.DataFrame, *, x_title: str, y_title: str, value_label: str,
@@ -224,7 +237,7 @@ def heatmap(frame: pd.DataFrame, *, x: str, y: str, colour: str, colours: dict[s
                         scale=alt.Scale(domain=list(colours), range=list(colours.values()))),
         tooltip=[alt.Tooltip(f"{y}:N", title=y_title), alt.Tooltip(f"{x}:O", title=x_title),
                  alt.Tooltip(f"{colour}:N", title=legend_title)],
-    ).properties(height=max(120, row_height(lines) * frame[y].nunique())))
+    ).properties(height=max(120, rows_height(frame[y].nunique(), lines, legend=True))))
 
 
 def small_multiples(frame: pd.DataFrame, *, facet: str, x: str, y: str, facet_title: str, x_title: str,
