@@ -28,10 +28,13 @@ section = st.segmented_control(ui.t("report_platform.section"), ["preview", "edi
 
 if section == "preview":
     cells = ui.read(submissions.preview, user, year=year, code=code)
+    all_cells = cells
     changed = int(cells["changed"].sum())
     if changed:
         st.warning(ui.t("report_platform.changed_since", count=changed), icon=":material/published_with_changes:")
     st.caption(ui.t("report_platform.preview_help", cells=len(cells), differs=int(cells["differs"].sum())))
+    if st.toggle(ui.t("report_platform.only_changed"), key="report_platform_only_changed"):
+        cells = cells[cells["differs"] | cells["changed"]].reset_index(drop=True)
     shown = pd.DataFrame({
         ui.t("report_platform.col_sheet"): cells["sheet"], ui.t("report_platform.col_row"): cells["row"],
         ui.t("report_platform.col_code"): cells["code"], ui.t("report_platform.col_label"): cells["label"],
@@ -44,7 +47,7 @@ if section == "preview":
                                    axis=1), hide_index=True, width="stretch", height=420)
     title = f"{chosen.name} · {year}"
     ui.download_workbook(ui.t("report_platform.download"),
-                         lambda: platform.workbook(cells, title=title),
+                         lambda: platform.workbook(all_cells, title=title),
                          file_name=platform.file_name(code, year), key="report_platform_download")
     note = st.text_input(ui.t("report_platform.note"), key="report_platform_note", max_chars=1000)
     if ui.confirm_button(ui.t("report_platform.submit"), key="report_platform_submit", type="primary",

@@ -5,9 +5,10 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from core import ui
+from core import attachments, ui
 from core.reports import profile as service
 from core.reports import summary
+from core.safe_text import plain
 
 user = ui.guard("report_profile")
 ui.page_header("report_profile", "report_profile.subtitle")
@@ -60,3 +61,20 @@ if saved and not found:
     ui.save_and_rerun(service.save_profile, user, year=year, values=values, expected_version=expected,
                       flash_key="report_profile_flash", flash="report_profile.saved",
                       reload=("report_profile", year))
+
+st.subheader(ui.t("report_profile.files"))
+st.caption(ui.t("report_profile.files_help"))
+listed = ui.read(service.files, user, year=year)
+for item in listed.itertuples():
+    name_col, remove_col = st.columns([4, 1], vertical_alignment="center")
+    name_col.download_button(plain(item.filename), lambda file_id=int(item.id): ui.read(attachments.content, user,
+                                                                                    file_id)[2],
+                             file_name=item.filename, mime=item.mime_type, key=f"report_profile_file_{item.id}",
+                             icon=":material/attach_file:")
+    if remove_col.button(ui.t("report_profile.remove_file"), key=f"report_profile_remove_{item.id}"):
+        ui.save_and_rerun(attachments.remove, user, int(item.id), flash_key="report_profile_flash",
+                          flash="report_profile.file_removed")
+upload = st.file_uploader(ui.t("report_profile.add_file"), key=f"report_profile_upload_{year}")
+if upload is not None and st.button(ui.t("report_profile.attach"), key="report_profile_attach"):
+    ui.save_and_rerun(service.attach, user, year=year, filename=upload.name, content=upload.getvalue(),
+                      flash_key="report_profile_flash", flash="report_profile.file_added")

@@ -14,7 +14,7 @@ from datetime import date
 
 from sqlmodel import Session, func, select
 
-from core import audit, credit_code
+from core import attachments, audit, credit_code
 from core.auth import STAFF_ROLES, CurrentUser, require_role
 from core.db import StaleEditError, update_versioned
 from core.errors import ValidationFailed
@@ -271,3 +271,31 @@ def counts(session: Session, current: CurrentUser | None, *, year: int) -> dict:
     out["office_staff"] = session.exec(select(func.count()).select_from(StaffMember)
                                        .where(StaffMember.active)).one()
     return out
+
+
+# ---------------------------------------------------------------- files of the year's profile
+# The charter, the approval or filing document (证明文件), the registration certificate: kept in
+# the checked attachment store under the profile's year; staff attach, council and staff read.
+OWNER_KIND = "group_profile"
+
+
+def files(session: Session, current: CurrentUser | None, *, year: int):
+    require_role(current, Role.COUNCIL, *STAFF_ROLES)
+    return attachments.listing(session, OWNER_KIND, year)
+
+
+def attach(session: Session, current: CurrentUser | None, *, year: int, filename: str, content: bytes):
+    require_role(current, *STAFF_ROLES)
+    return attachments.add(session, current, owner_kind=OWNER_KIND, owner_id=year, filename=filename,
+                           content=content)
+
+
+def _may_attach(session: Session, user: CurrentUser, year: int) -> bool:
+    return user.role in STAFF_ROLES
+
+
+def _may_read(session: Session, user: CurrentUser, year: int) -> bool:
+    return user.role in (Role.COUNCIL, *STAFF_ROLES)
+
+
+attachments.register_owner(OWNER_KIND, may_attach=_may_attach, may_read=_may_read)

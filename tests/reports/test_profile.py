@@ -75,3 +75,21 @@ def test_counts_replay_the_registry_history_at_the_year_end(session):
     assert (y2021["members"], y2021["members_school"], y2021["members_enterprise"]) == (2, 1, 1)
     assert (y2021["joined"], y2021["exited"]) == (1, 1)
     assert (y2021["council_size"], y2021["standing_council_size"]) == (2, 1)
+
+
+def test_the_years_documents_are_attached_by_staff_and_read_by_the_council(session):
+    from core import attachments
+
+    staff, council = _staff(session), acting_as(make_user(session, role="council"))
+    liaison = acting_as(make_user(session, role="member"))
+    pdf = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+    added = profile.attach(session, staff, year=2021, filename="章程.pdf", content=pdf)
+    assert list(profile.files(session, council, year=2021)["filename"]) == ["章程.pdf"]
+    assert attachments.content(session, council, added.id)[2] == pdf
+    for call in (lambda: profile.attach(session, council, year=2021, filename="x.pdf", content=pdf),
+                 lambda: profile.files(session, liaison, year=2021),
+                 lambda: attachments.content(session, liaison, added.id)):
+        with pytest.raises(PermissionDenied):
+            call()
+    with pytest.raises(ValidationFailed):
+        profile.attach(session, staff, year=2021, filename="x.pdf", content=b"not a pdf at all")
