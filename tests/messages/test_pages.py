@@ -162,7 +162,7 @@ def test_milestones_due_button_sends_a_system_message(demo_db_url):
     assert not at.exception
     with session_scope(demo_db_url) as session:
         sent = session.exec(select(Message).where(Message.category == "system")).all()
-    # the demo plan ended in 2021: its open milestones are overdue now
+    # the current demo plan has milestones overdue and due within weeks (dated from today)
     assert len(sent) == before + 1 and sent[-1].audience["roles"] == ["admin", "secretariat"]
     inbox = app_as(demo_db_url, "secretariat", "inbox")
     assert _inbox_label(inbox, sent[-1].title)
