@@ -78,6 +78,7 @@ OPEN = {
     "core.ledgers.tally.refresh": "recomputes counts at commit, of what checked services wrote",
     "core.ledgers.tally.refresh_all": "recomputes counts (demo, bulk loads): no caller data returned",
     "core.meetings.demo_meetings.build": "writes the demo group's meetings at start-up (no one is logged in)",
+    "core.assessment.demo_assessment.build": "writes the demo group's assessment at start-up (no one is logged in)",
 }
 # Not services: they compute something for the user they are given, inside services that
 # checked their caller first.
