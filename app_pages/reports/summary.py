@@ -77,10 +77,14 @@ st.subheader(ui.t("report_summary.sec_council"))
 st.dataframe(ui_tables.council(data, ui.t), hide_index=True, width="stretch")
 
 st.subheader(ui.t("report_summary.sec_indicators"))
-st.dataframe(ui_tables.indicators(data.indicators, lang, ui.t), hide_index=True, width="stretch")
+indicator_table = ui_tables.indicators(data.indicators, lang, ui.t)
+st.dataframe(indicator_table, hide_index=True, width="stretch")
+ui.export_table(indicator_table, f"{year} {ui.t('report_summary.sec_indicators')}", key="report_summary_export_indicators")
 
 st.subheader(ui.t("report_summary.sec_ledgers"))
-st.dataframe(ui_tables.ledgers(data.ledgers, lang, ui.t), hide_index=True, width="stretch")
+ledger_table = ui_tables.ledgers(data.ledgers, lang, ui.t)
+st.dataframe(ledger_table, hide_index=True, width="stretch")
+ui.export_table(ledger_table, f"{year} {ui.t('report_summary.sec_ledgers')}", key="report_summary_export_ledgers")
 
 st.subheader(ui.t("report_summary.sec_plan"))
 if data.plan:
