@@ -73,6 +73,16 @@ def category_axis(**options) -> alt.Axis:
     return alt.Axis(labelExpr=LINES, labelLimit=0, labelOverlap=False, labelFont=FONT, **options)
 
 
+LEGEND_ENTRY = 140  # px a legend entry may take (symbol and label, in either language)
+
+
+def top_legend(entries: int) -> alt.Legend:
+    """A legend above the plot that wraps into rows when the chart is narrow (a phone), where
+    one row would run off the edge and lose its last entries."""
+    return alt.Legend(orient="top", columns=alt.ExprRef(
+        f"width < {entries * LEGEND_ENTRY} ? max(1, floor(width / {LEGEND_ENTRY})) : 0"))
+
+
 def _style(chart: alt.Chart) -> alt.Chart:
     return chart.configure_axis(
         labelFont=FONT, titleFont=FONT, grid=False, labelFontSize=LABEL_SIZE, titleFontSize=TITLE_SIZE,
@@ -160,7 +170,7 @@ def gantt(frame: pd.DataFrame, *, as_of, labels: dict[str, str], titles: dict[st
     colour = alt.Color("state_label:N", title=titles["state"],
                        scale=alt.Scale(domain=[labels[k] for k in GANTT_COLOURS],
                                        range=list(GANTT_COLOURS.values())),
-                       legend=alt.Legend(orient="top"))
+                       legend=top_legend(len(GANTT_COLOURS)))
     tooltip = [alt.Tooltip("label:N", title=titles["milestone"]),
                alt.Tooltip("owner:N", title=titles["owner"]),
                alt.Tooltip("planned_start:T", title=titles["start"], format="%Y-%m-%d"),
@@ -197,7 +207,7 @@ def target_bullets(frame: pd.DataFrame, *, label: str, value_title: str, rag_lab
     y = alt.Y(f"{label}:N", sort=None, title=None, axis=category_axis())
     bars = alt.Chart(data).mark_bar(cornerRadiusEnd=3, height=14).encode(
         y=y, x=alt.X("shown:Q", title=value_title, scale=alt.Scale(domain=[0, top])),
-        color=alt.Color("rag_label:N", title=legend_title, legend=alt.Legend(orient="top"),
+        color=alt.Color("rag_label:N", title=legend_title, legend=top_legend(len(RAG)),
                         scale=alt.Scale(domain=[rag_labels[k] for k in RAG], range=list(RAG.values()))),
         tooltip=[alt.Tooltip(f"{label}:N"), alt.Tooltip("value_text:N", title=value_label),
                  alt.Tooltip("target_text:N", title=target_label),
@@ -215,7 +225,7 @@ def trend_with_target(frame: pd.DataFrame, *, x_title: str, y_title: str, value_
         x=alt.X("year:O", title=x_title, axis=alt.Axis(labelAngle=0)),
         y=alt.Y("amount:Q", title=wrap_label(y_title).split("\n"), scale=alt.Scale(zero=False),
                 axis=alt.Axis(format=",")),
-        color=alt.Color("series:N", title=None, legend=alt.Legend(orient="top"),
+        color=alt.Color("series:N", title=None, legend=top_legend(2),
                         scale=alt.Scale(domain=[value_label, target_label], range=[SEA, SUN])),
         strokeDash=alt.StrokeDash("series:N", legend=None,
                                   scale=alt.Scale(domain=[value_label, target_label], range=[[1, 0], [5, 4]])),
@@ -233,7 +243,7 @@ def heatmap(frame: pd.DataFrame, *, x: str, y: str, colour: str, colours: dict[s
     return _style(alt.Chart(frame).mark_rect(stroke="white", strokeWidth=1).encode(
         x=alt.X(f"{x}:O", title=x_title, axis=alt.Axis(labelAngle=0, orient="top", labelFont=FONT)),
         y=alt.Y(f"{y}:N", title=y_title, sort=sort_y, axis=category_axis()),
-        color=alt.Color(f"{colour}:N", title=legend_title, legend=alt.Legend(orient="top"),
+        color=alt.Color(f"{colour}:N", title=legend_title, legend=top_legend(len(colours)),
                         scale=alt.Scale(domain=list(colours), range=list(colours.values()))),
         tooltip=[alt.Tooltip(f"{y}:N", title=y_title), alt.Tooltip(f"{x}:O", title=x_title),
                  alt.Tooltip(f"{colour}:N", title=legend_title)],

@@ -39,3 +39,8 @@ def test_charts_label_names_whole_large_and_dark():
     axis = spec["layer"][0]["encoding"]["y"]["axis"]
     assert axis["labelExpr"] == charts.LINES and axis["labelLimit"] == 0
     assert spec["layer"][1]["encoding"]["text"]["format"] == ",.0f"  # a count's label: 1,234
+
+
+def test_a_legend_on_top_wraps_into_rows_on_a_narrow_chart():
+    legend = charts.top_legend(3).to_dict()
+    assert legend["orient"] == "top" and "width <" in legend["columns"]["expr"]  # one row when it fits
