@@ -11,7 +11,8 @@ from core.models import MemberType
 from core.reference import CITIES
 from core.ui import ledgers as ledger_ui
 
-SHOWN = 500  # rows in the table; the export holds every result
+PAGE = query.PAGE_ROWS  # rows a page of results shows; the export holds every result
+SHOWN = 500  # rows of a drill-down
 
 user = ui.guard("ledgers")
 ui.page_header("ledgers", "ledgers.subtitle")
@@ -62,9 +63,15 @@ ui.download_workbook(ui.t("ledgers.export_all", count=total),
 
 results_tab, summary_tab = st.tabs([ui.t("ledgers.tab_results"), ui.t("ledgers.tab_summary")])
 with results_tab:
-    frame = ui.read(query.search, user, flt, limit=SHOWN)
-    if total > SHOWN:
-        st.caption(ui.t("ledgers.shown_of", shown=SHOWN, total=total))
+    pages = -(-total // PAGE)
+    if st.session_state.get("ledgers_paged_filter") != flt or st.session_state.get("ledgers_page", 1) > pages:
+        st.session_state["ledgers_paged_filter"], st.session_state["ledgers_page"] = flt, 1  # a new search: page 1
+    page = 1
+    if pages > 1:
+        page = int(st.number_input(ui.t("ledgers.page"), min_value=1, max_value=pages, step=1, key="ledgers_page"))
+        st.caption(ui.t("ledgers.page_of", first=f"{(page - 1) * PAGE + 1:,}", last=f"{min(total, page * PAGE):,}",
+                        total=f"{total:,}"))
+    frame = ui.read(query.search, user, flt, limit=PAGE, offset=(page - 1) * PAGE)
     table = ledger_ui.results_table(frame)
     st.dataframe(table, hide_index=True, width="stretch", key="ledgers_table", placeholder="—", column_config={
         ui.t("ledger.col_title"): st.column_config.TextColumn(width="large")})

@@ -45,6 +45,8 @@ def insert(session: Session, table: sa.Table, columns: dict, count: int) -> None
 
 def _processed(process, values: list) -> list:
     """process(value) for each value, once per distinct value (dates, units, years repeat)."""
+    if values and isinstance(values[0], (dict, list)):  # JSON documents: each its own
+        return [process(value) for value in values]
     try:
         keys = list(zip(map(type, values), values))  # True == 1, yet they bind differently
         done = {key: process(key[1]) for key in dict.fromkeys(keys)}

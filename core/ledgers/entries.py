@@ -249,6 +249,7 @@ def create_many(session: Session, current: CurrentUser, rows: list[dict], *,
     wanted = {row["member_id"] for row in rows} | {p.member_id for row in rows for p in row["partners"] if p.member_id}
     units = {u.id: u for u in session.exec(select(MemberUnit).where(MemberUnit.id.in_(wanted))).all()}
     now, entries_rows, partner_rows = utcnow(), [], []
+    index_text = _IndexText()
     for row in rows:
         spec = kind_of(row["kind"])
         _refuse_locked_in(locked, row["year"])
@@ -257,19 +258,22 @@ def create_many(session: Session, current: CurrentUser, rows: list[dict], *,
                                  ended_on=row.get("ended_on"), fields=row.get("fields") or {}, kept=True, units=units)
         quantity, amount = headline(spec, extra)
         description = (row.get("description") or "").strip()[:4000]
-        entries_rows.append(dict(
-            kind=spec.code, title=row["title"].strip()[:300], member_id=row["member_id"], year=row["year"],
-            started_on=row.get("started_on"), ended_on=row.get("ended_on"), description=description, extra=extra,
-            quantity=quantity, amount_fen=amount, quantity_unit=spec.field(spec.quantity[0]).unit_zh if spec.quantity else "",
-            status=_status(False, ["pending"] * len(partners)), import_batch_id=import_batch_id,
-            **searchable(spec, title=row["title"], unit=units[row["member_id"]].name,
-                         partners=[p.name for p in partners], description=description, extra=extra),
-            created_by=current.id, updated_by=current.id, created_at=now, updated_at=now, version=1))
+        text, grams = index_text(spec, row["title"], units[row["member_id"]].name, [p.name for p in partners],
+                                 description, extra)
+        entries_rows.append({
+            "kind": spec.code, "title": row["title"].strip()[:300], "member_id": row["member_id"], "year": row["year"],
+            "started_on": row.get("started_on"), "ended_on": row.get("ended_on"), "description": description,
+            "extra": extra, "quantity": quantity, "amount_fen": amount, "quantity_unit": index_text.unit(spec),
+            "status": "pending" if partners else "recorded", "import_batch_id": import_batch_id,
+            "search_text": text, "search_grams": grams, "created_by": current.id, "updated_by": current.id,
+            "created_at": now, "updated_at": now, "version": 1})
         partner_rows.append(partners)
     if not entries_rows:
         return []
     if import_batch_id is not None:  # through the driver; the batch's rows come back in insertion order
-        bulk.insert(session, LedgerEntry.__table__, {key: [row[key] for row in entries_rows] for key in entries_rows[0]},
+        same = ("import_batch_id", "created_by", "updated_by", "created_at", "updated_at", "version")  # one value
+        bulk.insert(session, LedgerEntry.__table__, {key: entries_rows[0][key] if key in same else
+                                                     [row[key] for row in entries_rows] for key in entries_rows[0]},
                     len(entries_rows))
         ids = list(session.exec(select(LedgerEntry.id).where(LedgerEntry.import_batch_id == import_batch_id)
                                 .order_by(LedgerEntry.id)).all())
@@ -292,6 +296,33 @@ def create_many(session: Session, current: CurrentUser, rows: list[dict], *,
                    "partners": [p.name for p in mine]} for row, mine in zip(entries_rows, partner_rows)]}, len(ids))
     tally.touch(session, *{(row["kind"], row["year"]) for row in entries_rows})
     return ids
+
+
+class _IndexText:
+    """search_text() and its bigrams for many entries: the bigrams of each part (title, unit,
+    partner, person, description) computed once, since an import repeats its units and partners."""
+
+    def __init__(self) -> None:
+        self.parts: dict[str, str] = {}
+        self.units: dict[str, str] = {}
+
+    def unit(self, kind: Kind) -> str:
+        if kind.code not in self.units:
+            self.units[kind.code] = kind.field(kind.quantity[0]).unit_zh if kind.quantity else ""
+        return self.units[kind.code]
+
+    def __call__(self, kind: Kind, title: str, unit: str, partners: list[str], description: str,
+                 extra: dict) -> tuple[str, str]:
+        people = [str(extra.get(f.key) or "") for f in kind.fields if f.people]
+        parts = [p for p in (title, unit, *partners, *people, description) if p]
+        grams = []
+        for part in parts:  # runs never span the spaces between parts
+            found = self.parts.get(part)
+            if found is None:
+                found = self.parts[part] = search_index.grams(fold(part))
+            if found:
+                grams.append(found)
+        return fold(" ".join(parts)), " ".join(grams)
 
 
 def _refuse_locked_in(locked: set[int], year: int) -> None:

@@ -8,13 +8,14 @@ unit matcher caches per written name, so 20,000 rows cost little more than their
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from sqlmodel import Session
 
 from core.auth import CurrentUser
 from core.excel import importer
-from core.excel.reader import Table, text
+from core.excel.reader import HEADER_SCAN_ROWS, header_key, text
 from core.ledgers import entries
 from core.ledgers.kinds import Kind
 from core.ledgers.matching import UnitMatcher, folded
@@ -42,7 +43,37 @@ class Context:
     locked: set[int]
     existing: dict[str, tuple[int, dict]] = field(default_factory=dict)
     by_id: dict[int, str] = field(default_factory=dict)
-    parsed: dict[int, dict[int, tuple]] = field(default_factory=dict)  # id(table) -> row -> (values, problems)
+
+
+@dataclass
+class Rows:
+    """A sheet's table as columns: the cells of each column key, under the header found."""
+
+    sheet: str
+    columns: dict[str, str]  # key -> header text found
+    numbers: list[int]  # Excel row number of each row
+    cells: dict[str, list]  # key -> the column's cells
+    preamble: list[str]  # the text of each row above the header
+
+
+def locate(name: str, frame, aliases: dict[str, list[str]], required: set[str]) -> Rows | None:
+    """The table of a sheet: the first of its top rows naming every required column (the first
+    column naming a key wins), and the rows under it as columns."""
+    wanted = {header_key(alias): key for key, names in aliases.items() for alias in names}
+    grid = frame.to_numpy(dtype=object)
+    for index in range(min(HEADER_SCAN_ROWS, len(grid))):
+        positions: dict[str, int] = {}
+        labels: dict[str, str] = {}
+        for col, cell in enumerate(grid[index].tolist()):
+            key = wanted.get(header_key(cell))
+            if key and key not in labels:
+                positions[key], labels[key] = col, str(cell).strip()
+        if required <= set(labels):
+            body = grid[index + 1:]
+            preamble = [" ".join(text(cell) for cell in grid[above].tolist() if text(cell)) for above in range(index)]
+            return Rows(name, labels, list(range(index + 2, index + 2 + len(body))),
+                        {key: body[:, col].tolist() for key, col in positions.items()}, [p for p in preamble if p])
+    return None
 
 
 def natural_key(member_id: int, year: int, title: str) -> str:
@@ -77,7 +108,7 @@ def _each(fn, values: list) -> list:
     return [done[key] for key in keys]
 
 
-def _preamble(ctx: Context, table: Table) -> tuple[int | None, str, int | None]:
+def _preamble(ctx: Context, table: Rows) -> tuple[int | None, str, int | None]:
     """The unit (id, or the name written when it is not found) and year named in the title rows."""
     lines = " ".join(table.preamble)
     unit_id, written = None, ""
@@ -102,24 +133,35 @@ def _unknown(ctx: Context, column: str, written: str, match) -> tuple:
     return column, "ledger.unknown_unit", {"value": written}
 
 
-def _partners(ctx: Context, written: str, codes_written: str, unit_id: int | None) -> tuple:
-    """(partners found, problems as (column, reason, params), the partners as text)."""
+def _partner_cells(ctx: Context, written: str, codes_written: str) -> tuple:
+    """The partners a cell names, each a PartnerInput or a problem (column, reason, params), and
+    the member units among them."""
     names = [n.strip() for n in SPLIT.split(written) if n.strip()]
     codes = [c.strip().upper() for c in SPLIT.split(codes_written) if c.strip()]
-    found, problems = [], []
+    named = []
     for index, name in enumerate(names):
         code = codes[index] if index < len(codes) else ""
         match = ctx.matcher.find(name, code)
         if match.member_id is not None:
-            if match.member_id == unit_id:
-                problems.append(("partner", "ledger.partner_is_self", {}))
-                continue
-            found.append(entries.PartnerInput(match.member_id, ctx.matcher.names[match.member_id],
+            named.append(entries.PartnerInput(match.member_id, ctx.matcher.names[match.member_id],
                                               ctx.matcher.code_of(match.member_id)))
         elif match.suggestion and not ctx.matcher.is_accepted(name):
-            problems.append(_unknown(ctx, "partner", name, match))
+            named.append(_unknown(ctx, "partner", name, match))
         else:  # an outside organisation, by name and credit code
-            found.append(entries.PartnerInput(None, name[:200], code[:18]))
+            named.append(entries.PartnerInput(None, name[:200], code[:18]))
+    return named, {p.member_id for p in named if isinstance(p, entries.PartnerInput) and p.member_id}
+
+
+def _partners(ctx: Context, named: list, unit_id: int | None) -> tuple:
+    """(partners found, problems as (column, reason, params), the partners as text) of a row."""
+    found, problems = [], []
+    for partner in named:
+        if not isinstance(partner, entries.PartnerInput):
+            problems.append(partner)
+        elif partner.member_id is not None and partner.member_id == unit_id:
+            problems.append(("partner", "ledger.partner_is_self", {}))
+        else:
+            found.append(partner)
     if ctx.kind.partner_required and not found and not problems:
         problems.append(("partner", "ledger.partner_required", {"field": ctx.kind.partner.zh}))
     return found, problems, "、".join(f"{p.name}|{p.credit_code}" for p in found)
@@ -134,43 +176,60 @@ def _is_not_data(texts: tuple, title: str, year: str, maybe_signature: bool) -> 
     return maybe_signature and bool(SIGNATURE.search(" ".join(cells))) and not year
 
 
+def _text(value) -> str:
+    """reader.text, without its blank test for the common case of a text cell."""
+    return unicodedata.normalize("NFKC", value).strip() if value.__class__ is str else text(value)
+
+
+def _plain(value) -> str:
+    return value.strip() if value.__class__ is str else plain(value)
+
+
 def _reader(spec, header: str):
     return lambda value: parse(spec, value, header)
 
 
-def parse_table(ctx: Context, table: Table) -> dict[int, tuple]:
-    """Every row of the table: row number -> (values, problems), or (None, []) for a row that is
+def parse_table(ctx: Context, table: Rows) -> list[tuple]:
+    """(row number, values, problems) of every row holding a cell; values None for a row that is
     no data (a total, a signature line)."""
     keys = list(table.columns)
-    rows = [number for number, _ in table.rows]
-    cells = {key: [raw.get(key) for _, raw in table.rows] for key in keys}
+    texts = {key: [value for value, _ in _each(_text, table.cells[key])] for key in keys}
+    kept = [i for i, row_texts in enumerate(zip(*(texts[key] for key in keys))) if any(row_texts)]
+    if len(kept) < len(table.numbers):  # rows without a cell are not rows of the table
+        texts = {key: [column[i] for i in kept] for key, column in texts.items()}
+        table = Rows(table.sheet, table.columns, [table.numbers[i] for i in kept],
+                     {key: [column[i] for i in kept] for key, column in table.cells.items()}, table.preamble)
+    rows, cells = table.numbers, table.cells
     empty = [None] * len(rows)
     column = lambda key: cells.get(key, empty)
-    texts = {key: [value for value, _ in _each(text, cells[key])] for key in keys}
     maybe_sign = [any(flags) for flags in zip(*([flag for flag, _ in _each(SIGNATURE_WORD.search, texts[key])]
                                                 for key in keys))]
+    maybe_total = [any(flags) for flags in zip(*([flag for flag, _ in _each(TOTAL.match, texts[key])]
+                                                 for key in keys))]
     blank = [""] * len(rows)
     title_text, year_text = texts.get("title", blank), texts.get("year", blank)
-    titles = [value[:300] for value, _ in _each(plain, column("title"))]
-    descriptions = [value[:4000] for value, _ in _each(plain, column("description"))]
-    partner_text = [value for value, _ in _each(plain, column("partner"))]
+    titles = [value[:300] for value, _ in _each(_plain, column("title"))]
+    descriptions = [value[:4000] for value, _ in _each(_plain, column("description"))]
+    partner_text = [value for value, _ in _each(_plain, column("partner"))]
     starts, ends, years = _each(parse_date, column("started_on")), _each(parse_date, column("ended_on")), \
         _each(parse_year, column("year"))
     fields = [(spec, f"f_{spec.key}", _each(_reader(spec, table.columns.get(f"f_{spec.key}", "")), column(f"f_{spec.key}")))
               for spec in ctx.kind.fields]
-    partners = _memo(lambda written, codes, unit_id: _partners(ctx, written, codes, unit_id))
+    cell_partners = _memo(lambda written, codes: _partner_cells(ctx, written, codes))
+    # a row's partners depend on its unit only when the unit is among them (named as its own partner)
+    partners = _memo(lambda written, codes, unit_id: _partners(ctx, cell_partners(written, codes)[0][0], unit_id))
     title_unit, title_written, title_year = _preamble(ctx, table)
     member = ctx.current.role == Role.MEMBER if ctx.current is not None else False
-    out: dict[int, tuple] = {}
+    out: list[tuple] = []
     columns = table.columns
     problem = lambda row, col, key, params: importer.RowProblem(
         table.sheet, row, columns.get(col, col), key, params)
     for i, (row, row_texts) in enumerate(zip(rows, zip(*(texts[key] for key in keys)))):
-        if _is_not_data(row_texts, title_text[i], year_text[i], maybe_sign[i]):
-            out[row] = (None, [])
+        if (maybe_total[i] or maybe_sign[i]) and _is_not_data(row_texts, title_text[i], year_text[i], maybe_sign[i]):
+            out.append((row, None, []))
             continue
         if ctx.current is None:
-            out[row] = ({}, [problem(row, "", "auth.login_required", {})])
+            out.append((row, {}, [problem(row, "", "auth.login_required", {})]))
             continue
         found: list = []
         values: dict = {"title": titles[i], "description": descriptions[i],
@@ -223,25 +282,19 @@ def parse_table(ctx: Context, table: Table) -> dict[int, tuple]:
             values[key] = value
             if value is None and spec.required:
                 found.append(problem(row, key, "ledger.field_required", {"field": spec.zh}))
-        (chosen, partner_problems, listed), _ = partners(partner_text[i],
-                                                         texts["partner_code"][i] if "partner_code" in texts else "",
-                                                         unit_id)
+        codes = texts["partner_code"][i] if "partner_code" in texts else ""
+        (_, members), _ = cell_partners(partner_text[i], codes)
+        (chosen, partner_problems, listed), _ = partners(partner_text[i], codes,
+                                                         unit_id if unit_id in members else None)
         found.extend(problem(row, *spec) for spec in partner_problems)
         values["_partners"], values["partners"] = chosen, listed
         if found:
-            out[row] = (values, found)
+            out.append((row, values, found))
             continue
         number = texts["id"][i] if "id" in texts else ""
         values["key"] = (ctx.by_id[int(number)] if number.isdigit() and int(number) in ctx.by_id
                          else natural_key(unit_id, year, values["title"]))
         if values["key"] in ctx.existing:  # the version the dry run saw: a save meanwhile is refused
             values["_version"] = ctx.existing[values["key"]][1]["_version"]
-        out[row] = (values, [])
+        out.append((row, values, []))
     return out
-
-
-def parse_row(ctx: Context, table: Table, row: int) -> tuple:
-    """One row's answer, the whole table read at its first row."""
-    if id(table) not in ctx.parsed:
-        ctx.parsed[id(table)] = parse_table(ctx, table)
-    return ctx.parsed[id(table)][row]

@@ -26,6 +26,7 @@ from core.ledgers.kinds import PUBLIC_STATUSES
 from core.ledgers.search_index import FTS, YEAR_SHIFT
 from core.models import LedgerEntry, LedgerPartner, LedgerTally, MemberUnit, Role
 
+PAGE_ROWS = 100  # a page of results on the query page (the export holds them all)
 COLUMNS = ["id", "kind", "title", "member_id", "unit", "unit_type", "city", "year", "partners",
            "started_on", "ended_on", "quantity", "quantity_unit", "amount_fen", "status", "description",
            "version"]
@@ -142,8 +143,9 @@ def count(session: Session, current: CurrentUser, flt: LedgerFilter = LedgerFilt
 
 
 def search(session: Session, current: CurrentUser, flt: LedgerFilter = LedgerFilter(), *,
-           limit: int | None = None) -> pd.DataFrame:
-    """The entries found, newest year first, with their unit and partners."""
+           limit: int | None = None, offset: int = 0) -> pd.DataFrame:
+    """The entries found, newest year first, with their unit and partners (a page of them: `limit`
+    rows from `offset`)."""
     search_index.ready(session)
     found = _text(session, flt.text)
     query = select(LedgerEntry.id, LedgerEntry.kind, LedgerEntry.title, LedgerEntry.member_id, MemberUnit.name,
@@ -159,6 +161,8 @@ def search(session: Session, current: CurrentUser, flt: LedgerFilter = LedgerFil
                  .where(*_where(session, current, flt)).order_by(LedgerEntry.year.desc(), LedgerEntry.id.desc()))
     if limit:
         query = query.limit(limit)
+    if offset:
+        query = query.offset(offset)
     rows = session.exec(query).all()
     frame = pd.DataFrame(rows, columns=[c for c in COLUMNS if c != "partners"])
     frame.insert(8, "partners", [", ".join(names) for names in _partner_names(session, list(frame["id"])).values()]

@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from core import nav
 from core.i18n import translate
-from core.ledgers import entries
+from core.ledgers import entries, query
 from core.models import LedgerEntry, LedgerPartner, MemberUnit, User
 from core.demo_plan import DemoCalendar
 from core.timeutil import china_today
@@ -41,11 +41,13 @@ def test_the_query_finds_a_chinese_substring_and_shows_counts(demo_db_url):
     assert not at.exception
     found = at.metric[0].value
     assert 0 < int(found.replace(",", "")) < int(everything.replace(",", ""))
-    ids = set(at.dataframe[0].value[translate("ledger.col_no")])
+    ids = list(at.dataframe[0].value[translate("ledger.col_no")])
     with session_scope(demo_db_url) as session:
         rows = session.exec(select(LedgerEntry)).all()
-    expected = {e.id for e in rows if "数控" in e.search_text}
-    assert ids == expected and any("数控技术订单班" in e.title for e in rows if e.id in ids)
+    expected = sorted((e for e in rows if "数控" in e.search_text), key=lambda e: (-e.year, -e.id))
+    assert int(found.replace(",", "")) == len(expected)  # the count, and its first page newest year first
+    assert ids == [e.id for e in expected][:query.PAGE_ROWS]
+    assert any("数控技术订单班" in e.title for e in rows if e.id in ids)
 
 
 # ---------------------------------------------------------------- actions through the widgets
