@@ -1,0 +1,101 @@
+"""The assessment pages under AppTest for every role that may open them, with their main actions
+driven through the widgets: edit a scheme, adjust a score, publish, a liaison's own view."""
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+
+from core import nav
+from core.assessment.models import AssessmentAdjustment, AssessmentScheme
+from core.i18n import translate
+from core.settings import reporting_year
+from tests.pages_support import app_as, button, session_scope, titles, user_for
+
+PAGES = [p for p in nav.PAGES if p.section == "nav.section.assessment"]
+
+
+@pytest.mark.parametrize("role", ["council", "secretariat", "member", "admin"])
+def test_every_assessment_page_opens_for_each_role_that_may_see_it(demo_db_url, role):
+    at = app_as(demo_db_url, role)
+    for page in PAGES:
+        if role not in page.roles:
+            continue
+        at.switch_page("../" + page.path).run()
+        assert not at.exception, (role, page.key, at.exception)
+        assert not at.error, (role, page.key, [e.value for e in at.error])
+        assert titles(at) == [translate(f"page.{page.key}")]
+
+
+def _draft(url):
+    with session_scope(url) as session:
+        return session.exec(select(AssessmentScheme).where(
+            AssessmentScheme.year == reporting_year(session))).one()
+
+
+def test_the_office_adjusts_a_draft_score_with_a_reason(demo_db_url):
+    at = app_as(demo_db_url, "secretariat", "assessment_ranking")
+    draft = _draft(demo_db_url)
+    at.selectbox(key="assessment_ranking_scheme").set_value(draft.id).run()
+    member_id = at.selectbox(key="assessment_ranking_unit").value
+    at.number_input(key="assessment_adjust_points").set_value(-3.0)
+    at.text_input(key="assessment_adjust_reason").set_value("数据核查发现重复填报")
+    button(at, "assessment.adjust_save").click().run()
+    assert not at.exception and not at.error
+    with session_scope(demo_db_url) as session:
+        row = session.exec(select(AssessmentAdjustment).where(AssessmentAdjustment.scheme_id == draft.id,
+                                                              AssessmentAdjustment.member_id == member_id)).one()
+        assert (row.points, row.reason) == (-3.0, "数据核查发现重复填报")
+
+
+def test_publishing_from_the_ranking_asks_first_then_freezes(demo_db_url):
+    at = app_as(demo_db_url, "secretariat", "assessment_ranking")
+    draft = _draft(demo_db_url)
+    at.selectbox(key="assessment_ranking_scheme").set_value(draft.id).run()
+    at.button(key="assessment_publish").click().run()
+    at.button(key="assessment_publish_confirm").click().run()
+    assert not at.exception and not at.error
+    with session_scope(demo_db_url) as session:
+        assert session.get(AssessmentScheme, draft.id).status == "published"
+
+
+def test_weights_that_do_not_add_up_are_said_and_nothing_is_saved(demo_db_url):
+    at = app_as(demo_db_url, "secretariat", "assessment_schemes")
+    draft = _draft(demo_db_url)
+    at.selectbox(key="assessment_schemes_pick").set_value(draft.id).run()
+    at.session_state[f"assessment_criteria_{draft.id}"] = {"edited_rows": {"0": {"weight": 50}},
+                                                           "added_rows": [], "deleted_rows": []}
+    at.run()
+    at.button(key="assessment_save").click().run()
+    assert translate("assessment.weights_not_100", type="school", total="120")[:6] in " ".join(
+        e.value for e in at.error)
+    with session_scope(demo_db_url) as session:
+        assert session.get(AssessmentScheme, draft.id).criteria[0]["weight"] == 30
+
+
+def test_the_office_moves_weight_between_criteria_and_saves(demo_db_url):
+    at = app_as(demo_db_url, "secretariat", "assessment_schemes")
+    draft = _draft(demo_db_url)
+    at.selectbox(key="assessment_schemes_pick").set_value(draft.id).run()
+    at.session_state[f"assessment_criteria_{draft.id}"] = {
+        "edited_rows": {"0": {"weight": 25}, "1": {"weight": 15, "params": "per=25"}},
+        "added_rows": [], "deleted_rows": []}
+    at.run()
+    at.button(key="assessment_save").click().run()
+    assert not at.exception and not at.error
+    with session_scope(demo_db_url) as session:
+        criteria = session.get(AssessmentScheme, draft.id).criteria
+        assert [(c["weight"], c["params"]) for c in criteria[:2]] == [
+            (25, {"on_time": 100, "late": 60, "missing": 0}), (15, {"per": 25})]
+
+
+def test_the_liaison_sees_its_own_band_and_how_to_improve(demo_db_url):
+    at = app_as(demo_db_url, "member", "assessment_mine")
+    assert not at.exception and not at.error
+    liaison = user_for(demo_db_url, "member")
+    with session_scope(demo_db_url) as session:
+        from core.models import MemberUnit
+        others = [u.name for u in session.exec(select(MemberUnit).where(MemberUnit.id != liaison.member_id)).all()]
+    shown = " ".join(m.value for m in at.markdown) + " ".join(str(d.value) for d in at.dataframe)
+    assert not [name for name in others if name in shown]
+    assert at.metric[3].label == translate("assessment.band")
+    assert at.subheader[0].value == translate("assessment.improve_title")
