@@ -94,6 +94,10 @@ else:
     st.caption(ui.t("report_summary.no_plan"))
 
 st.subheader(ui.t("report_summary.sec_messages"))
+held = st.columns(1 + sum(1 for k, v in data.meetings.items() if k != "held" and v))
+held[0].metric(ui.t("report_summary.meetings_held"), data.meetings["held"])
+for column, (kind, count) in zip(held[1:], [(k, v) for k, v in data.meetings.items() if k != "held" and v]):
+    column.metric(ui.t(f"meeting_kind.{kind}"), count)
 for column, (kind, count) in zip(st.columns(len(data.messages)), data.messages.items()):
     column.metric(ui.t(f"report_summary.msg_{kind}"), count)
 

@@ -83,7 +83,8 @@ def starting_text(summary: YearSummary, chapter: str) -> str:
         return t("report_annual.start_international", year=summary.year, count=int(row["count"]))
     if chapter == "support":
         plan = summary.plan
-        text = t("report_annual.start_support", notices=summary.messages.get("notice", 0),
+        text = t("report_annual.start_support", meetings=summary.meetings.get("held", 0),
+                 notices=summary.messages.get("notice", 0),
                  minutes=summary.messages.get("minutes", 0), pct=f"{summary.complete_pct:.1f}")
         if plan:
             text += t("report_annual.start_plan", title=plan["title"], progress=tables.fmt(plan["progress"], 1),

@@ -11,7 +11,7 @@ A profile is a flat list of columns, each {sheet, rows, code, label, source, sca
     ledger_sum:KIND.FIELD[?FIELD2=VALUE]  a sum (or `count`) of a ledger field, with a filter
     row.school_code|school_name|partner_code|partner_name|start_month   (cooperation rows)
     row.KIND.FIELD[?FIELD2=VALUE]  that school and partner's sum of a field (or `count`)
-    plan.progress, messages.notice, completeness.pct, year, lead_unit …  the summary's items
+    plan.progress, messages.notice, meetings.held, completeness.pct, year, lead_unit …  the summary's items
     const:TEXT               a constant
     = {a} + {b} * 100        a formula of sources in braces (+ - * / and brackets)
     (empty)                  the cell is left empty (the platform asks, the group keeps no data)
@@ -33,6 +33,7 @@ ROW_FIELDS = ("school_code", "school_name", "partner_code", "partner_name", "sta
 SUMMARY_ITEMS = {"year", "lead_unit",
                  *(f"plan.{k}" for k in ("progress", "expected", "milestones", "overdue", "done", "title")),
                  *(f"messages.{k}" for k in ("notice", "document", "minutes", "bulletin")),
+                 *(f"meetings.{k}" for k in ("held", "council", "standing_council", "office", "seminar", "event")),
                  *(f"completeness.{k}" for k in ("expected", "approved", "pct"))}
 LEDGER_COLUMNS = ("count", "quantity", "amount_fen", "last_count", "last_quantity", "last_amount_fen")
 COLUMN_KEYS = ("sheet", "rows", "code", "label", "source", "scale", "decimals")

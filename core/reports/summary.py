@@ -34,6 +34,8 @@ from core.models import (
     Role,
     ValueStatus,
 )
+from core.meetings import meetings as meeting_service
+from core.meetings.models import MeetingKind, MeetingStatus
 from core.plan import tracking
 from core.reports import profile as profile_service
 from core.timeutil import CHINA_TZ, china_today
@@ -56,6 +58,7 @@ class YearSummary:
     ledgers_not_in: pd.DataFrame  # kind, status, count: pending, disputed and draft entries
     plan: dict
     messages: dict
+    meetings: dict  # held: total; council, standing_council, office, seminar, event
     expected: int
     approved: int
     not_in: pd.DataFrame  # unit, unit_type, status of units whose report is not approved
@@ -124,6 +127,13 @@ def _messages(session: Session, year: int) -> dict:
     return {str(kind): int(found.get(kind, 0)) for kind in MESSAGE_KINDS}
 
 
+def _meetings(session: Session, current: CurrentUser, year: int) -> dict:
+    """Meetings held in the year by kind (the meetings wing's list), and their total."""
+    frame = meeting_service.meeting_list(session, current, year=year, status=MeetingStatus.HELD)
+    out = {str(kind): int((frame["kind"] == kind).sum()) for kind in MeetingKind}
+    return {"held": int(len(frame)), **out}
+
+
 def year_summary(session: Session, current: CurrentUser | None, *, year: int) -> YearSummary:
     """Everything the year's reporting needs (council, secretariat, admin)."""
     require_role(current, *READERS)
@@ -140,6 +150,7 @@ def year_summary(session: Session, current: CurrentUser | None, *, year: int) ->
     summary = YearSummary(year=year, profile=profile.values, counts=counts, last_counts=last_counts,
                           indicators=card, ledgers=ledgers, ledgers_not_in=ledgers_not_in,
                           plan=_plan(session, year), messages=_messages(session, year),
+                          meetings=_meetings(session, current, year),
                           expected=len(matrix), approved=int((matrix["status"] == ValueStatus.APPROVED).sum()),
                           not_in=not_in, lead_unit=profile_service.lead_unit(session, current))
     summary.figures = flatten(summary)
@@ -169,6 +180,8 @@ def flatten(summary: YearSummary) -> dict:
         out[f"plan.{key}"] = value
     for key, value in summary.messages.items():
         out[f"messages.{key}"] = value
+    for key, value in summary.meetings.items():
+        out[f"meetings.{key}"] = value
     out.update({"completeness.expected": summary.expected, "completeness.approved": summary.approved,
                 "completeness.pct": round(summary.complete_pct, 1)})
     return out
