@@ -79,6 +79,8 @@ def test_a_year_in_progress_is_not_where_the_analysis_opens_and_is_marked(demo_d
     assert marked and "1/" in marked[0] and marked[0] != str(NEW)
     pick.set_value(NEW).run()
     assert not at.exception and any(f"{NEW}" in w.value and "1/" in w.value for w in at.warning)
+    verdicts = [m.label for m in at.metric]  # no red for units not in yet
+    assert translate("indicators.rag_in_progress") in verdicts and translate("indicators.rag_red") not in verdicts
     at.segmented_control(key="indicators_view").set_value("pivot").run()
     total = translate("indicators.group_total")
     assert any(column.startswith(total) and "1/" in column for column in at.dataframe[0].value.columns)

@@ -69,12 +69,22 @@ if view in (None, "scorecard"):
     st.caption(ui.t("indicators.coverage_pending" if pending and may_include else "indicators.coverage",
                     year=year, approved=status["approved"], submitted=status["submitted"],
                     expected=status["expected"]))
+    # No verdict on a year still being reported: its totals hold only the units in so far, so
+    # against the whole year's targets nearly everything would read red.
+    if state.in_progress:
+        card["rag"] = card["rag"].where(card["value"].isna(), "in_progress")
+    codes = ("in_progress", "no_data", "none") if state.in_progress else ("green", "amber", "red", "no_data", "none")
     counts = card["rag"].value_counts()
     cols = st.columns(5)
-    for column, code in zip(cols, ("green", "amber", "red", "no_data", "none")):
+    for column, code in zip(cols, codes):
         column.metric(ui.t(f"indicators.rag_{code}"), int(counts.get(code, 0)), border=True)
     with_target = card[card["progress"].notna()]
-    if not with_target.empty:
+    if not with_target.empty and state.in_progress:  # how far towards the year's targets so far
+        st.altair_chart(charts.bar_counts(with_target.assign(progress=with_target["progress"].round(1)),
+                                          category="label", value="progress", category_title=year_label(year),
+                                          value_title=ui.t("indicators.progress_so_far")).properties(
+            title=year_label(year)), width="stretch")
+    elif not with_target.empty:
         bullets = charts.target_bullets(
             with_target.assign(value_text=[number(v, d) for v, d in zip(with_target["value"], with_target["decimals"])],
                                target_text=[number(v, d) for v, d in zip(with_target["target"], with_target["decimals"])]),
