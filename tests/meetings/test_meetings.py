@@ -212,3 +212,19 @@ def test_invitations_minutes_and_search_hold_on_postgresql(pg_engine):
         assert meetings.meeting_list(session, office, search="0%x").empty
         session.expire_all()
         assert session.get(type(meeting), meeting.id).slides == ["actions", "glance"]
+
+
+def test_a_meetings_files_are_read_by_the_invited_and_the_council_only(session, people):
+    from core import attachments
+    from core.meetings.briefing_files import logo_png
+
+    office = people["office"]
+    meeting = _meeting(session, office)
+    meetings.invite(session, office, meeting.id, member_ids=[people["unit"].id])
+    photo = meetings.add_file(session, office, meeting.id, filename="会场.png", content=logo_png(64))
+    for who in ("liaison", "council"):
+        assert attachments.content(session, people[who], photo.id)[0] == "会场.png"
+    with pytest.raises(PermissionDenied):
+        attachments.content(session, people["stranger"], photo.id)
+    with pytest.raises(PermissionDenied):
+        meetings.add_file(session, people["liaison"], meeting.id, filename="x.png", content=logo_png(64))

@@ -8,7 +8,7 @@ from sqlmodel import select
 from core import nav
 from core.i18n import translate
 from core.meetings.models import Meeting, MeetingAction, MeetingInvitation
-from core.models import Message, MessageCategory, User
+from core.models import MemberUnit, Message, MessageCategory, User
 from tests.pages_support import app_as, button, session_scope, titles
 
 PAGES = [p for p in nav.PAGES if p.section == "nav.section.meetings"]
@@ -91,3 +91,39 @@ def test_the_meeting_mode_renders_the_deck(demo_db_url):
     assert len(frames) == 1
     html = frames[0].proto.srcdoc
     assert html.count('class="slide"') == 6 and "上次理事会督办事项" in html
+
+
+def test_the_office_invites_records_attendance_and_assigns_a_follow_up_on_the_page(demo_db_url):
+    at = app_as(demo_db_url, "secretariat", "meeting_manage")
+    meeting_id = at.session_state["meeting_manage_pick"]  # opens on the next meeting: the forum
+    with session_scope(demo_db_url) as session:
+        invited = set(session.exec(select(MeetingInvitation.member_id)
+                                   .where(MeetingInvitation.meeting_id == meeting_id)).all())
+        unit = session.exec(select(MemberUnit.id).where(MemberUnit.status == "active",
+                                                        MemberUnit.id.not_in(invited))).first()
+    next(m for m in at.multiselect if m.label == translate("meeting_manage.invite_units")).set_value([unit])
+    button(at, "meeting_manage.invite").click().run()
+    assert not at.exception and not at.error
+    next(m for m in at.multiselect if m.label == translate("meeting_manage.attended_units")).set_value([unit])
+    button(at, "meeting_manage.record_attendance").click().run()
+    assert not at.exception and not at.error
+    next(t for t in at.text_input if t.label == translate("actions.col_title")).set_value("整理论坛成果汇编")
+    next(s for s in at.selectbox if s.label == translate("actions.owner_unit")).set_value(unit)
+    button(at, "actions.add").click().run()
+    assert not at.exception and not at.error
+    with session_scope(demo_db_url) as session:
+        assert session.get(Meeting, meeting_id).status == "held"
+        came = session.exec(select(MeetingInvitation.member_id).where(MeetingInvitation.meeting_id == meeting_id,
+                                                                      MeetingInvitation.attended == True)).all()
+        assert came == [unit]
+        action = session.exec(select(MeetingAction).where(MeetingAction.title == "整理论坛成果汇编")).one()
+        assert (action.meeting_id, action.owner_member_id) == (meeting_id, unit)
+        sent = session.exec(select(Message).where(Message.category == MessageCategory.SYSTEM)
+                            .order_by(Message.id.desc())).first()
+        assert sent.title.startswith("会议邀请") and sent.audience["member_ids"] == [unit]
+
+
+def test_the_secretariats_home_lists_its_open_follow_ups(demo_db_url):
+    at = app_as(demo_db_url, "secretariat", "home")
+    links = [link.label for link in at.get("page_link")]
+    assert translate("home.todo_actions", count=2, overdue=1) in links, links
