@@ -9,14 +9,24 @@ and a forum in ten days with invitations answered, declined and still waiting; t
 """
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from core.auth import acting_as
 from core.meetings import actions, meetings, minutes as minutes_service
 from core.meetings.models import ActionStatus
-from core.models import CouncilTerm, MemberStatus, MemberUnit, Milestone, MilestoneStatus, StaffMember, User
+from core.models import (
+    CouncilTerm,
+    MemberStatus,
+    MemberUnit,
+    Message,
+    MessageCategory,
+    Milestone,
+    MilestoneStatus,
+    StaffMember,
+    User,
+)
 from core.timeutil import CHINA_TZ
 
 LEAD_PLACE = "山东劳动职业技术学院 行政楼第一会议室"
@@ -26,8 +36,23 @@ def _at(day: date, hour: int = 9, minute: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minute), CHINA_TZ)
 
 
-def _meeting(session, me, *, kind, title, day, place, host, items, invited, came=(), answers=None,
+def _backdate(session, since_id: int, *, invitation: date, notice: date) -> None:
+    """The messages a demo meeting sent carry its dates, not the day the demo was loaded: the
+    invitation ten days before, the minutes two days after."""
+    for message in session.exec(select(Message).where(Message.id > since_id)).all():
+        at = _at(invitation if message.category == MessageCategory.SYSTEM else notice).astimezone(UTC)
+        message.publish_at = message.created_at = message.updated_at = at
+        session.add(message)
+    session.flush()
+
+
+def _last_message(session) -> int:
+    return session.exec(select(func.coalesce(func.max(Message.id), 0))).one()
+
+
+def _meeting(session, me, today, *, kind, title, day, place, host, items, invited, came=(), answers=None,
              minutes="", end_hour=11):
+    since = _last_message(session)
     row = meetings.create_meeting(session, me, kind=kind, title=title, starts_at=_at(day),
                                   ends_at=_at(day, end_hour), place=place, host=host)
     agenda = [meetings.add_agenda_item(session, me, row.id, title=t, presenter=p, decision=d)
@@ -39,6 +64,8 @@ def _meeting(session, me, *, kind, title, day, place, host, items, invited, came
         meetings.record_attendance(session, me, row.id, attended_ids=[u.id for u in came])
     if minutes:
         minutes_service.publish_minutes(session, me, row.id, minutes=minutes)
+    if day < today:  # a past meeting's messages are as old as it
+        _backdate(session, since, invitation=day - timedelta(days=10), notice=day + timedelta(days=2))
     return row, agenda
 
 
@@ -57,7 +84,7 @@ def build(session: Session, *, today: date) -> int:
     open_milestone = session.exec(select(Milestone).where(Milestone.status.in_(
         (MilestoneStatus.IN_PROGRESS, MilestoneStatus.NOT_STARTED))).order_by(Milestone.id)).first()
 
-    _meeting(session, me, kind="council", title="山东省机械行业职业培训教育集团第二届一次理事会会议",
+    _meeting(session, me, today, kind="council", title="山东省机械行业职业培训教育集团第二届一次理事会会议",
              day=date(2018, 6, 22), place=LEAD_PLACE, host="理事长", end_hour=12,
              items=[("审议集团第一届理事会工作报告", "秘书长", "审议通过。"),
                     ("审议修订《集团章程》", "秘书长", "审议通过修订后的《集团章程》。"),
@@ -65,7 +92,7 @@ def build(session: Session, *, today: date) -> int:
              invited=[lead, *others[:40]], came=[lead, *others[:34]],
              minutes="会议听取并审议了第一届理事会工作报告，审议通过修订后的《集团章程》，选举产生了集团新一届领导机构。")
     mobilise, items = _meeting(
-        session, me, kind="office", title="骨干职教集团建设动员会暨2019年集团秘书处工作部署会",
+        session, me, today, kind="office", title="骨干职教集团建设动员会暨2019年集团秘书处工作部署会",
         day=date(2019, 6, 12), place=LEAD_PLACE, host="秘书处办公室主任",
         items=[("解读《骨干职教集团建设实施方案》", "秘书处办公室主任", "按实施方案的“施工图”推进三年建设。"),
                ("明确秘书处办公室人员职责和分工", "秘书处办公室主任", "分工到人，2019 年任务细化到可操作层面。")],
@@ -74,7 +101,7 @@ def build(session: Session, *, today: date) -> int:
     actions.add_action(session, me, mobilise.id, title="印发 2019 年集团工作任务分解表", owner_staff_id=director.id,
                        due_on=date(2019, 6, 30), agenda_item_id=items[1].id)
     logo, items = _meeting(
-        session, me, kind="office", title="秘书处办公室第二次会议（集团标识评选）",
+        session, me, today, kind="office", title="秘书处办公室第二次会议（集团标识评选）",
         day=date(2019, 9, 18), place=LEAD_PLACE, host="秘书处办公室主任",
         items=[("评选集团标识设计方案", "宣传工作人员",
                 "孟昕、吴凯琪的设计方案胜出；标识以天蓝色和海蓝色为基准色，释义进一步完善后对外发布。")],
@@ -82,7 +109,7 @@ def build(session: Session, *, today: date) -> int:
     actions.add_action(session, me, logo.id, title="完善集团标识释义并面向社会发布", owner_staff_id=staff[0].id,
                        due_on=date(2019, 10, 31), agenda_item_id=items[0].id)
     seminar, items = _meeting(
-        session, me, kind="seminar", title="职教集团智慧管理服务平台功能研讨会",
+        session, me, today, kind="seminar", title="职教集团智慧管理服务平台功能研讨会",
         day=date(2019, 11, 20), place=LEAD_PLACE, host="秘书处办公室主任",
         items=[("细化平台功能，添加个性化模块", "信息化工作人员", "增加会议管理、活动简报和会议模式。")],
         invited=[lead, *others[:6]], came=[lead, *others[:5]], minutes="会议进一步细化了平台的功能模块。")
@@ -95,7 +122,7 @@ def build(session: Session, *, today: date) -> int:
     term = session.exec(select(CouncilTerm).where(CouncilTerm.ended_on.is_(None))
                         .order_by(CouncilTerm.number.desc())).first()
     council, items = _meeting(
-        session, me, kind="council", title=f"集团{term.name if term else '理事会'} {held.year} 年度工作会议",
+        session, me, today, kind="council", title=f"集团{term.name if term else '理事会'} {held.year} 年度工作会议",
         day=held, place=LEAD_PLACE, host="理事长", end_hour=12,
         items=[(f"{held.year} 年集团工作总结", "秘书长", "审议通过。"),
                (f"{held.year + 1} 年集团工作要点", "秘书长", "原则通过，由秘书处细化后印发。"),
@@ -118,17 +145,19 @@ def build(session: Session, *, today: date) -> int:
 
     forum_day = today + timedelta(days=10)
     invited = [lead, *others[:35]]
-    _meeting(session, me, kind="event", title=f"{forum_day.year} 年机械行业产教融合论坛暨校企合作项目推介会",
+    _meeting(session, me, today, kind="event", title=f"{forum_day.year} 年机械行业产教融合论坛暨校企合作项目推介会",
              day=forum_day, place="济南 山东省机械行业职业培训教育集团 报告厅", host="秘书长", end_hour=17,
              items=[("产教融合典型案例交流", "成员院校代表", ""), ("校企合作项目推介", "成员企业代表", "")],
              invited=invited,
              answers=[*((u, True, "") for u in others[:18]), *((u, False, "") for u in others[18:22])])
-    # Two issues of the briefing: the case study's 2019 no. 4 (published) and this quarter's draft.
+    # Two issues of the briefing: the case study's 2019 no. 3 (published) and this quarter's draft.
     from core.meetings import briefings
 
-    old = briefings.create_briefing(session, me, title="集团活动简报 2019年第4期", start=date(2019, 10, 1),
-                                    end=date(2019, 12, 31))
+    since = _last_message(session)
+    old = briefings.create_briefing(session, me, title="集团活动简报 2019年第3期", start=date(2019, 7, 1),
+                                    end=date(2019, 9, 30))
     briefings.publish_briefing(session, me, old.id)
+    _backdate(session, since, invitation=date(2019, 10, 10), notice=date(2019, 10, 10))
     quarter = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
     briefings.create_briefing(session, me, title=f"集团活动简报 {today.year}年第{(today.month - 1) // 3 + 1}期",
                               start=quarter, end=today)

@@ -19,7 +19,7 @@ from tests.pages_support import app_as, session_scope, user_for
 
 
 def _issue(session, office) -> Briefing:
-    return session.exec(select(Briefing).where(Briefing.title == "集团活动简报 2019年第4期")).one()
+    return session.exec(select(Briefing).where(Briefing.title == "集团活动简报 2019年第3期")).one()
 
 
 def test_an_issue_is_proposed_from_its_periods_meetings_and_news(demo_db_url):
