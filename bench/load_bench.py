@@ -1,6 +1,6 @@
 """How many people a replica serves: N concurrent sessions against the app, as browsers drive it.
 
-    python bench/load_bench.py [--levels 1,5,10,20,40] [--think 1.0] [--rounds 1] [--json]
+    python bench/load_bench.py [--levels 1,5,10,20,40] [--think 7] [--min-views 30] [--json]
 
 Builds what tests/deploy runs (PostgreSQL in a temp dir, the demo group, two replicas started
 as deploy/zjjt-platform@.service starts them, nginx from deploy/nginx-site.conf), on loopback
@@ -8,8 +8,14 @@ only. Each session is a client that speaks Streamlit's own websocket protocol wi
 messages that ship with streamlit (BackMsg out, ForwardMsg in), as the browser's frontend does:
 it opens /login, fills the form and submits it (widget states), then walks the pages a council
 member, a secretariat user or a liaison uses (home, plan, indicators, members, inbox, entry...),
-waiting `--think` seconds (± 50 %) between pages. Every time is from sending the action to the
-server's "script finished" for it; a run that draws an exception counts as an error.
+reading each page before the next. Every time is from sending the action to the server's
+"script finished" for it; a run that draws an exception counts as an error.
+
+Think time (the reading between two pages) is TPC-W's, the standard web-shop benchmark's:
+exponential with a mean of `--think` seconds (7), at most ten times the mean (70). A page is read
+for 1 s or less one time in eight, for more than 14 s one time in seven: people click in bursts.
+Each level walks as many rounds as it takes to measure at least `--min-views` page views, so
+that p95 at 1 session is not the slowest page of a single walk.
 
 Printed, in one run: p50/p95 per page view and per login, throughput, and each replica's peak
 resident memory, at each level on one replica (connected directly), then on two replicas behind
@@ -18,15 +24,16 @@ measured saturated (20 sessions, no think time; goal ≥ 1.7×); memory per idle
 the sessions close (a closed tab's session is kept `server.disconnectedSessionTTL` seconds; the
 bench sets it to `--ttl`).
 
-What the client does not do: the cookie component's reply (a browser's first run after login
-sends one more rerun), fetching static files and media (nginx and the replica serve them
-without running the script).
+What the client does not do: fetch static files and media (nginx and the replica serve them
+without running the script). A browser asks for no more runs than this client does: the
+re-login cookie is written by a one-off script, with no component sending a value back.
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
 import json
+import math
 import os
 import random
 import shutil
@@ -184,7 +191,7 @@ async def _session(base: str, route: str | None, username: str, think: float, ro
         for _ in range(rounds):
             for page in WALKS[username]:
                 if think:
-                    await asyncio.sleep(think * rng.uniform(0.5, 1.5))
+                    await asyncio.sleep(think_time(think, rng))
                 stats.views.append(await client.run(page=page))
         if stay is not None:  # idle, connected, until told to go
             await stay.wait()
@@ -193,6 +200,16 @@ async def _session(base: str, route: str | None, username: str, think: float, ro
     finally:
         if hasattr(client, "ws"):
             await client.close()
+
+
+def think_time(mean: float, rng: random.Random) -> float:
+    """TPC-W's think time: exponential with this mean, cut at ten times the mean."""
+    return min(10 * mean, rng.expovariate(1 / mean))
+
+
+def rounds_for(sessions: int, min_views: int, least: int = 1) -> int:
+    """Walks per session so that a level measures at least `min_views` page views."""
+    return max(least, math.ceil(min_views / (len(WALKS["demo-council"]) * sessions)))
 
 
 def _rss_mb(pid: int) -> float:
@@ -334,8 +351,10 @@ class Postgres:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--levels", default="1,5,10,20,40")
-    parser.add_argument("--think", type=float, default=1.0, help="seconds between pages (± 50 %%)")
-    parser.add_argument("--rounds", type=int, default=1, help="walks per session")
+    parser.add_argument("--think", type=float, default=7.0,
+                        help="mean seconds between pages (exponential, TPC-W; 0: none)")
+    parser.add_argument("--rounds", type=int, default=1, help="walks per session, at least")
+    parser.add_argument("--min-views", type=int, default=30, help="page views measured per level, at least")
     parser.add_argument("--saturate", type=int, default=20, help="sessions of the throughput run")
     parser.add_argument("--ttl", type=float, default=20.0,
                         help="server.disconnectedSessionTTL for the bench (seconds)")
@@ -348,7 +367,8 @@ def main(argv: list[str] | None = None) -> int:
     levels = [int(n) for n in args.levels.split(",")]
     env = {"DEMO": "1", "BCRYPT_ROUNDS": "12",  # the demo group; production's hashing cost
            "STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL": str(int(args.ttl))}
-    result: dict = {"levels": levels, "think": args.think, "rounds": args.rounds}
+    result: dict = {"levels": levels, "think": args.think, "rounds": args.rounds,
+                    "load_before": os.getloadavg()[0]}
     with Postgres() as pg_url, tempfile.TemporaryDirectory(prefix="loadbench-") as workdir:
         with Cluster(pg_url, Path(workdir), env=env, accounts={}) as cluster:
             pids = [cluster.pid(0), cluster.pid(1)]
@@ -359,7 +379,8 @@ def main(argv: list[str] | None = None) -> int:
             run_level([(cluster.replica_urls[1], None)], 1, 0, 1, pids, 0, cluster)
             result["idle"] = idle_memory(cluster.replica_urls[1], pids[1], max(levels), args.ttl)
             for name, targets in (("one", one), ("two", two)):
-                result[name] = [run_level(targets, n, args.think, args.rounds, pids, n, cluster)
+                result[name] = [run_level(targets, n, args.think,
+                                          rounds_for(n, args.min_views, args.rounds), pids, n, cluster)
                                 for n in levels]
                 result[f"{name}_saturated"] = run_level(targets, args.saturate, 0, 2, pids, 99,
                                                         cluster)
@@ -371,10 +392,13 @@ def _report(result: dict, args) -> None:
     if args.json:
         print(json.dumps(result, indent=1, default=str))
         return
-    print(f"load bench: pages per session {len(WALKS['demo-council'])} x {args.rounds}, "
-          f"think {args.think:g} s ± 50 %, times from action to script finished (ms)\n")
+    print(f"load bench: {len(WALKS['demo-council'])} pages a walk, at least {args.min_views} views a "
+          f"level; think time exponential, mean {args.think:g} s (TPC-W); times from action to "
+          f"script finished (ms); machine load average before: {result['load_before']:.1f} "
+          f"on {os.cpu_count()} cores\n")
     head = (f"{'replicas':>8} {'sessions':>8} {'views':>6} {'p50':>7} {'p95':>7} {'login p50':>9} "
-            f"{'login p95':>9} {'views/s':>7} {'peak MB (r1, r2)':>17} {'db conns':>8} {'errors':>6}")
+            f"{'login p95':>9} {'views/s':>7} {'CPU/view':>8} {'peak MB (r1, r2)':>17} {'db conns':>8} "
+            f"{'errors':>6}")
     print(head)
     print("-" * len(head))
     for name, replicas in (("one", 1), ("two", 2)):
@@ -382,10 +406,12 @@ def _report(result: dict, args) -> None:
             peak = ", ".join(f"{mb:.0f}" for mb in row["peak_mb"])
             print(f"{replicas:>8} {row['sessions']:>8} {row['views']:>6} {row['p50'] * 1000:>7.0f} "
                   f"{row['p95'] * 1000:>7.0f} {row['login_p50'] * 1000:>9.0f} "
-                  f"{row['login_p95'] * 1000:>9.0f} {row['throughput']:>7.2f} {peak:>17} "
+                  f"{row['login_p95'] * 1000:>9.0f} {row['throughput']:>7.2f} "
+                  f"{row['cpu_per_view'] * 1000:>8.0f} {peak:>17} "
                   f"{row['connections']:>8} {len(row['errors']):>6}")
     by_n = {row["sessions"]: row for row in result["one"]}
-    print("(sat: saturated, no think time; db conns: peak connections both replicas held)\n")
+    print("(sat: saturated, no think time; CPU/view: the replicas' CPU ms per page view or login; "
+          "db conns: peak connections both replicas held)\n")
     if 1 in by_n and 20 in by_n:
         print(f"p95 at 20 sessions / p95 at 1 (one replica): "
               f"{by_n[20]['p95'] / by_n[1]['p95']:.2f}x  (goal <= 3x)")
