@@ -1,6 +1,7 @@
 """How the ledger query and import scale, measured in one run against their yardsticks.
 
-    python bench/ledgers_bench.py [--entries 200000] [--rows 20000] [--repeat 5] [--keep DIR]
+    python bench/ledgers_bench.py [--entries 200000] [--rows 20000] [--repeat 5] [--keep DIR [--reuse]]
+                                  [--only query|import]
 
 Builds two SQLite databases: the demo group (a few hundred ledger entries) and one with
 `entries` entries over 1,000 units, 13 kinds and 10 years (bulk inserts, with partners). Prints:
@@ -180,20 +181,33 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=20_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--keep", help="keep the databases and workbook in this folder")
+    parser.add_argument("--only", choices=["query", "import"], help="run one of the two parts")
+    parser.add_argument("--reuse", action="store_true", help="with --keep: use the databases built before")
     args = parser.parse_args()
     folder = Path(args.keep or tempfile.mkdtemp(prefix="ledgers-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
     demo_db, large_db, import_db = folder / "demo.db", folder / "large.db", folder / "import.db"
     started = time.perf_counter()
-    for path in (demo_db, large_db, import_db):
-        path.unlink(missing_ok=True)
-    build_demo(demo_db)
-    build_large(large_db, count=args.entries)
-    print(f"built the demo and {args.entries:,} entries in {time.perf_counter() - started:.1f} s")
+    if not (args.reuse and demo_db.exists() and large_db.exists()):
+        for path in (demo_db, large_db, import_db):
+            path.unlink(missing_ok=True)
+        build_demo(demo_db)
+        build_large(large_db, count=args.entries)
+        print(f"built the demo and {args.entries:,} entries in {time.perf_counter() - started:.1f} s")
 
     demo_engine, large_engine = db.make_engine(f"sqlite:///{demo_db}"), db.make_engine(f"sqlite:///{large_db}")
     with db.session_scope(demo_engine, write=False) as session:
         demo_count = session.exec(sa.select(sa.func.count()).select_from(LedgerEntry)).one()[0]
+    if args.only != "import":
+        query_part(args, demo_engine, large_engine, large_db, demo_count)
+    demo_engine.dispose(), large_engine.dispose()
+    if args.only != "query":
+        import_part(args, folder, demo_db, large_db, import_db)
+    if not args.keep:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def query_part(args, demo_engine, large_engine, large_db: Path, demo_count: int) -> None:
     results = {}
     for name, engine in (("demo", demo_engine), ("large", large_engine)):
         search, summary = page_work(engine, "council")
@@ -220,8 +234,9 @@ def main() -> None:
           f"ratio {large_summary / demo_summary:5.2f}x  (goal <= 3x)")
     print(f"  bare SQL {bare_summary * 1000:8.1f} ms   ours ÷ bare {large_summary / bare_summary:5.2f}x")
     print(f"  bare SQL: {BARE_SUMMARY[0]}")
-    demo_engine.dispose(), large_engine.dispose()
 
+
+def import_part(args, folder: Path, demo_db: Path, large_db: Path, import_db: Path) -> None:
     workbook = folder / "order_classes.xlsx"
     build_workbook(workbook, large_db, args.rows)
     t_bare = best(lambda: pd.read_excel(workbook, engine="calamine"), args.repeat)
@@ -239,8 +254,6 @@ def main() -> None:
     t_ours = min(runs)
     print(f"\nimport of {args.rows:,} order classes (dry run + commit): {t_ours:6.2f} s")
     print(f"  bare pandas.read_excel(calamine) {t_bare:6.2f} s   ratio {t_ours / t_bare:5.2f}x  (goal <= 3x)")
-    if not args.keep:
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

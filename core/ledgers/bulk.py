@@ -8,6 +8,9 @@ the same message; the caller's transaction rolls back and nothing is written.
 """
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
+
 import sqlalchemy as sa
 from sqlmodel import Session
 
@@ -53,3 +56,16 @@ def _processed(process, values: list) -> list:
     except TypeError:  # unhashable (JSON documents): each its own
         return [process(value) for value in values]
     return [done[key] for key in keys]
+
+
+@contextmanager
+def gc_paused():
+    """No cyclic garbage collection while an import builds its rows: it found nothing to free among
+    them yet ran every few hundred allocations over all of them (a third of a 20,000-row dry run)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

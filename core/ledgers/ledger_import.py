@@ -24,7 +24,7 @@ from core.errors import UserFacingError
 from core.excel import importer
 from core.excel.reader import HEADER_SCAN_ROWS, Limits, WorkbookRejected, check_bytes, header_key
 from core.i18n import Text
-from core.ledgers import entries, import_rows
+from core.ledgers import bulk, entries, import_rows
 from core.ledgers.exchange import aliases
 from core.ledgers.import_rows import Context, natural_key
 from core.ledgers.kinds import KINDS, Kind
@@ -110,6 +110,12 @@ def plan(session: Session, current: CurrentUser, content: bytes, filename: str, 
          accepted: dict[str, int | None] | None = None, limits: Limits | None = None) -> importer.ImportPlan:
     """The dry run of a ledger workbook: every sheet that is a ledger, as one plan."""
     require_role(current, Role.MEMBER, *STAFF_ROLES)
+    with bulk.gc_paused():
+        return _plan(session, current, content, filename, kind, accepted, limits)
+
+
+def _plan(session: Session, current: CurrentUser, content: bytes, filename: str, kind: str | None,
+          accepted: dict[str, int | None] | None, limits: Limits | None) -> importer.ImportPlan:
     limits = limits or excel_limits(session)
     importer.report("reading", 0.0)
     check_bytes(content, filename, limits)
@@ -253,6 +259,7 @@ def commit(session: Session, current: CurrentUser, planned: importer.ImportPlan,
         else:
             _apply(session, current, row)
 
-    batch = importer.commit(session, current, planned, only_valid=only_valid, apply_row=apply_row)
-    entries.create_many(session, current, new_rows, import_batch_id=batch.id)
+    with bulk.gc_paused():
+        batch = importer.commit(session, current, planned, only_valid=only_valid, apply_row=apply_row)
+        entries.create_many(session, current, new_rows, import_batch_id=batch.id)
     return batch
