@@ -110,8 +110,9 @@ def _starting_values(session: Session) -> dict:
 
 
 def profile_for(session: Session, current: CurrentUser | None, *, year: int) -> ProfileView:
-    """The profile of `year`, or what a new one for that year starts from."""
-    require_role(current, *Role)
+    """The profile of `year`, or what a new one for that year starts from (council and staff: it
+    holds the leader's and contact's phones)."""
+    require_role(current, Role.COUNCIL, *STAFF_ROLES)
     row = _row(session, year)
     if row is not None:
         return ProfileView(year, {f.key: row.values.get(f.key, "") for f in FIELDS}, row.version, year)
@@ -123,7 +124,7 @@ def profile_for(session: Session, current: CurrentUser | None, *, year: int) -> 
 
 
 def profile_years(session: Session, current: CurrentUser | None) -> list[int]:
-    require_role(current, *Role)
+    require_role(current, Role.COUNCIL, *STAFF_ROLES)
     return list(session.exec(select(GroupProfile.year).order_by(GroupProfile.year.desc())).all())
 
 

@@ -51,6 +51,8 @@ def test_bad_values_are_refused_with_their_reason(session, values, key):
 def test_council_and_members_read_but_may_not_save(session):
     council = acting_as(make_user(session, role="council"))
     assert profile.profile_for(session, council, year=2021).version == 0
+    with pytest.raises(PermissionDenied):  # the leader's and contact's phones are not every liaison's
+        profile.profile_for(session, acting_as(make_user(session, role="member")), year=2021)
     with pytest.raises(PermissionDenied):
         profile.save_profile(session, council, year=2021, values={"name": "x"}, expected_version=0)
 
