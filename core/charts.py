@@ -96,9 +96,11 @@ def _style(chart: alt.Chart) -> alt.Chart:
 
 
 def bar_counts(frame: pd.DataFrame, *, category: str, value: str, category_title: str,
-               value_title: str, height: int = 260, decimals: int = 0) -> alt.Chart:
+               value_title: str, height: int = 260, decimals: int | None = None) -> alt.Chart:
+    """Bars per category, labelled with their values (counts whole, others with the decimals
+    they have, unless `decimals` says)."""
     frame, lines = _wrapped(frame, category)
-    number = numbers.d3_format(decimals)
+    number = numbers.d3_format(numbers.decimals_needed(frame[value]) if decimals is None else decimals)
     chart = alt.Chart(frame).mark_bar(cornerRadiusEnd=4, color=SEA).encode(
         y=alt.Y(f"{category}:N", sort="-x", title=category_title, axis=category_axis()),
         x=alt.X(f"{value}:Q", title=value_title, axis=alt.Axis(format=number)),
@@ -217,9 +219,11 @@ def target_bullets(frame: pd.DataFrame, *, label: str, value_title: str, rag_lab
 
 
 def trend_with_target(frame: pd.DataFrame, *, x_title: str, y_title: str, value_label: str,
-                      target_label: str, decimals: int = 1) -> alt.Chart:
+                      target_label: str, decimals: int | None = None) -> alt.Chart:
     """Actual values as a line with points and targets as dashes, per year."""
     long = frame.melt(id_vars="year", value_vars=["value", "target"], var_name="series", value_name="amount")
+    if decimals is None:  # the indicator's own, as its figures show them (core.numbers)
+        decimals = numbers.decimals_needed(long["amount"])
     long["series"] = long["series"].map({"value": value_label, "target": target_label})
     chart = alt.Chart(long.dropna(subset=["amount"])).mark_line(point=True).encode(
         x=alt.X("year:O", title=x_title, axis=alt.Axis(labelAngle=0)),
