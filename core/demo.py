@@ -402,9 +402,9 @@ class _Builder:
         today, year = self.calendar.today, self.calendar.reporting_year
         start, end = self.calendar.plan_years
         opens_on, deadline = self.calendar.window(year)
-        words = {"year": year, "deadline": f"{deadline.year} 年 {deadline.month} 月 {deadline.day} 日",
+        words = {"year": year, "deadline": _chinese_date(deadline),
                  "start": start, "end": end, "today_year": today.year, "issue": (today.month + 2) // 3 + 4,
-                 "meeting": (lambda d: f"{d.year} 年 {d.month} 月 {d.day} 日")(today + timedelta(days=12))}
+                 "meeting": _chinese_date(today + timedelta(days=12))}
         audiences = {"everyone": {"everyone": True}, "council": {"roles": [Role.COUNCIL, Role.SECRETARIAT]},
                      "schools": {"member_types": [MemberType.SCHOOL]}}
         for category, title, body, when, pinned, public, kind in D.RECENT_NOTICES:
@@ -446,6 +446,10 @@ class _Builder:
         values = dict(DEFAULT_SETTINGS, demo_loaded=True, reporting_year=self.calendar.reporting_year)
         for key, value in values.items():
             self.add(Setting(key=key, value=value))
+
+
+def _chinese_date(day: date) -> str:
+    return f"{day.year} 年 {day.month} 月 {day.day} 日"
 
 
 def _sha256(content: bytes) -> str:

@@ -132,7 +132,7 @@ def _states_as_of_today(builder, made: list[Milestone], today: date) -> None:
     started. At least two overdue and two due within a month, whatever the day."""
     rng = builder.rng
     past = sorted((m for m in made if m.planned_due < today), key=lambda m: m.planned_due)
-    late = set(id(m) for m in past[-6:] if rng.random() < 0.5) | set(id(m) for m in past[-2:])
+    late = {id(m) for m in past[-6:] if rng.random() < 0.5} | {id(m) for m in past[-2:]}
     soon = [m for m in made if today <= m.planned_due]
     soon.sort(key=lambda m: m.planned_due)
     for index, m in enumerate(soon[:3]):  # under way and due within weeks, whatever the spread

@@ -81,7 +81,7 @@ if view in (None, "scorecard"):
     with_target = card[card["progress"].notna()]
     if not with_target.empty and state.in_progress:  # how far towards the year's targets so far
         st.altair_chart(charts.bar_counts(with_target.assign(progress=with_target["progress"].round(1)),
-                                          category="label", value="progress", category_title=year_label(year),
+                                          category="label", value="progress", category_title=ui.t("indicators.col_indicator"),
                                           value_title=ui.t("indicators.progress_so_far")).properties(
             title=year_label(year)), width="stretch")
     elif not with_target.empty:

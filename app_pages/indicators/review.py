@@ -5,8 +5,8 @@ import streamlit as st
 from core import ui
 from core.indicators import catalogue as indicators, completeness, review
 from core.models import ValueStatus
-from core.ui import ledgers as ledger_ui
 from core.safe_text import plain
+from core.ui import ledgers as ledger_ui
 
 user = ui.guard("indicator_review")
 ui.page_header("indicator_review", "indicator_review.subtitle")

@@ -4,9 +4,9 @@ from __future__ import annotations
 import pytest
 from sqlmodel import delete, select
 
+from core.demo_plan import DemoCalendar
 from core.i18n import translate
 from core.models import Indicator, IndicatorTarget, IndicatorValue, MemberUnit, Message, Submission
-from core.demo_plan import DemoCalendar
 from core.timeutil import china_today
 from tests.pages_support import app_as, button, session_scope, user_for
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+
 from core.auth import acting_as
 from core.errors import PermissionDenied
 from core.home import overview

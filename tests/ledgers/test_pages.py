@@ -9,10 +9,10 @@ import pytest
 from sqlmodel import select
 
 from core import nav
-from core.i18n import translate
-from core.ledgers import entries, query
-from core.models import LedgerEntry, LedgerPartner, MemberUnit, User
 from core.demo_plan import DemoCalendar
+from core.i18n import translate
+from core.ledgers import query
+from core.models import LedgerEntry, LedgerPartner, MemberUnit, User
 from core.timeutil import china_today
 from tests.pages_support import XLSX, app_as, button, session_scope, titles, user_for
 

@@ -6,11 +6,10 @@ import pytest
 from sqlmodel import func, select
 
 from core import db
+from core.demo_plan import DemoCalendar
 from core.errors import PermissionDenied, ValidationFailed
 from core.ledgers import query, reconcile
-from core.models import (AuditLog, Indicator, LedgerEntry, LedgerIndicatorLink, LedgerPartner, LedgerYearLock,
-                         MemberUnit)
-from core.demo_plan import DemoCalendar
+from core.models import AuditLog, Indicator, LedgerEntry, LedgerIndicatorLink, LedgerPartner, LedgerYearLock, MemberUnit
 from core.timeutil import china_today
 from tests.pages_support import session_scope, user_for
 
