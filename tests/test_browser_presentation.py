@@ -27,7 +27,9 @@ VISIBLE_TEXT = """() => {
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   while (walker.nextNode()) {
     const node = walker.currentNode, element = node.parentElement;
-    if (!node.textContent.trim() || !element || element.closest('script,style,noscript')) continue;
+    // Icons are ligatures ("upload" draws an arrow); a skip link sits off screen until focused.
+    if (!node.textContent.trim() || !element
+        || element.closest('script,style,noscript,[data-testid=stIconMaterial],[data-testid=stSkipToContent],[translate=no]')) continue;
     const style = getComputedStyle(element);
     if (parseFloat(style.fontSize) === 0 || style.visibility === 'hidden' || !element.getClientRects().length) continue;
     parts.push(node.textContent.trim());
