@@ -21,7 +21,7 @@ from core.ledgers.kinds import KINDS
 from core.meetings import actions as meeting_actions
 from core.meetings.meetings import READERS
 from core.meetings.models import Meeting
-from core.models import CouncilTerm, MemberStatus, MemberUnit
+from core.models import CouncilTerm, MemberStatus, MemberUnit, PlanArea
 from core.plan import tracking
 from core.settings import get_setting, reporting_year
 from core.timeutil import china_today, to_china
@@ -58,7 +58,7 @@ def _glance(session: Session, year: int) -> dict:
                         .order_by(CouncilTerm.number.desc())).first()
     return {"members": sum(by_type.values()), "by_type": dict(sorted(by_type.items(), key=lambda kv: -kv[1])),
             "growth": [(int(r.year), int(r.members)) for r in growth.itertuples()][-8:],
-            "term": term.name if term else ""}
+            "term": term.name if term else "", "term_en": (term.name_en or term.name) if term else ""}
 
 
 def _plan(session: Session) -> dict:
@@ -68,9 +68,11 @@ def _plan(session: Session) -> dict:
     frame = tracking.milestones(session, plan.id, as_of=china_today())
     areas = tracking.rollup(frame, ["area_seq", "area"]) if not frame.empty else pd.DataFrame()
     whole = tracking.overall(frame)
-    return {"plan": plan.title,
-            "areas": [{"label": f"{r.area_seq}. {r.area}", "progress": float(r.progress), "rag": r.rag,
-                       "overdue": int(r.overdue)} for r in areas.itertuples()],
+    english = dict(session.exec(select(PlanArea.seq, PlanArea.title_en).where(PlanArea.plan_id == plan.id)).all())
+    return {"plan": plan.title, "plan_en": plan.title_en or plan.title,
+            "areas": [{"label": f"{r.area_seq}. {r.area}", "label_en": f"{r.area_seq}. {english.get(r.area_seq) or r.area}",
+                       "progress": float(r.progress), "rag": r.rag, "overdue": int(r.overdue)}
+                      for r in areas.itertuples()],
             "overall": {"progress": whole.progress, "expected": whole.expected, "rag": whole.rag,
                         "milestones": whole.milestones, "overdue": whole.overdue,
                         "done": int((frame["status"] == "done").sum()) if not frame.empty else 0}}

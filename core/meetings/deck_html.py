@@ -54,7 +54,8 @@ def chart_rows(s: Slide, lang: str) -> list[tuple[str, float, str, str]]:
     if s.code == "glance":
         return [(translate(f"member_type.{k}", lang), float(v), SKY, str(v)) for k, v in d["by_type"].items()]
     if s.code == "plan":
-        return [(a["label"], a["progress"], RAG[a["rag"]], f'{a["progress"]:.0f}%') for a in d["areas"]]
+        return [(a["label"] if lang == "zh" else a["label_en"], a["progress"], RAG[a["rag"]], f'{a["progress"]:.0f}%')
+                for a in d["areas"]]
     if s.code == "reporting" and d.get("expected"):
         return [(translate(f"value_status.{k}", lang) if k != "missing" else translate("slide.missing", lang),
                  float(v), STATUS_COLOURS.get(k, "#9AA5B1"), str(v))
@@ -80,7 +81,7 @@ def _glance(s: Slide, lang: str) -> str:
     columns = "".join(f'<div class="col"><div class="col-bar" style="height:{34 * m / top:.1f}vh"></div>'
                       f'<div class="col-value">{m}</div><div class="col-year">{y}</div></div>' for y, m in growth)
     return (f'<div class="big-number"><span>{d["members"]}</span>{_t(lang, "slide.members_unit")}</div>'
-            f'<p class="sub">{escape(d["term"])}</p>'
+            f'<p class="sub">{escape(d["term"] if lang == "zh" else d["term_en"])}</p>'
             f'<div class="two"><div>{_chart(s, lang)}</div>'
             f'<div><h3>{_t(lang, "slide.growth")}</h3><div class="columns">{columns}</div></div></div>')
 
@@ -90,7 +91,7 @@ def _plan(s: Slide, lang: str) -> str:
     if not d["areas"]:
         return f'<p class="sub">{_t(lang, "slide.no_plan")}</p>'
     o = d["overall"]
-    return (f'<p class="sub">{escape(d["plan"])}</p>'
+    return (f'<p class="sub">{escape(d["plan"] if lang == "zh" else d["plan_en"])}</p>'
             f'<div class="kpi-row"><div class="kpi"><b style="color:{RAG[o["rag"]]}">{o["progress"]:.1f}%</b>'
             f'{_t(lang, "slide.progress")}</div><div class="kpi"><b>{o["expected"]:.1f}%</b>{_t(lang, "slide.expected")}</div>'
             f'<div class="kpi"><b>{o["done"]} / {o["milestones"]}</b>{_t(lang, "slide.milestones_done")}</div>'

@@ -57,11 +57,11 @@ def _lines(slide: Slide, lang: str) -> list[str]:
     """The slide's headline figures as sentences, beside its chart."""
     d, t = slide.data, lambda key, **p: translate(key, lang, **p)
     if slide.code == "glance":
-        return [f'{d["members"]} {t("slide.members_unit")}', d["term"],
+        return [f'{d["members"]} {t("slide.members_unit")}', d["term"] if lang == "zh" else d["term_en"],
                 *(f"{year}: {count}" for year, count in d["growth"][-3:])]
     if slide.code == "plan" and d["overall"]:
         o = d["overall"]
-        return [d["plan"], f'{t("slide.progress")} {o["progress"]:.1f}%', f'{t("slide.expected")} {o["expected"]:.1f}%',
+        return [d["plan"] if lang == "zh" else d["plan_en"], f'{t("slide.progress")} {o["progress"]:.1f}%', f'{t("slide.expected")} {o["expected"]:.1f}%',
                 f'{t("slide.milestones_done")} {o["done"]} / {o["milestones"]}', f'{t("slide.overdue")} {o["overdue"]}']
     if slide.code == "indicators":
         return [_kpi_line(k, lang) for k in d["kpis"]]
