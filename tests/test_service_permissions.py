@@ -77,6 +77,11 @@ OPEN = {
     "core.ledgers.tally.touch": "marks the tally of what a service (that checked its caller) wrote",
     "core.ledgers.tally.refresh": "recomputes counts at commit, of what checked services wrote",
     "core.ledgers.tally.refresh_all": "recomputes counts (demo, bulk loads): no caller data returned",
+    "core.ledgers.bulk.insert": "writes the rows a service (that checked its caller) built",
+    "core.ledgers.search_index.added": "marks the index rows of what a service (that checked its caller) wrote",
+    "core.ledgers.search_index.changing": "marks the index rows of what a service (that checked its caller) changes",
+    "core.ledgers.search_index.ready": "writes this transaction's marked index rows: no caller data returned",
+    "core.ledgers.search_index.sync": "writes this transaction's marked index rows: no caller data returned",
     "core.meetings.demo_meetings.build": "writes the demo group's meetings at start-up (no one is logged in)",
     "core.assessment.demo_assessment.build": "writes the demo group's assessment at start-up (no one is logged in)",
 }
