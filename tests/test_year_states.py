@@ -84,3 +84,16 @@ def test_a_year_in_progress_is_not_where_the_analysis_opens_and_is_marked(demo_d
     at.segmented_control(key="indicators_view").set_value("pivot").run()
     total = translate("indicators.group_total")
     assert any(column.startswith(total) and "1/" in column for column in at.dataframe[0].value.columns)
+
+
+def test_the_trend_leaves_a_year_in_progress_off_its_line_and_says_so(demo_db_url):
+    """Its total of one unit drawn beside full years would read as a collapse."""
+    _state(demo_db_url, "one_approved_no_targets")
+    at = app()
+    at.session_state["auth_user"] = user_for(demo_db_url, "council")
+    at.run()
+    at.switch_page(page_path("indicators")).run()
+    at.segmented_control(key="indicators_view").set_value("trend").run()
+    assert not at.exception
+    note = translate("years.trend_left_out", year=NEW, approved=1, expected=0, value="")[:12]
+    assert any(c.value.startswith(note) and "1/" in c.value for c in at.caption)

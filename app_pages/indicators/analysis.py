@@ -113,15 +113,24 @@ elif view == "trend":
     chosen = st.selectbox(ui.t("indicators.pick_indicator"), list(labels), format_func=labels.get,
                           key="indicators_trend_pick")
     frame = ui.read(analysis.trend, user, indicator_id=chosen, include_pending=pending)
-    # Years in progress named on the axis ("2026 (in progress · 8/53 approved)"): a drop there
-    # is reports not yet in, not a fall.
-    frame["year"] = frame["year"].map(year_label)
+    # A year in progress holds only the units in so far: drawn on the line it would read as a
+    # fall. Its total is said below the chart instead, marked (its target stays drawn).
+    partial = [int(y) for y in frame["year"] if int(y) in states and states[int(y)].in_progress]
+    notes = []
+    if partial and len(partial) < frame["value"].notna().sum():
+        for row in frame[frame["year"].isin(partial)].itertuples():
+            state_of = states[int(row.year)]
+            notes.append(ui.t("years.trend_left_out", year=row.year, approved=state_of.approved,
+                              expected=state_of.expected, value=number(row.value, 0 if pd.isna(row.value) or float(row.value).is_integer() else 2)))
+        frame.loc[frame["year"].isin(partial), "value"] = float("nan")
     if frame["value"].notna().any():
         st.altair_chart(charts.trend_with_target(frame, x_title=ui.t("indicators.year"),
                                                  y_title=labels[chosen], value_label=ui.t("indicators.col_value"),
                                                  target_label=ui.t("indicators.col_target")), width="stretch")
     else:
         st.caption(ui.t("indicators.no_values"))
+    for note in notes:
+        st.caption(note)
 
 elif view == "breakdown":
     chosen = st.selectbox(ui.t("indicators.pick_indicator"), list(labels), format_func=labels.get,
