@@ -101,7 +101,8 @@ detail_table = pd.DataFrame({
         lambda flags: "；".join(ui.t(key, **params) for key, params in flags)),
 })
 flagged = detail["flags"].map(bool).tolist()  # rows with a flag stand out: what the reviewer reads first
-st.dataframe(detail_table.style.apply(
+figures = [ui.t("indicators.col_value"), ui.t("indicators.col_last_year")]  # each with its indicator's decimals
+st.dataframe(ui.formats.by_row(detail_table, detail["decimals"], figures).apply(
     lambda row: ["background-color: #FDECEC" if flagged[row.name] else "" for _ in row], axis=1),
     hide_index=True, width="stretch", column_config={
     ui.t("indicator_entry.col_comment"): st.column_config.TextColumn(width="large"),

@@ -59,9 +59,11 @@ def detail(session: Session, current: CurrentUser, *, member_id: int, year: int)
             flags.setdefault(i.id, []).append(("review.big_change", {"code": i.code, "pct": round(change)}))
         records.append({"indicator_id": i.id, "code": i.code, "name_zh": i.name_zh, "name_en": i.name_en,
                         "unit_zh": i.unit_zh, "unit_en": i.unit_en, "value": value, "last_year": before,
-                        "change_pct": change, "comment": values[i.id][1], "flags": flags.get(i.id, [])})
+                        "change_pct": change, "comment": values[i.id][1], "flags": flags.get(i.id, []),
+                        "decimals": i.decimals})
     frame = pd.DataFrame(records, columns=["indicator_id", "code", "name_zh", "name_en", "unit_zh",
-                                           "unit_en", "value", "last_year", "change_pct", "comment", "flags"])
+                                           "unit_en", "value", "last_year", "change_pct", "comment", "flags",
+                                           "decimals"])
     for column in ("value", "last_year", "change_pct"):  # numbers, even when a year has none
         frame[column] = pd.to_numeric(frame[column], errors="coerce")
     return frame

@@ -277,3 +277,21 @@ def test_the_review_queue_comes_newest_first(demo_db_url):
     newest = _submitted_queue(demo_db_url)[0]
     at = app_as(demo_db_url, "secretariat", "indicator_review")
     assert at.selectbox(key="indicator_review_pick").value == newest.id
+
+
+def test_the_scorecard_table_shows_each_figure_with_its_indicators_decimals(demo_db_url):
+    """A headcount reads 1,890 (not 1890.0), a rate keeps its one decimal (core.numbers)."""
+    import pyarrow as pa
+
+    from core import numbers
+
+    at = app_as(demo_db_url, "council", "indicators")
+    table = at.dataframe[0]
+    shown = pa.ipc.open_stream(table.proto.arrow_data.styler.display_values).read_pandas()
+    value = translate("indicators.col_value")
+    with session_scope(demo_db_url) as session:
+        places = {i.code: i.decimals for i in session.exec(select(Indicator)).all()}
+    codes = shown[translate("indicators.col_indicator")].str.split(" ").str[0]
+    expected = [numbers.text(v, places[c]) for v, c in zip(table.value[value], codes)]
+    assert shown[value].tolist() == expected
+    assert {0, 1} <= set(places[c] for c in codes) and any("," in text for text in expected)
