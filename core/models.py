@@ -601,5 +601,5 @@ class LedgerTally(SQLModel, table=True):
 # The wings' own tables, here so that Alembic's env and the tests' create_all see them.
 from core.meetings import models as _meetings_models  # noqa: E402,F401
 from core.reports import models as _reports_models  # noqa: E402,F401
-from core.ledgers import search_index as _ledger_search_index  # noqa: E402,F401
+from core.ledgers import models as _ledgers_models  # noqa: E402,F401
 from core.assessment import models as _assessment_models  # noqa: E402,F401
