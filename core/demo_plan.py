@@ -60,6 +60,19 @@ def _history(builder, milestone: Milestone, status: str, percent: int, comment: 
         changes={"status": [MilestoneStatus.NOT_STARTED, status], "percent": [0, percent]}))
 
 
+def _tasks(builder, plan: Plan, areas: list):
+    """Write the plan's areas and tasks; yields each task with its owners and milestone titles."""
+    for area_seq, (area_title, tasks) in enumerate(areas, start=1):
+        area = builder.add(PlanArea(plan_id=plan.id, seq=area_seq, title=area_title))
+        builder.session.flush()
+        for task_seq, (title, desc, duty, milestones) in enumerate(tasks, start=1):
+            owners = builder.staff[duty]
+            task = builder.add(PlanTask(area_id=area.id, seq=task_seq, title=title, description=desc,
+                                        owner_staff_id=owners[0].id))
+            builder.session.flush()
+            yield task, owners, milestones
+
+
 def past_plan(builder) -> None:
     """The case study's 2019-2021 plan, closed: most milestones done, the rest carried over."""
     start, end = builder.calendar.plan_years
@@ -68,32 +81,25 @@ def past_plan(builder) -> None:
     builder.session.flush()
     quarters = [date(2019 + q // 4, 1 + 3 * (q % 4), 1) for q in range(1, 12)]
     rng = builder.rng
-    for area_seq, (area_title, tasks) in enumerate(D.PLAN, start=1):
-        area = builder.add(PlanArea(plan_id=plan.id, seq=area_seq, title=area_title))
-        builder.session.flush()
-        for task_seq, (title, desc, duty, milestones) in enumerate(tasks, start=1):
-            owners = builder.staff[duty]
-            task = builder.add(PlanTask(area_id=area.id, seq=task_seq, title=title, description=desc,
-                                        owner_staff_id=owners[0].id))
+    for task, owners, milestones in _tasks(builder, plan, D.PLAN):
+        for seq, m_title in enumerate(milestones, start=1):
+            slot = min(len(quarters) - 1, int((seq - 1) * len(quarters) / len(milestones)) + rng.randint(0, 1))
+            begin = quarters[slot]
+            due = min(begin + timedelta(days=rng.choice([90, 120, 180, 270])), date(2021, 12, 31))
+            if rng.random() < 0.9:
+                status, percent = MilestoneStatus.DONE, 100
+                done = due + timedelta(days=rng.randint(-40, 35))
+                evidence = "会议纪要、照片与文件已归档"
+            else:  # not finished in the plan's time: carried into the next plan
+                status, percent, done = MilestoneStatus.CANCELLED, rng.choice([40, 60]), None
+                evidence = f"方案期满未完成，已纳入 {start}-{end} 实施方案继续推进"
+            milestone = builder.add(Milestone(
+                task_id=task.id, seq=seq, title=m_title, owner_staff_id=rng.choice(owners).id,
+                planned_start=begin, planned_due=due, actual_done_on=done, status=status,
+                percent=percent, evidence=evidence,
+                updated_at=builder.utc(done or date(2022, 1, 15))))
             builder.session.flush()
-            for seq, m_title in enumerate(milestones, start=1):
-                slot = min(len(quarters) - 1, int((seq - 1) * len(quarters) / len(milestones)) + rng.randint(0, 1))
-                begin = quarters[slot]
-                due = min(begin + timedelta(days=rng.choice([90, 120, 180, 270])), date(2021, 12, 31))
-                if rng.random() < 0.9:
-                    status, percent = MilestoneStatus.DONE, 100
-                    done = due + timedelta(days=rng.randint(-40, 35))
-                    evidence = "会议纪要、照片与文件已归档"
-                else:  # not finished in the plan's time: carried into the next plan
-                    status, percent, done = MilestoneStatus.CANCELLED, rng.choice([40, 60]), None
-                    evidence = f"方案期满未完成，已纳入 {start}-{end} 实施方案继续推进"
-                milestone = builder.add(Milestone(
-                    task_id=task.id, seq=seq, title=m_title, owner_staff_id=rng.choice(owners).id,
-                    planned_start=begin, planned_due=due, actual_done_on=done, status=status,
-                    percent=percent, evidence=evidence,
-                    updated_at=builder.utc(done or date(2022, 1, 15))))
-                builder.session.flush()
-                _history(builder, milestone, status, percent)
+            _history(builder, milestone, status, percent)
 
 
 def current_plan(builder) -> None:
@@ -108,22 +114,15 @@ def current_plan(builder) -> None:
     first, last = date(start, 4, 1), date(end, 12, 31)
     span = (last - first).days
     made: list[Milestone] = []
-    for area_seq, (area_title, tasks) in enumerate(D.NEXT_PLAN, start=1):
-        area = builder.add(PlanArea(plan_id=plan.id, seq=area_seq, title=area_title))
-        builder.session.flush()
-        for task_seq, (title, desc, duty, milestones) in enumerate(tasks, start=1):
-            owners = builder.staff[duty]
-            task = builder.add(PlanTask(area_id=area.id, seq=task_seq, title=title, description=desc,
-                                        owner_staff_id=owners[0].id))
-            builder.session.flush()
-            for seq, m_title in enumerate(milestones, start=1):
-                # Spread over the plan, the last of the final task at its very end.
-                offset = int(span * (seq - 1 + rng.uniform(0.0, 0.6)) / len(milestones))
-                begin = first + timedelta(days=offset)
-                due = min(begin + timedelta(days=rng.choice([90, 120, 150, 180])), last)
-                made.append(builder.add(Milestone(task_id=task.id, seq=seq, title=m_title,
-                                                  owner_staff_id=rng.choice(owners).id,
-                                                  planned_start=begin, planned_due=due)))
+    for task, owners, milestones in _tasks(builder, plan, D.NEXT_PLAN):
+        for seq, m_title in enumerate(milestones, start=1):
+            # Spread over the plan, the last of the final task at its very end.
+            offset = int(span * (seq - 1 + rng.uniform(0.0, 0.6)) / len(milestones))
+            begin = first + timedelta(days=offset)
+            due = min(begin + timedelta(days=rng.choice([90, 120, 150, 180])), last)
+            made.append(builder.add(Milestone(task_id=task.id, seq=seq, title=m_title,
+                                              owner_staff_id=rng.choice(owners).id,
+                                              planned_start=begin, planned_due=due)))
     _states_as_of_today(builder, made, today)
 
 
