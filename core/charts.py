@@ -35,7 +35,11 @@ def _width(text: str) -> int:
 
 
 def wrap_label(text, width: int = LINE_WIDTH) -> str:
-    """A label broken into lines of at most `width` (Chinese anywhere, other text at spaces)."""
+    """A label broken into lines of at most `width` (Chinese anywhere, other text at spaces),
+    balanced: 18 characters become 9 + 9, not 16 + a lonely 2."""
+    total = _width(str(text))
+    if total > width:
+        width = min(width, -(-total // -(-total // width)) + 2)  # even lines, a little slack for words
     lines, line = [], ""
     for token in _TOKENS.findall(str(text)):
         if line and _width(line + token.rstrip()) > width:
