@@ -240,15 +240,17 @@ def import_part(args, folder: Path, demo_db: Path, large_db: Path, import_db: Pa
     workbook = folder / "order_classes.xlsx"
     build_workbook(workbook, large_db, args.rows)
     t_bare = best(lambda: pd.read_excel(workbook, engine="calamine"), args.repeat)
+    source = db.make_engine(f"sqlite:///{large_db}")
+    with db.session_scope(source, write=False) as session:  # the units the workbook names
+        units = [{k: v for k, v in row._mapping.items() if k != "id"} for row in session.execute(
+            sa.select(MemberUnit.__table__).order_by(MemberUnit.id).limit(200))]
+    source.dispose()
     runs = []
     for _ in range(max(1, min(args.repeat, 3))):
         shutil.copy(demo_db, import_db)
         engine = db.make_engine(f"sqlite:///{import_db}")
-        with db.session_scope(engine) as session:  # the units the workbook names
-            session.execute(sa.insert(MemberUnit.__table__), [
-                {k: v for k, v in row._mapping.items() if k != "id"} for row in
-                db.make_engine(f"sqlite:///{large_db}").connect().execute(
-                    sa.select(MemberUnit.__table__).order_by(MemberUnit.id).limit(200))])
+        with db.session_scope(engine) as session:
+            session.execute(sa.insert(MemberUnit.__table__), units)
         engine.dispose()
         runs.append(import_once(import_db, workbook))
     t_ours = min(runs)
