@@ -3,6 +3,7 @@ through the same core as the pages (acting as an administrator, like the other C
 
     python -m core report platform PROFILE FILE.xlsx --year Y   (national, provincial or a stored code)
     python -m core report annual FILE.docx|FILE.pdf --year Y
+    python -m core report briefing FILE.pptx|FILE.pdf --year Y   (core/meetings/commands.py)
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from sqlmodel import select
 from core import db
 from core.auth import acting_as
 from core.errors import UserFacingError
+from core.meetings import commands as meeting_commands
 from core.models import User
 from core.reports import annual, documents, platform
 from core.reports.summary import default_year
@@ -28,6 +30,7 @@ def add_parser(commands) -> None:
     document = report.add_parser("annual", help="the annual report as .docx or .pdf (by the file's suffix)")
     document.add_argument("file")
     document.add_argument("--year", type=int, help="default: the last complete year")
+    meeting_commands.add_parser(report)  # `report briefing`: the meetings wing's pack
 
 
 def _admin(session):
@@ -38,6 +41,9 @@ def _admin(session):
 
 
 def run(args, engine) -> dict:
+    if args.action == "briefing":
+        return meeting_commands.write_pack(engine, file=args.file, year=args.year, meeting=args.meeting,
+                                           lang=args.lang)
     path = Path(args.file)
     if args.action == "annual" and path.suffix.lower() not in (".docx", ".pdf"):
         raise UserFacingError("report_cli.bad_suffix")
