@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from core import attachments, ui
-from core.meetings import actions, deck, meetings, pack, views
+from core.meetings import actions, deck, deck_html, meetings, pack, views
 from core.meetings.models import InvitationStatus, MeetingKind, MeetingStatus
 from core.models import Role
 from core.safe_text import plain
@@ -83,7 +83,7 @@ with st.container(border=True):
     if m.description:
         st.caption(plain(m.description))
     if user.role in meetings.READERS:  # the projector (a new tab), and the same slides on paper
-        present, slides_file, summary_file = st.columns(3)
+        present, slides_file, summary_file, screen_file = st.columns(4)
         present.link_button(ui.t("meeting_manage.present"), f"/meeting_mode?meeting={chosen}", icon=":material/slideshow:")
         lang, day = ui.lang(), to_china(m.starts_at).strftime("%Y%m%d")
         slides_file.download_button(
@@ -94,6 +94,13 @@ with st.container(border=True):
             ui.t("meetings.pack_pdf"), lambda: pack.summary_pdf(ui.read(deck.build, user, meeting_id=chosen), lang),
             file_name=f"meeting-{day}.pdf", key="meetings_summary_pdf", mime="application/pdf",
             icon=":material/picture_as_pdf:")
+        public = [c for c in (m.slides or deck.DEFAULT_ORDER) if c in deck.PUBLIC_SLIDES]
+        screen_file.download_button(
+            ui.t("meetings.screen_file"), lambda: deck_html.render(
+                ui.read(deck.build, user, meeting_id=chosen, slides=public), lang, autoplay=20,
+                expires=to_china(m.starts_at).date().isoformat()),
+            file_name=f"meeting-{day}-screen.html", key="meetings_screen_html", mime="text/html",
+            icon=":material/tv:", help=ui.t("meetings.screen_file_help"))
     mine = detail["mine"]
     if mine is not None and user.role == Role.MEMBER:
         st.markdown(ui.t("meetings.my_answer", status=ui.t(f"invitation_status.{mine.status}")))

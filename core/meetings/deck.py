@@ -28,6 +28,9 @@ from core.timeutil import china_today, to_china
 
 SLIDES = ("glance", "plan", "indicators", "reporting", "ledgers", "actions")
 DEFAULT_ORDER = list(SLIDES)
+# What a meeting room's screen may show anyone in the room: group totals only (the follow-ups
+# name owners and are the council's working list).
+PUBLIC_SLIDES = ("glance", "plan", "indicators", "reporting", "ledgers")
 # Six headline KPIs of the case study's indicator set (orders, apprentices, teacher practice,
 # staff trained, technical services, employment inside the group).
 HEADLINE = ("S01", "S02", "S07", "S09", "S11", "D01")

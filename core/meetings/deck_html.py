@@ -21,6 +21,13 @@ def _t(lang: str, key: str, **params) -> str:
     return escape(translate(key, lang, **params))
 
 
+def _js(text: str) -> str:
+    """A JavaScript string literal of our own text, safe inside a <script> element."""
+    import json
+
+    return json.dumps(text).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
 def _number(value: float | None, decimals: int = 0) -> str:
     if value is None:
         return "—"
@@ -227,8 +234,13 @@ SCRIPT = """
 """
 
 
-def render(deck: Deck, lang: str) -> str:
-    """The whole presentation as one HTML page."""
+AUTOSTART = "<script>document.getElementById('auto').dispatchEvent(new Event('change'));</script>"
+
+
+def render(deck: Deck, lang: str, *, autoplay: int = 0, expires: str | None = None) -> str:
+    """The whole presentation as one HTML page. For a meeting room's screen: `autoplay` seconds
+    per slide from the start, and `expires` (YYYY-MM-DD, China time) after which the page shows
+    only that it has expired (checked by the screen's clock: a file handed out cannot be recalled)."""
     group = escape(deck.group_zh if lang == "zh" else (deck.group_en or deck.group_zh))
     who = escape(deck.meeting) or _t(lang, "slide.as_of", date=deck.as_of)
     sections = []
@@ -236,8 +248,14 @@ def render(deck: Deck, lang: str) -> str:
         sections.append(f'<section class="slide" data-code="{slide.code}"><header><div class="gear"></div>'
                         f'<h1>{_title(slide, lang, deck.year)}</h1><div class="who">{group}<br>{who}</div></header>'
                         f'<main>{RENDER[slide.code](slide, lang)}</main></section>')
-    options = "".join(f'<option value="{s}">{_t(lang, "slide.auto_off") if s == 0 else _t(lang, "slide.auto_every", seconds=s)}</option>'
+    options = "".join(f'<option value="{s}"{" selected" if s == autoplay else ""}>'
+                      f'{_t(lang, "slide.auto_off") if s == 0 else _t(lang, "slide.auto_every", seconds=s)}</option>'
                       for s in INTERVALS)
+    guard = ""
+    if expires:  # a date string we made: YYYY-MM-DD
+        guard = (f"<script>(function(){{const d=new Date(Date.now()+8*3600e3).toISOString().slice(0,10);"
+                 f"if(d>'{escape(expires)}'){{document.body.innerHTML='<p class=\"sub\" style=\"padding:20vh 4vw\">'+"
+                 f"{_js(translate('slide.expired', lang, date=expires))}+'</p>';}}}})();</script>")
     controls = (f'<footer id="controls" style="position:absolute;left:4vw;right:4vw;bottom:0">'
                 f'<button id="prev" title="←">◀ {_t(lang, "slide.prev")}</button><span id="counter"></span>'
                 f'<button id="next" title="→">{_t(lang, "slide.next")} ▶</button><span class="grow"></span>'
@@ -245,4 +263,6 @@ def render(deck: Deck, lang: str) -> str:
                 f'<button id="full">{_t(lang, "slide.fullscreen")}</button></footer>')
     return (f'<!DOCTYPE html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">'
             f'<title>{_t(lang, "page.meeting_mode")}</title><style>{CSS}</style></head><body tabindex="0">'
-            f'{"".join(sections)}{controls}<script>{SCRIPT}</script></body></html>')
+            f'{"".join(sections)}{controls}<script>{SCRIPT}</script>{guard}'
+            f'{AUTOSTART if autoplay else ""}'
+            f'</body></html>')

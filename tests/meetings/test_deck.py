@@ -80,3 +80,4 @@ def test_the_pack_reopens_as_six_slides_with_pictures_and_a_one_page_pdf(demo_db
     with pytest.raises(UserFacingError) as error:
         commands.write_pack(engine, file=str(tmp_path / "pack.docx"))
     assert error.value.key == "meetings.pack_suffix"
+
