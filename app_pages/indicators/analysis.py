@@ -40,7 +40,7 @@ def year_label(y) -> str:
 
 controls = st.columns([1, 3], vertical_alignment="bottom")
 year = controls[0].selectbox(ui.t("indicators.year"), years, key="indicators_year", format_func=year_label,
-                             index=years.index(ui.read(year_service.default_year, user, years)))
+                             index=years.index(year_service.newest_complete(states)))
 state = states[year]
 may_include = user.role in analysis.PENDING_ROLES
 with controls[1]:

@@ -12,6 +12,7 @@ from core.messages import inbox
 from core.models import (
     AuditLog,
     CouncilTerm,
+    IndicatorValue,
     LedgerEntry,
     MemberStatus,
     MemberUnit,
@@ -99,10 +100,12 @@ def indicator_summary(session: Session, current: CurrentUser | None) -> dict | N
     targets, as counts of met / close / missed, so a year still being reported never leads."""
     from core.indicators import analysis, years as year_rule
 
-    year = year_rule.default_year(session, current)
+    years = list(session.exec(select(IndicatorValue.year).distinct()).all())
+    states = year_rule.year_states(session, current, years)
+    year = year_rule.newest_complete(states)
     if year is None:
         return None
-    state = year_rule.year_state(session, current, year)
+    state = states[year]
     rag = analysis.scorecard(session, current, year=year)["rag"].value_counts()
     return {"year": year, "in_progress": state.in_progress, "approved": state.approved,
             "expected": state.expected,

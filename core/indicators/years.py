@@ -20,7 +20,7 @@ from datetime import date
 from sqlmodel import Session, select
 
 from core.auth import CurrentUser, require_role
-from core.models import IndicatorValue, MemberUnit, Role, Submission, ValueStatus
+from core.models import IndicatorValue, MemberUnit, ReportingWindow, Role, Submission, ValueStatus
 from core.settings import get_setting, reporting_deadline
 from core.timeutil import china_today
 
@@ -86,6 +86,8 @@ def year_states(session: Session, current: CurrentUser | None, years: list[int] 
                            .where(Submission.year.in_(list(years)))).all()
     types = dict(session.exec(select(MemberUnit.id, MemberUnit.unit_type)).all())
     expected_by_year = expected_units_by_year(session, years)
+    deadlines = dict(session.exec(select(ReportingWindow.year, ReportingWindow.deadline)
+                                  .where(ReportingWindow.year.in_(list(years)))).all())
     states = {}
     for year in years:
         expected = expected_by_year[year]
@@ -98,7 +100,7 @@ def year_states(session: Session, current: CurrentUser | None, years: list[int] 
             counted = sum(1 for m, s in mine if types.get(m) == unit_type
                           and s in (ValueStatus.APPROVED, ValueStatus.SUBMITTED))
             by_type[str(unit_type)] = (int(count), counted)
-        deadline = reporting_deadline(session, year)
+        deadline = deadlines.get(year) or reporting_deadline(session, year)  # its default without a window
         states[year] = YearState(year=year, expected=len(wanted), approved=approved, submitted=submitted,
                                  deadline=deadline, by_type=by_type, share_pct=share, today=today,
                                  complete=is_complete(approved, len(wanted), deadline, today, share))
@@ -119,6 +121,10 @@ def default_year(session: Session, current: CurrentUser | None, years: list[int]
         years = list(session.exec(select(IndicatorValue.year).distinct()).all())
     if not years:
         return None
-    states = year_states(session, current, sorted(years), today=today)
+    return newest_complete(year_states(session, current, sorted(years), today=today))
+
+
+def newest_complete(states: dict[int, YearState]) -> int | None:
+    """The newest complete year of these states, else the newest of them (see default_year)."""
     complete = [year for year, state in states.items() if state.complete]
-    return max(complete) if complete else max(years)
+    return max(complete) if complete else (max(states) if states else None)
