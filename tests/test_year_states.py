@@ -12,10 +12,11 @@ from core import nav
 from core.demo_plan import DemoCalendar
 from core.i18n import translate
 from core.models import IndicatorTarget, IndicatorValue, MemberUnit, ReportingWindow, Setting, Submission
+from core.timeutil import china_today
 from tests.pages_support import ACCOUNTS, app, page_path, session_scope, titles, user_for
 
 # The year after the demo's: a window open until next spring, with nothing, one or every unit in.
-SOURCE = DemoCalendar(date.today()).reporting_year - 1  # the demo's last complete year
+SOURCE = DemoCalendar(china_today()).reporting_year - 1  # the demo's last complete year
 NEW = SOURCE + 2
 
 
