@@ -20,7 +20,8 @@ pytestmark = BROWSER
 
 # Streamlit's own English, as its 1.67 frontend writes it.
 STREAMLIT_ENGLISH = ["Upload", "per file", "Drag and drop", "Browse files", "Press Enter", "submit form",
-                     "Select all", "No results", "Choose an option", "Choose options", "Add files"]
+                     "Select all", "No results", "Choose an option", "Choose options", "Add files", "Search",
+                     "Fullscreen", "Show data", "Sort ascending"]
 # The text a user can see: text nodes whose element is drawn with a non-zero font size.
 VISIBLE_TEXT = """() => {
   const parts = [];
@@ -75,6 +76,15 @@ def test_the_chinese_ui_shows_no_streamlit_english(browser, app_url):
     page.keyboard.type("qqqzzz")
     page.locator("[role=listbox][data-empty]").first.wait_for(timeout=TIMEOUT_MS)
     assert english_seen(page) == []
+    page.keyboard.press("Escape")
+    # A table's toolbar: its buttons' tooltips ("Search", "Fullscreen") in Chinese too.
+    table = page.locator('[data-testid="stDataFrame"]').first
+    table.scroll_into_view_if_needed()
+    table.hover()
+    table.locator('[data-testid="stElementToolbarButton"]').first.hover()
+    tooltip = page.locator('[data-testid="stTooltipContent"]').first
+    tooltip.wait_for(timeout=TIMEOUT_MS)
+    settle(lambda: tooltip.inner_text().strip() in {"搜索", "全屏", "显示/隐藏列", "导出 Excel"})
     context.close()
 
 

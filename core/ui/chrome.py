@@ -12,6 +12,8 @@ test tests/test_browser_presentation.py fails when an upgrade renames them.
 """
 from __future__ import annotations
 
+import json
+
 import streamlit as st
 
 from core.i18n import translate
@@ -59,7 +61,7 @@ def _css_string(text: str) -> str:
 
 def stylesheet(lang: str, upload_limit_mb: int) -> str:
     """The <style> the shell adds to every page in `lang`."""
-    rules = [LAYOUT]
+    rules = [f":root{{--zjjt-lang:{lang}}}", LAYOUT]  # the page's language, for the script below
     for selector, key, size in REPLACED:
         text = translate(key, lang, mb=upload_limit_mb)
         rules.append(f"{selector}{{font-size:0!important}}"
@@ -67,14 +69,63 @@ def stylesheet(lang: str, upload_limit_mb: int) -> str:
     return "<style>" + "".join(rules) + "</style>"
 
 
+# Words Streamlit writes in its tables' and charts' menus and tooltips, which appear only when
+# used (a column's menu, a toolbar button's tooltip): the script below puts them in the page's
+# language as they appear. Keys streamlit.word.<name> in core/locales.
+MENU_WORDS = {
+    "fullscreen": "Fullscreen", "close_fullscreen": "Close fullscreen", "search": "Search",
+    "show_hide_columns": "Show/hide columns", "download_png": "Download as PNG", "show_data": "Show data",
+    "show_chart": "Show chart", "sort_ascending": "Sort ascending", "sort_descending": "Sort descending",
+    "format": "Format", "autosize": "Autosize", "pin_column": "Pin column", "unpin_column": "Unpin column",
+    "hide_column": "Hide column", "copy_column_name": "Copy column name", "automatic": "Automatic",
+    "localized": "Localized", "plain": "Plain", "compact": "Compact", "percent": "Percent",
+    "scientific": "Scientific", "engineering": "Engineering", "accounting": "Accounting", "add_row": "Add row",
+    "delete_rows": "Delete row(s)", "clear_selection": "Clear selection", "no_data": "No data",
+    "select_all": "Select all", "statistics": "Statistics", "values": "Values", "empty": "Empty",
+    "distinct": "Distinct", "minimum": "Minimum", "maximum": "Maximum", "average": "Average", "median": "Median",
+    "sum": "Sum", "standard_deviation": "Standard deviation", "p25": "25th percentile", "p75": "75th percentile",
+    "range": "Range", "based_on_sample": "Based on sample",
+}
+MENUS = ("[data-testid=stTooltipContent],[data-testid=stDataFrameColumnMenu],"
+         "[data-testid=stDataFrameColumnVisibilityMenu],[data-testid=stDataFrameColumnFormattingMenu],"
+         "[data-testid=stDataFrameStatisticsMenu],[data-testid=stDataFrameStatisticsContent]")
+
+
+def _menu_words() -> dict[str, dict[str, str]]:
+    """Per language (other than English): Streamlit's English word → the catalog's."""
+    from core.i18n import LANGUAGES
+
+    return {lang: {english: translate(f"streamlit.word.{name}", lang) for name, english in MENU_WORDS.items()}
+            for lang in LANGUAGES if lang != "en"}
+
+
 # On a narrow screen (a phone, a small window) the sidebar covers the page: close it whenever the
 # page changes (a link in the navigation, the page after login), as Streamlit itself does only
 # for phones it recognises by their user agent. 768 px is Streamlit's own "mobile" breakpoint.
-# The script is a constant (no user text), installed once per browser tab.
+# The script is a constant (the catalog's words, no user text), installed once per browser tab;
+# it reads the page's language from the stylesheet (--zjjt-lang), which follows the switch.
 CLOSE_SIDEBAR_SCRIPT = """<script>
 (() => {
   if (window.__zjjtSidebarCloses) return;
   window.__zjjtSidebarCloses = true;
+  const WORDS = __WORDS__;
+  const MENUS = "__MENUS__";
+  const translateIn = (root) => {
+    const lang = getComputedStyle(document.documentElement).getPropertyValue("--zjjt-lang").trim();
+    const words = WORDS[lang];
+    if (!words) return;
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+      const node = walker.currentNode, word = words[node.nodeValue.trim()];
+      if (word && node.parentElement && node.parentElement.closest(MENUS)) node.nodeValue = word;
+    }
+  };
+  new MutationObserver((records) => {
+    for (const record of records) {
+      const target = record.target.nodeType === 1 ? record.target : record.target.parentElement;
+      if (target && (target.closest(MENUS) || target.querySelector(MENUS))) translateIn(target);
+    }
+  }).observe(document.body, {childList: true, subtree: true, characterData: true});
   const NARROW = 768;
   const close = () => {
     if (window.innerWidth >= NARROW) return;
@@ -101,4 +152,9 @@ def inject() -> None:
         limit = DEFAULT_SETTINGS["upload_limit_mb"]
     st.html(stylesheet(lang(), limit))
     with st.sidebar:
-        st.html(CLOSE_SIDEBAR_SCRIPT, unsafe_allow_javascript=True)
+        st.html(_script(), unsafe_allow_javascript=True)
+
+
+def _script() -> str:
+    words = json.dumps(_menu_words(), ensure_ascii=False).replace("</", "<\\/")
+    return CLOSE_SIDEBAR_SCRIPT.replace("__WORDS__", words).replace("__MENUS__", MENUS)
