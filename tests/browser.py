@@ -23,7 +23,10 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync"]
 COOKIE = "zjjt_auth"
-TIMEOUT_MS = 45_000
+# How long a wait on the app's state may take before the flow fails: generous, since a shared
+# two-core CI machine under load runs a page several times slower than an idle one (a wait ends
+# as soon as its state holds, so a longer limit slows no passing test).
+TIMEOUT_MS = 90_000
 # Every browser test module sets `pytestmark = BROWSER`. A real browser against a real server on a
 # shared two-core machine: a flow that times out is run again (twice at most) before it counts as
 # failed. A flow that is broken fails every time.
@@ -69,6 +72,15 @@ def chromium():
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        new_context = browser.new_context
+
+        def patient_context(*args, **kwargs):
+            # Clicks, fills and page loads wait as long as the waits on state (Playwright: 30 s).
+            context = new_context(*args, **kwargs)
+            context.set_default_timeout(TIMEOUT_MS)
+            return context
+
+        browser.new_context = patient_context
         try:
             yield browser
         finally:
