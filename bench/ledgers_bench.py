@@ -109,6 +109,16 @@ def build_demo(url: str) -> None:
     engine.dispose()
 
 
+def best_cpu(fn, repeat: int) -> float:
+    """The least CPU time of this process over `repeat` runs (what a busy machine's waits leave out)."""
+    times = []
+    for _ in range(repeat):
+        started = time.process_time()
+        fn()
+        times.append(time.process_time() - started)
+    return min(times)
+
+
 def best(fn, repeat: int) -> float:
     times = []
     for _ in range(repeat):
@@ -167,16 +177,17 @@ def build_workbook(path: Path, db_path: Path, rows: int) -> None:
     path.write_bytes(write_workbook([Sheet("订单班", columns, records)]))
 
 
-def import_once(db_path: Path, workbook: Path) -> float:
+def import_once(db_path: Path, workbook: Path) -> tuple[float, float]:
+    """(seconds, CPU seconds of this process) of one import."""
     engine = db.make_engine(f"sqlite:///{db_path}")
     content = workbook.read_bytes()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     with db.session_scope(engine) as session:
         admin = acting_as(session.exec(select(User).where(User.role == "admin")).first())
         plan = ledger_import.plan(session, admin, content, workbook.name)
         assert not plan.rejects, plan.rejects[:3]
         ledger_import.commit(session, admin, plan)
-    elapsed = time.perf_counter() - started
+    elapsed = time.perf_counter() - started, time.process_time() - cpu
     engine.dispose()
     return elapsed
 
@@ -219,17 +230,17 @@ def main() -> None:
 
 def postgres_databases(args):
     """The demo and the large database again on PostgreSQL (databases ledgers_bench_demo and
-    ledgers_bench_large on the server of --postgres, dropped and made anew unless --reuse)."""
+    ledgers_bench_large_<entries> on the server of --postgres, made anew unless --reuse)."""
     server = sa.create_engine(args.postgres, isolation_level="AUTOCOMMIT")
     base = sa.engine.make_url(args.postgres)
-    urls = {name: base.set(database=f"ledgers_bench_{name}").render_as_string(hide_password=False)
-            for name in ("demo", "large")}
+    names = {"demo": "ledgers_bench_demo", "large": f"ledgers_bench_large_{args.entries}"}
+    urls = {key: base.set(database=name).render_as_string(hide_password=False) for key, name in names.items()}
     with server.connect() as conn:
         present = set(conn.exec_driver_sql("SELECT datname FROM pg_database").scalars())
-        for name in ("demo", "large"):
-            if not (args.reuse and f"ledgers_bench_{name}" in present):
-                conn.exec_driver_sql(f"DROP DATABASE IF EXISTS ledgers_bench_{name}")
-                conn.exec_driver_sql(f"CREATE DATABASE ledgers_bench_{name}")
+        for name, database in names.items():
+            if not (args.reuse and database in present):
+                conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {database}")
+                conn.exec_driver_sql(f"CREATE DATABASE {database}")
                 build_demo(urls[name]) if name == "demo" else build_large(urls[name], count=args.entries)
     server.dispose()
     return db.make_engine(urls["demo"]), db.make_engine(urls["large"])
@@ -271,6 +282,7 @@ def import_part(args, folder: Path, demo_db: Path, large_db: Path, import_db: Pa
     workbook = folder / "order_classes.xlsx"
     build_workbook(workbook, large_db, args.rows)
     t_bare = best(lambda: pd.read_excel(workbook, engine="calamine"), args.repeat)
+    cpu_bare = best_cpu(lambda: pd.read_excel(workbook, engine="calamine"), args.repeat)
     source = db.make_engine(f"sqlite:///{large_db}")
     with db.session_scope(source, write=False) as session:  # the units the workbook names
         units = [{k: v for k, v in row._mapping.items() if k != "id"} for row in session.execute(
@@ -284,9 +296,11 @@ def import_part(args, folder: Path, demo_db: Path, large_db: Path, import_db: Pa
             session.execute(sa.insert(MemberUnit.__table__), units)
         engine.dispose()
         runs.append(import_once(import_db, workbook))
-    t_ours = min(runs)
+    t_ours, cpu_ours = min(wall for wall, _ in runs), min(cpu for _, cpu in runs)
     print(f"\nimport of {args.rows:,} order classes (dry run + commit): {t_ours:6.2f} s")
     print(f"  bare pandas.read_excel(calamine) {t_bare:6.2f} s   ratio {t_ours / t_bare:5.2f}x  (goal <= 3x)")
+    print(f"  in CPU time of this process: ours {cpu_ours:6.2f} s, bare {cpu_bare:6.2f} s, "
+          f"ratio {cpu_ours / cpu_bare:5.2f}x")
 
 
 if __name__ == "__main__":
