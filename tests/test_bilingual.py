@@ -110,3 +110,38 @@ def test_a_target_year_without_targets_reads_as_a_dash(demo_db_url):
     grid = at.dataframe[0]  # the editable grid of targets by year, a year ahead still empty
     assert grid.value.iloc[:, 2:].isna().any().any() and grid.proto.placeholder == EMPTY
     assert not blank_words(at)
+
+
+def test_existing_plan_items_and_terms_get_english_names_and_a_stale_rename_is_refused(demo_db_url):
+    import pytest
+
+    from core.db import StaleEditError
+    from core.plan import names
+    from tests.pages_support import user_for
+
+    with session_scope(demo_db_url) as session:
+        plan = tracking.current_plan(session)
+        area = session.exec(select(PlanArea).where(PlanArea.plan_id == plan.id).order_by(PlanArea.seq)).first()
+        area_id, shown = area.id, (area.title, area.title_en)
+    at = app_as(demo_db_url, "secretariat", "plan_manage")
+    at.selectbox(key="plan_manage_rename_pick").set_value(f"plan_area:{area_id}").run()
+    at.text_input(key=f"plan_manage_rename_en_plan_area_{area_id}").set_value("Governance to the national standard")
+    [b for b in at.button if b.label == translate("common.save")][0].click().run()
+    assert not at.exception and not at.error
+    staff = user_for(demo_db_url, "secretariat")
+    with session_scope(demo_db_url) as session:
+        assert session.get(PlanArea, area_id).title_en == "Governance to the national standard"
+        with pytest.raises(StaleEditError):  # the form showed the names before this rename
+            names.rename(session, staff, kind="plan_area", item_id=area_id,
+                         title=shown[0], title_en="Other", expected=shown)
+    council_page = app_as(demo_db_url, "secretariat", "council")
+    with session_scope(demo_db_url) as session:
+        term = session.exec(select(CouncilTerm).where(CouncilTerm.ended_on.is_(None))).one()
+    council_page.session_state["council_term"] = term.id
+    council_page.run()
+    council_page.text_input(key=[t.key for t in council_page.text_input
+                                 if t.key and t.key.endswith("_name_en") and "form_term" in t.key][0]).set_value("3rd Council")
+    [b for b in council_page.button if b.proto.form_id == f"council_rename_term_{term.id}"][0].click().run()
+    assert [t.value for t in council_page.toast] == [translate("council.saved")]
+    with session_scope(demo_db_url) as session:
+        assert session.get(CouncilTerm, term.id).name_en == "3rd Council"

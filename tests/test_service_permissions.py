@@ -45,6 +45,7 @@ OPEN = {
     "core.plan.tracking.indicators": "indicator names a milestone may link to (catalogue)",
     "core.plan.tracking.check_milestone": "checks a form's values; called inside services that check",
     "core.plan.tracking.tree_options": "the plan's areas and tasks for pickers",
+    "core.plan.names.named_items": "the plan's names for the rename form: plan data every role reads",
     "core.indicators.analysis.years": "which years have data: no values",
     "core.indicators.catalogue.catalogue": "indicator definitions: every role reads them",
     "core.indicators.catalogue.by_code": "indicator definitions",

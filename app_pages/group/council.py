@@ -107,6 +107,19 @@ else:
                 elif removed:
                     save(council.remove_seat, user, int(seat_id), version, reload=("seat", int(seat_id)))
 
+if is_staff and terms:
+    with st.expander(ui.t("council.rename_term"), icon=":material/translate:"):
+        term = next(t for t in terms if t.id == term_id)
+        version = ui.edit_version("term", term.id, term.version)
+        with st.form(f"council_rename_term_{term.id}"):
+            zh_col, en_col = st.columns(2)
+            new_zh = zh_col.text_input(ui.t("council.term_name"), term.name,
+                                       key=ui.field_key("term", term.id, "name"))
+            new_en = en_col.text_input(ui.t("council.term_name_en"), term.name_en,
+                                       key=ui.field_key("term", term.id, "name_en"))
+            renamed = st.form_submit_button(ui.t("common.save"))
+        if renamed:
+            save(council.rename_term, user, term.id, version, name=new_zh, name_en=new_en, reload=("term", term.id))
 if is_staff:
     with st.expander(ui.t("council.new_term"), icon=":material/event:"):
         with st.form("council_new_term"):

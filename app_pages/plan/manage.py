@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from core import ui
-from core.plan import exchange as plan_exchange, tracking as plan_service
+from core.plan import exchange as plan_exchange, names as plan_names, tracking as plan_service
 from core.timeutil import china_today
 
 user = ui.guard("plan_manage")
@@ -98,6 +98,22 @@ with structure_tab:
                 save(plan_service.add_milestone, user, task_id, {
                     "title": m_title, "title_en": m_title_en, "planned_start": m_start, "planned_due": m_due,
                     "owner_staff_id": m_owner})
+        with st.expander(ui.t("plan_manage.rename"), icon=":material/translate:"):
+            st.caption(ui.t("plan_manage.rename_hint"))
+            items = {f"{i['kind']}:{i['id']}": i for i in ui.read(plan_names.named_items, plan_id, ui.lang())}
+            picked = items[st.selectbox(ui.t("plan_manage.rename_pick"), list(items), key="plan_manage_rename_pick",
+                                        format_func=lambda key: items[key]["label"])]
+            with st.form(f"plan_manage_rename_{picked['kind']}_{picked['id']}"):
+                zh_col, en_col = st.columns(2)
+                item_key = f"{picked['kind']}_{picked['id']}"
+                new_zh = zh_col.text_input(ui.t("plan_manage.name_zh"), picked["title"],
+                                           key=f"plan_manage_rename_zh_{item_key}")
+                new_en = en_col.text_input(ui.t("plan_manage.name_en"), picked["title_en"],
+                                           key=f"plan_manage_rename_en_{item_key}")
+                renamed = st.form_submit_button(ui.t("common.save"))
+            if renamed:
+                save(plan_names.rename, user, kind=picked["kind"], item_id=picked["id"], title=new_zh,
+                     title_en=new_en, expected=(picked["title"], picked["title_en"]))
     with st.expander(ui.t("plan_manage.new_plan"), icon=":material/add:"):
         with st.form("plan_manage_new_plan"):
             code = st.text_input(ui.t("plan_manage.code"), key="plan_manage_code")

@@ -121,3 +121,25 @@ def start_term(session: Session, current: CurrentUser, *, name: str, started_on:
                  entity="council_term", entity_id=term.id,
                  after={"name": name, "name_en": name_en, "started_on": started_on})
     return term
+
+
+def rename_term(session: Session, current: CurrentUser, term_id: int, expected_version: int, *,
+                name: str, name_en: str) -> dict:
+    """A term's name in Chinese and English (a term named before English names existed gets
+    one here). A rename after someone else's is refused as stale. Returns the diff."""
+    require_role(current, *STAFF_ROLES)
+    term = session.get(CouncilTerm, term_id)
+    if term is None:
+        raise NotFound("council.term_not_found")
+    name, name_en = (name or "").strip(), (name_en or "").strip()
+    if not name:
+        raise ValidationFailed("council.term_name_required")
+    before = {"name": term.name, "name_en": term.name_en}
+    after = {"name": name, "name_en": name_en}
+    diff = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
+    if not diff:
+        return {}
+    update_versioned(session, CouncilTerm, term_id, expected_version, after)
+    audit.record(session, action="term_renamed", actor_id=current.id, actor_name=current.username,
+                 entity="council_term", entity_id=term_id, before=before, after=after)
+    return diff
