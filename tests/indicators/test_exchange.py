@@ -404,6 +404,10 @@ def _json(capsys):
 
 
 def test_cli_template_export_dry_run_and_import(tmp_path, capsys):
+    from core.demo_plan import DemoCalendar
+    from core.timeutil import china_today
+
+    new_year = DemoCalendar(china_today()).reporting_year + 1  # after the demo's years: nothing in it
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     base = ["--database-url", url, "--json"]
     assert main(["--database-url", url, "seed", "--demo"]) == 0
@@ -412,20 +416,21 @@ def test_cli_template_export_dry_run_and_import(tmp_path, capsys):
         lead = session.exec(select(MemberUnit).where(MemberUnit.is_lead)).one()
         other = session.exec(select(MemberUnit).where(MemberUnit.unit_type == "school",
                                                       ~MemberUnit.is_lead)).first()
-    with db.session_scope(engine) as session:  # the secretariat opens 2023 for reporting
-        session.add(ReportingWindow(year=2023, opens_on=date(2024, 1, 1), deadline=date(2024, 3, 31)))
+    with db.session_scope(engine) as session:  # the secretariat opens next year for reporting
+        session.add(ReportingWindow(year=new_year, opens_on=date(new_year + 1, 1, 1),
+                                    deadline=date(new_year + 1, 3, 31)))
     engine.dispose()
     capsys.readouterr()
     unit_file, bulk_file = tmp_path / "unit.xlsx", tmp_path / "bulk.xlsx"
-    assert main(base + ["template", "values", str(unit_file), "--member", lead.credit_code, "--year", "2023"]) == 0
+    assert main(base + ["template", "values", str(unit_file), "--member", lead.credit_code, "--year", str(new_year)]) == 0
     assert lead.credit_code in sheet_rows(unit_file.read_bytes())[0][0]
     assert main(base + ["export", "values", str(bulk_file), "--year", "2021", "--type", "school"]) == 0
     _json(capsys)
     assert main(base + ["import", str(bulk_file), "--dry-run"]) == 0  # the export imports back
     assert _json(capsys)["kind"] == "values"
     new = tmp_path / "new.xlsx"
-    new.write_bytes(book([LONG, [lead.credit_code, "", 2023, "S01", 5, ""],
-                          [other.credit_code, "", 2023, "S01", 6, ""]]))
+    new.write_bytes(book([LONG, [lead.credit_code, "", new_year, "S01", 5, ""],
+                          [other.credit_code, "", new_year, "S01", 6, ""]]))
     assert main(base + ["import", str(new), "--dry-run", "--as", "demo-member"]) == 1
     refused = _json(capsys)
     assert refused["error"] == "excel.has_rejects" and refused["rejected"] == 1 and refused["add"] == 1
