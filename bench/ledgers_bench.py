@@ -109,22 +109,14 @@ def build_demo(url: str) -> None:
     engine.dispose()
 
 
-def best_cpu(fn, repeat: int) -> float:
-    """The least CPU time of this process over `repeat` runs (what a busy machine's waits leave out)."""
+def best(fn, repeat: int, clock=time.perf_counter) -> float:
+    """The least time over `repeat` runs (clock=time.process_time: this process's CPU time, which
+    a busy machine's waits leave out)."""
     times = []
     for _ in range(repeat):
-        started = time.process_time()
+        started = clock()
         fn()
-        times.append(time.process_time() - started)
-    return min(times)
-
-
-def best(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
+        times.append(clock() - started)
     return min(times)
 
 
@@ -282,7 +274,7 @@ def import_part(args, folder: Path, demo_db: Path, large_db: Path, import_db: Pa
     workbook = folder / "order_classes.xlsx"
     build_workbook(workbook, large_db, args.rows)
     t_bare = best(lambda: pd.read_excel(workbook, engine="calamine"), args.repeat)
-    cpu_bare = best_cpu(lambda: pd.read_excel(workbook, engine="calamine"), args.repeat)
+    cpu_bare = best(lambda: pd.read_excel(workbook, engine="calamine"), args.repeat, time.process_time)
     source = db.make_engine(f"sqlite:///{large_db}")
     with db.session_scope(source, write=False) as session:  # the units the workbook names
         units = [{k: v for k, v in row._mapping.items() if k != "id"} for row in session.execute(
