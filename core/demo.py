@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from sqlmodel import Session
 
-from core import audit, credit_code, demo_data as D, demo_plan
+from core import audit, credit_code, demo_data as D, demo_files, demo_plan
 from core.auth import hash_password
 from core.demo_plan import DemoCalendar
 from core.models import (
@@ -374,10 +374,10 @@ class _Builder:
                                        updated_at=_utc(date.fromisoformat(day))))
             self.session.flush()
             if category == "document":
-                content = _tiny_pdf(title)
+                content = demo_files.tiny_pdf(title)
                 self.add(Attachment(owner_kind="message", owner_id=message.id,
                                     filename="实施方案（2019-2021）.pdf", mime_type="application/pdf",
-                                    size_bytes=len(content), sha256=_sha256(content),
+                                    size_bytes=len(content), sha256=demo_files.sha256(content),
                                     content=content, uploaded_by=author))
             for role in (Role.COUNCIL, Role.ADMIN):
                 if self.rng.random() < 0.7:
@@ -435,12 +435,12 @@ class _Builder:
             self.session.flush()
             if attachment:
                 filename, kind_of_file = attachment
-                content = _tiny_docx(title) if kind_of_file == "docx" else _tiny_pdf(title)
+                content = demo_files.tiny_docx(title) if kind_of_file == "docx" else demo_files.tiny_pdf(title)
                 mime = ("application/vnd.openxmlformats-officedocument.wordprocessingml.document"
                         if kind_of_file == "docx" else "application/pdf")
                 self.add(Attachment(owner_kind="message", owner_id=message.id, filename=filename,
                                     mime_type=mime, size_bytes=len(content),
-                                    sha256=_sha256(content), content=content, uploaded_by=author))
+                                    sha256=demo_files.sha256(content), content=content, uploaded_by=author))
 
     def settings(self) -> None:
         values = dict(DEFAULT_SETTINGS, demo_loaded=True, reporting_year=self.calendar.reporting_year)
@@ -450,62 +450,6 @@ class _Builder:
 
 def _chinese_date(day: date) -> str:
     return f"{day.year} 年 {day.month} 月 {day.day} 日"
-
-
-def _sha256(content: bytes) -> str:
-    import hashlib
-    return hashlib.sha256(content).hexdigest()
-
-
-def _tiny_docx(title: str) -> bytes:
-    """A minimal Word document holding the title (a demo attachment)."""
-    import io
-    import zipfile
-    from xml.sax.saxutils import escape
-
-    parts = {
-        "[Content_Types].xml": '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.'
-        'openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType='
-        '"application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" '
-        'ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType='
-        '"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
-        "_rels/.rels": '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
-        'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
-        'openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
-        'Target="word/document.xml"/></Relationships>',
-        "word/document.xml": '<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://'
-        'schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>'
-        + escape(title) + '</w:t></w:r></w:p></w:body></w:document>',
-    }
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as book:
-        for name, text in parts.items():  # a fixed time: the same bytes every seeding
-            book.writestr(zipfile.ZipInfo(name, date_time=(2021, 1, 1, 0, 0, 0)), text,
-                          compress_type=zipfile.ZIP_DEFLATED)
-    return buffer.getvalue()
-
-
-def _tiny_pdf(title: str) -> bytes:
-    """A one-page PDF standing in for the plan document (ASCII text: the demo file's body)."""
-    text = "Implementation plan 2019-2021 (demo attachment)"
-    stream = f"BT /F1 14 Tf 72 720 Td ({text}) Tj ET".encode()
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
 
 
 def seed_demo(session: Session, *, seed: int = DEMO_SEED, rounds: int = 12, today: date | None = None) -> dict:
