@@ -126,3 +126,14 @@ def test_a_shown_table_exports_as_it_is_shown():
     assert rows == [["成员单位", "实际值"], ["甲职业学院", 12.5], ["=HYPERLINK(1)", None]]
     book = openpyxl.load_workbook(io.BytesIO(table_export.shown(frame, "目标完成")))
     assert book.worksheets[0]["A3"].data_type == "s"  # user text never becomes a formula
+
+
+def test_a_shown_table_keeps_each_figures_decimals_in_excel():
+    """Counts whole, an indicator's figures with its own decimals, row by row (core.numbers)."""
+    import pandas as pd
+
+    frame = pd.DataFrame({"指标": ["S01 订单培养人数", "D02 实习比例"], "实际值": [1458.0, 50.9], "单位数": [3, 4]})
+    book = openpyxl.load_workbook(io.BytesIO(table_export.shown(frame, "目标完成", {"实际值": [0, 1]})))
+    sheet = book.worksheets[0]
+    assert [sheet["B2"].number_format, sheet["B3"].number_format] == ["#,##0", "#,##0.0"]
+    assert sheet["C2"].number_format == "#,##0"  # a count: 3, not 3.00

@@ -107,7 +107,8 @@ if view in (None, "scorecard"):
     st.dataframe(ui.formats.by_row(table, card["decimals"], figures), hide_index=True, width="stretch", column_config={
         ui.t("indicators.col_progress"): st.column_config.ProgressColumn(format="%.0f%%", min_value=0,
                                                                          max_value=top)})
-    ui.export_table(table, ui.t("indicators.export_title", year=year_label(year))[:31], key="indicators_export_card")
+    ui.export_table(table, ui.t("indicators.export_title", year=year_label(year))[:31], key="indicators_export_card",
+                    decimals={name: card["decimals"].tolist() for name in figures})
 
 elif view == "trend":
     chosen = st.selectbox(ui.t("indicators.pick_indicator"), list(labels), format_func=labels.get,
@@ -181,7 +182,8 @@ elif view == "pivot":
     table.index.name = ui.t("indicators.col_indicator")
     table = table.apply(pd.to_numeric, errors="coerce")  # empty cells as blanks, not "None"
     st.dataframe(ui.formats.by_row(table, [places.get(i, 1) for i in table.index]), width="stretch")
-    ui.export_table(table.round(1), ui.t("indicators.view_pivot"), key="indicators_export_pivot")
+    ui.export_table(table, ui.t("indicators.view_pivot"), key="indicators_export_pivot",
+                    decimals={name: [places.get(i, 1) for i in table.index] for name in table.columns})
     if user.role in analysis.DRILL_ROLES:
         st.subheader(ui.t("indicators.drill_title"))
         a, b = st.columns(2)
@@ -200,7 +202,8 @@ elif view == "pivot":
         })
         st.dataframe(shown_units, hide_index=True, width="stretch", column_config={
             ui.t("indicators.col_value"): ui.formats.number_column(decimals=places.get(labels[chosen], 2))})
-        ui.export_table(shown_units, labels[chosen][:31], key="indicators_export_drill")
+        ui.export_table(shown_units, labels[chosen][:31], key="indicators_export_drill",
+                        decimals={ui.t("indicators.col_value"): int(places.get(labels[chosen], 2))})
 
 else:  # one unit over the years
     if user.role == Role.MEMBER:
@@ -230,4 +233,5 @@ else:  # one unit over the years
         wide.columns = [str(c) for c in wide.columns]
         wide.index.name = ui.t("indicators.col_indicator")
         st.dataframe(ui.formats.by_row(wide, [places.get(i, 2) for i in wide.index]), width="stretch")
-        ui.export_table(wide.round(2), str(names[member_id])[:31], key="indicators_export_unit")
+        ui.export_table(wide, str(names[member_id])[:31], key="indicators_export_unit",
+                        decimals={name: [places.get(i, 2) for i in wide.index] for name in wide.columns})

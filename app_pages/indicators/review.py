@@ -107,7 +107,8 @@ st.dataframe(ui.formats.by_row(detail_table, detail["decimals"], figures).apply(
     hide_index=True, width="stretch", column_config={
     ui.t("indicator_entry.col_comment"): st.column_config.TextColumn(width="large"),
     ui.t("indicator_review.col_flags"): st.column_config.TextColumn(width="large")})
-ui.export_table(detail_table, labels[chosen][:31], key="indicator_review_export_detail")
+ui.export_table(detail_table, labels[chosen][:31], key="indicator_review_export_detail",
+                decimals={name: detail["decimals"].tolist() for name in figures})
 
 if status == ValueStatus.SUBMITTED:
     reason = st.text_area(ui.t("indicator_review.reason"), key=f"indicator_review_reason_{chosen}",

@@ -94,18 +94,27 @@ def plan_lists(lists: dict[str, pd.DataFrame], lang: str) -> bytes:
     return write_workbook(sheets)
 
 
-def shown(frame: pd.DataFrame, sheet_name: str) -> bytes:
+def shown(frame: pd.DataFrame, sheet_name: str, decimals: dict | None = None) -> bytes:
     """A table exactly as a page shows it (headers already in the reader's language): numbers
-    as numbers, widths from the longest text, the header frozen."""
+    as numbers, widths from the longest text, the header frozen. `decimals` names a column's
+    decimals, or one per row (a table of indicators); other numeric columns keep the fewest
+    that show their values (a count whole)."""
     frame = frame.reset_index() if frame.index.name else frame
-    columns = []
+    decimals = decimals or {}
+    columns, per_row = [], {}
     for name in frame.columns:
         values = frame[name]
         numeric = pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
         longest = max([len(str(name))] + [len(str(v)) for v in values.head(200)])
-        # A column of counts is written whole (458, not 458.00), others with the decimals they have.
+        given = decimals.get(name)
+        if numeric and given is not None and not isinstance(given, int):
+            per_row[f"__places_{name}"] = list(given)
+        places = given if isinstance(given, int) else numbers.decimals_needed(values) if numeric else None
         columns.append(Column(str(name), str(name), "number" if numeric else "text", min(48, max(8, longest + 2)),
-                              decimals=numbers.decimals_needed(values) if numeric else None))
+                              decimals=places, decimals_key=f"__places_{name}" if f"__places_{name}" in per_row else ""))
     rows = [{str(k): (None if isinstance(v, float) and pd.isna(v) else v) for k, v in row.items()}
             for row in frame.to_dict("records")]
+    for key, places in per_row.items():
+        for row, count in zip(rows, places):
+            row[key] = count
     return write_workbook([Sheet(sheet_name[:31], columns, rows)])

@@ -109,12 +109,13 @@ def download_workbook(label: str, make: Callable[[], bytes], *, file_name: str, 
                        icon=":material/download:")
 
 
-def export_table(frame, title: str, *, key: str) -> None:
-    """An "Export to Excel" button for a table exactly as the page shows it."""
+def export_table(frame, title: str, *, key: str, decimals: dict | None = None) -> None:
+    """An "Export to Excel" button for a table exactly as the page shows it; `decimals` as
+    core.excel.table_export.shown takes them (a column's, or one per row)."""
     from core.excel import table_export
 
     shown = frame.copy()
-    download_workbook(t("common.export_excel"), lambda: table_export.shown(shown, title),
+    download_workbook(t("common.export_excel"), lambda: table_export.shown(shown, title, decimals),
                       file_name=f"{title}.xlsx", key=key)
 
 
