@@ -374,7 +374,8 @@ class LedgerEntry(SQLModel, table=True):
     """
 
     __tablename__ = "ledger_entry"
-    __table_args__ = (sa.Index("ix_ledger_entry_kind_year", "kind", "year", "status"),)
+    __table_args__ = (sa.Index("ix_ledger_entry_kind_year", "kind", "year", "status"),
+                      sa.Index("ix_ledger_entry_year_id", "year", "id"))  # the query page's order
     id: Optional[int] = Field(default=None, primary_key=True)
     kind: str = Field(max_length=30, index=True)
     title: str = Field(max_length=300)
