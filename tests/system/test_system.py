@@ -260,3 +260,17 @@ def test_a_restore_the_database_refuses_is_a_message_and_changes_nothing(seeded)
         backup.restore_backup(seeded, buffer.getvalue())
     assert refused.value.key == "backup.restore_refused"
     assert _tables_of(backup.make_backup(seeded)) == before
+
+
+def test_every_audited_kind_of_object_has_a_name_in_both_languages():
+    """The audit log names what changed in words ("成员单位 …"), never by its table's code: each
+    entity kind written by core (entity="…") has its audit_entity label."""
+    import re
+
+    from core.i18n import catalog
+
+    kinds = {kind for path in (ROOT / "core").rglob("*.py")
+             for kind in re.findall(r'entity="([a-z_]+)"', path.read_text(encoding="utf-8"))}
+    missing = sorted(f"audit_entity.{kind}" for kind in kinds for lang in ("zh", "en")
+                     if f"audit_entity.{kind}" not in catalog(lang))
+    assert kinds and missing == []
