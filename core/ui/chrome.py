@@ -40,6 +40,10 @@ REPLACED = (
 # Projector (1280×720) and phone (420 px): a metric's label, value and delta wrap instead of
 # ending in "…" (Streamlit cuts each to one line), and below 640 px KPI columns wrap two per row instead of
 # stacking one per screen.
+# A row of columns whose columns hold a metric card at their top level (not a page layout whose
+# column has a card somewhere deep inside).
+KPI_ROW = ("[data-testid=stHorizontalBlock]:has(> [data-testid=stColumn] > [data-testid=stVerticalBlock]"
+           " > [data-testid=stElementContainer] > [data-testid=stMetric])")
 LAYOUT = (
     "[data-testid=stElementContainer]:has(> [data-testid=stHtml] script){display:none}"
     "[data-testid=stMetricLabel],[data-testid=stMetricLabel] *,[data-testid=stMetricDelta],"
@@ -48,10 +52,9 @@ LAYOUT = (
     "[data-testid=stMetricDelta]{width:auto!important;max-width:100%;border-radius:0.5rem!important}"
     "[data-testid=stMetricLabel] p{line-height:1.3}"
     "@media (max-width:640px){"
-    "[data-testid=stHorizontalBlock]:has(> [data-testid=stColumn] [data-testid=stMetric]){"
-    "flex-flow:row wrap!important;gap:0.5rem!important}"
-    "[data-testid=stHorizontalBlock]:has(> [data-testid=stColumn] [data-testid=stMetric])"
-    " > [data-testid=stColumn]{flex:1 1 calc(50% - 0.5rem)!important;min-width:calc(50% - 0.5rem)!important}}"
+    f"{KPI_ROW}{{flex-flow:row wrap!important;gap:0.5rem!important}}"
+    f"{KPI_ROW} > [data-testid=stColumn]{{flex:1 1 calc(50% - 0.5rem)!important;"
+    "min-width:calc(50% - 0.5rem)!important}}"
 )
 
 
