@@ -97,7 +97,8 @@ def criteria_columns(frame: pd.DataFrame, scheme: AssessmentScheme) -> pd.DataFr
     """The results with one column of points per criterion (None where it does not apply)."""
     wide = frame.drop(columns=["breakdown"]).copy()
     for c in scheme.criteria:
-        wide[c["code"]] = [next((r["points"] for r in b if r["code"] == c["code"]), None) for b in frame["breakdown"]]
+        wide[c["code"]] = [next((None if r["points"] is None else round(r["points"], 1) for r in b
+                                 if r["code"] == c["code"]), None) for b in frame["breakdown"]]
     return wide
 
 

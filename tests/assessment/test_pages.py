@@ -99,3 +99,39 @@ def test_the_liaison_sees_its_own_band_and_how_to_improve(demo_db_url):
     assert not [name for name in others if name in shown]
     assert at.metric[3].label == translate("assessment.band")
     assert at.subheader[0].value == translate("assessment.improve_title")
+
+
+def test_the_council_votes_on_the_liaisons_nomination_through_the_page(demo_db_url):
+    from core.assessment.models import AwardCategory, AwardNomination, AwardVote
+
+    at = app_as(demo_db_url, "council", "awards")
+    with session_scope(demo_db_url) as session:
+        people = session.exec(select(AwardCategory).where(AwardCategory.name == "优秀联络员")).one()
+        waiting = session.exec(select(AwardNomination).where(AwardNomination.category_id == people.id)).one()
+    at.selectbox(key="awards_category").set_value(people.id).run()
+    at.text_input(key="awards_vote_comment").set_value("联络工作扎实")
+    at.button(key="awards_approve").click().run()
+    assert not at.exception and not at.error
+    with session_scope(demo_db_url) as session:
+        vote = session.exec(select(AwardVote).where(AwardVote.nomination_id == waiting.id)).one()
+        assert (vote.approve, vote.comment) == (True, "联络工作扎实")
+
+
+def test_the_liaison_nominates_its_own_person_and_sees_no_other_units_nominations(demo_db_url):
+    from core.assessment.models import AwardCategory, AwardNomination
+
+    at = app_as(demo_db_url, "member", "awards")
+    with session_scope(demo_db_url) as session:
+        best = session.exec(select(AwardCategory).where(AwardCategory.name == "优秀成员单位")).one()
+        people = session.exec(select(AwardCategory).where(AwardCategory.name == "优秀联络员")).one()
+    at.selectbox(key="awards_category").set_value(people.id).run()
+    at.text_input(key="awards_nominate_person").set_value("王五")
+    at.text_area(key="awards_nominate_statement").set_value("负责本单位数据报送，全年无差错")
+    button(at, "awards.nominate").click().run()
+    assert not at.exception and not at.error
+    liaison = user_for(demo_db_url, "member")
+    with session_scope(demo_db_url) as session:
+        row = session.exec(select(AwardNomination).where(AwardNomination.person_name == "王五")).one()
+        assert row.member_id == liaison.member_id
+    at.selectbox(key="awards_category").set_value(best.id).run()
+    assert list(at.dataframe[0].value.iloc[:, -1]).count("") == 0  # only the published awards are shown
