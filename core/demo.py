@@ -473,6 +473,8 @@ def seed_demo(session: Session, *, seed: int = DEMO_SEED, rounds: int = 12, toda
     demo_reports.build(session, today=today or china_today())
     from core.assessment import demo_assessment  # the assessment wing writes its own demo
     demo_assessment.build(session, today=today or china_today())
+    from core.resources import demo_resources  # the resources wing writes its own demo
+    demo_resources.build(session, today=today or china_today())
     audit.record(session, action="demo_seeded", actor_name="system", detail=f"seed={seed}")
     session.flush()
     return {"members": len(builder.members), "users": len(builder.users),

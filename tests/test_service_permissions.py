@@ -85,6 +85,7 @@ OPEN = {
     "core.ledgers.search_index.sync": "writes this transaction's marked index rows: no caller data returned",
     "core.meetings.demo_meetings.build": "writes the demo group's meetings at start-up (no one is logged in)",
     "core.assessment.demo_assessment.build": "writes the demo group's assessment at start-up (no one is logged in)",
+    "core.resources.demo_resources.build": "writes the demo group's shared resources at start-up (no one is logged in)",
 }
 # Not services: they compute something for the user they are given, inside services that
 # checked their caller first.

@@ -1,0 +1,87 @@
+"""Requests for shared resources: a liaison answers the requests for its unit's resources
+(accept, other dates, decline with a reason) and follows its own (take a proposal, withdraw,
+mark the use done and record it in the ledger); the secretariat acts for any unit and the
+council follows them all."""
+import streamlit as st
+
+from core import ui
+from core.auth import STAFF_ROLES
+from core.models import Role
+from core.resources import requests
+from core.resources.models import RequestStatus
+from core.safe_text import plain
+
+user = ui.guard("resource_requests")
+ui.page_header("resource_requests", "resource_requests.subtitle")
+FLASH = "resource_requests_flash"
+ui.show_flash(FLASH)
+
+sides = ["incoming", "outgoing"] if user.role == Role.MEMBER else ["all"]
+left, right = st.columns(2)
+side = left.segmented_control(ui.t("resource_requests.side"), sides, default=sides[0], key="rr_side",
+                              format_func=lambda s: ui.t(f"resource_requests.side_{s}")) or sides[0]
+status = right.selectbox(ui.t("resources.col_status"), [None, *RequestStatus], key="rr_status",
+                         format_func=lambda s: ui.t("common.choose_all") if s is None else ui.t(f"request_status.{s}"))
+rows = ui.read(requests.request_list, user, side=side, status=status)
+if rows.empty:
+    st.info(ui.t("resource_requests.none"), icon=":material/inbox:")
+    st.stop()
+shown = rows.assign(status=rows["status"].map(lambda s: ui.t(f"request_status.{s}")))
+st.dataframe(shown[["resource", "owner", "requester", "starts_on", "ends_on", "quantity", "purpose", "status", "reply"]]
+             .rename(columns=lambda c: ui.t(f"resources.col_{c}")), hide_index=True, width="stretch")
+
+staff = user.role in STAFF_ROLES
+acting = rows[rows["status"].isin([RequestStatus.PENDING, RequestStatus.PROPOSED, RequestStatus.ACCEPTED])]
+if not staff:
+    mine = user.member_id if user.role == Role.MEMBER else -1
+    acting = acting[((acting["status"] == RequestStatus.PENDING) & (acting["owner_member_id"] == mine))
+                    | ((acting["status"] != RequestStatus.PENDING) & (acting["requester_member_id"] == mine))]
+if acting.empty:
+    st.stop()
+st.subheader(ui.t("resource_requests.act"))
+labels = {int(r.id): f"{r.resource} · {r.requester} · {ui.t(f'request_status.{r.status}')}" for r in acting.itertuples()}
+chosen = st.selectbox(ui.t("resource_requests.pick"), list(labels), format_func=labels.get, key="rr_pick")
+row = acting[acting["id"] == chosen].iloc[0]
+version = ui.edit_version("resource_request", chosen, int(row["version"]))
+save = {"flash_key": FLASH, "reload": ("resource_request", chosen)}
+
+if row["status"] == RequestStatus.PENDING:
+    with st.form(f"rr_answer_{chosen}"):
+        st.markdown(ui.t("resource_requests.asked", unit=plain(row["requester"]), start=row["starts_on"],
+                         end=row["ends_on"], quantity=int(row["quantity"]), purpose=plain(row["purpose"])))
+        decision = st.radio(ui.t("resource_requests.decision"), ["accept", "propose", "decline"], horizontal=True,
+                            format_func=lambda d: ui.t(f"resource_requests.decision_{d}"), key=f"rr_decision_{chosen}")
+        a, b = st.columns(2)
+        new_start = a.date_input(ui.t("resource_requests.other_start"), value=None, key=f"rr_pstart_{chosen}")
+        new_end = b.date_input(ui.t("resource_requests.other_end"), value=None, key=f"rr_pend_{chosen}")
+        reply = st.text_area(ui.t("resource_requests.reply"), max_chars=2000, key=f"rr_reply_{chosen}")
+        if st.form_submit_button(ui.t("resource_requests.send_answer"), type="primary"):
+            ui.save_and_rerun(requests.respond, user, request_id=chosen, expected_version=version, decision=decision,
+                              reply=reply, proposed_starts_on=new_start, proposed_ends_on=new_end,
+                              flash=f"resource_requests.done_{decision}", **save)
+elif row["status"] == RequestStatus.PROPOSED:
+    st.markdown(ui.t("resource_requests.proposal", start=row["proposed_starts_on"], end=row["proposed_ends_on"],
+                     reply=plain(row["reply"]) or "—"))
+    a, b = st.columns(2)
+    if a.button(ui.t("resource_requests.take"), type="primary", key=f"rr_take_{chosen}"):
+        ui.save_and_rerun(requests.answer_proposal, user, request_id=chosen, expected_version=version, take=True,
+                          flash="resource_requests.done_take", **save)
+    if b.button(ui.t("resource_requests.withdraw"), key=f"rr_leave_{chosen}"):
+        ui.save_and_rerun(requests.answer_proposal, user, request_id=chosen, expected_version=version, take=False,
+                          flash="resource_requests.done_withdraw", **save)
+else:  # accepted: the usage record, to close when used
+    with st.form(f"rr_complete_{chosen}"):
+        st.markdown(ui.t("resource_requests.in_use", start=row["starts_on"], end=row["ends_on"]))
+        used = st.number_input(ui.t("resource_requests.used"), min_value=1, value=int(row["quantity"]), step=1,
+                               key=f"rr_used_{chosen}")
+        to_ledger = st.checkbox(ui.t("resource_requests.to_ledger"), value=row["kind"] in requests.LEDGER_KIND,
+                                disabled=row["kind"] not in requests.LEDGER_KIND, key=f"rr_ledger_{chosen}")
+        title = st.text_input(ui.t("resource_requests.ledger_title"), value=row["resource"], max_chars=300,
+                              key=f"rr_title_{chosen}")
+        if st.form_submit_button(ui.t("resource_requests.complete"), type="primary"):
+            ui.save_and_rerun(requests.complete, user, request_id=chosen, expected_version=version,
+                              used_quantity=int(used), to_ledger=to_ledger, title=title,
+                              flash="resource_requests.done_complete", **save)
+    if st.button(ui.t("resource_requests.withdraw"), key=f"rr_cancel_{chosen}"):
+        ui.save_and_rerun(requests.withdraw, user, request_id=chosen, expected_version=version,
+                          flash="resource_requests.done_withdraw", **save)

@@ -1,0 +1,1 @@
+"""Shared resources (资源共建共享): member units' offers to each other, requests and their use."""

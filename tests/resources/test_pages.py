@@ -1,0 +1,106 @@
+"""The shared resources pages under AppTest (tests/test_pages.py opens each for every role): the main
+actions driven through their widgets (request, answer, take a proposal, complete into the ledger, offer)."""
+from __future__ import annotations
+
+from sqlmodel import select
+
+from core.i18n import translate
+from core.models import LedgerEntry, Message, User
+from core.resources.models import RequestStatus, ResourceRequest, SharedResource
+from tests.pages_support import app_as, button, session_scope
+
+
+def _liaison_unit(url):
+    with session_scope(url) as session:
+        return session.exec(select(User.member_id).where(User.username == "demo-member")).one()
+
+
+def test_the_liaison_requests_another_units_resource_and_the_owner_is_told(demo_db_url):
+    mine = _liaison_unit(demo_db_url)
+    at = app_as(demo_db_url, "member", "resources")
+    at.text_input(key="resources_search").set_value("物流").run()
+    assert len(at.dataframe[0].value) == 1
+    at.number_input(key="resources_quantity").set_value(5)
+    at.text_area(key="resources_purpose").set_value("物流专业学生仓储实训")
+    button(at, "resources.send_request").click().run()
+    assert not at.exception and not at.error
+    with session_scope(demo_db_url) as session:
+        row = session.exec(select(ResourceRequest).where(ResourceRequest.purpose == "物流专业学生仓储实训")).one()
+        owner = session.get(SharedResource, row.resource_id).owner_member_id
+        assert (row.requester_member_id, row.quantity, row.status) == (mine, 5, RequestStatus.PENDING)
+        told = session.exec(select(Message).where(Message.title.contains("物流实训基地"))).all()
+        assert any(owner in m.audience["member_ids"] for m in told)
+
+
+def test_a_request_without_purpose_is_refused_and_nothing_is_written(demo_db_url):
+    at = app_as(demo_db_url, "member", "resources")
+    at.text_input(key="resources_search").set_value("物流").run()
+    button(at, "resources.send_request").click().run()
+    assert [e.value for e in at.error] == [translate("resources.purpose_required")]
+    with session_scope(demo_db_url) as session:
+        assert len(session.exec(select(ResourceRequest)).all()) == 10
+
+
+def test_the_owner_declines_with_a_reason_through_the_form(demo_db_url):
+    at = app_as(demo_db_url, "member", "resource_requests")  # incoming: the school's request
+    chosen = at.session_state["rr_pick"]
+    at.radio(key=f"rr_decision_{chosen}").set_value("decline")
+    at.text_area(key=f"rr_reply_{chosen}").set_value("该周中心设备检修")
+    button(at, "resource_requests.send_answer").click().run()
+    assert not at.exception and not at.error
+    with session_scope(demo_db_url) as session:
+        row = session.get(ResourceRequest, chosen)
+        assert (row.status, row.reply) == (RequestStatus.DECLINED, "该周中心设备检修")
+
+
+def test_the_liaison_takes_the_proposed_dates(demo_db_url):
+    at = app_as(demo_db_url, "member", "resource_requests")
+    at.segmented_control(key="rr_side").set_value("outgoing").run()
+    at.selectbox(key="rr_status").set_value(RequestStatus.PROPOSED).run()
+    button(at, "resource_requests.take").click().run()
+    assert not at.exception and not at.error
+    with session_scope(demo_db_url) as session:
+        row = session.exec(select(ResourceRequest).where(ResourceRequest.purpose == "物流专业教师轮训")).one()
+        assert row.status == RequestStatus.ACCEPTED and row.starts_on == row.proposed_starts_on
+
+
+def test_the_secretariat_accepts_and_the_liaison_records_the_use_in_its_ledger(demo_db_url):
+    at = app_as(demo_db_url, "secretariat", "resource_requests")
+    at.selectbox(key="rr_status").set_value(RequestStatus.PENDING).run()
+    pending = [r for r in at.selectbox(key="rr_pick").options]
+    assert pending
+    with session_scope(demo_db_url) as session:
+        target = session.exec(select(ResourceRequest).where(ResourceRequest.purpose == "毕业生专场招聘对接")).one()
+        session.get(SharedResource, target.resource_id).kind = "lab"  # a kind the ledger records
+    at.selectbox(key="rr_pick").set_value(target.id).run()
+    button(at, "resource_requests.send_answer").click().run()  # "accept" is the default
+    assert not at.exception and not at.error
+    member = app_as(demo_db_url, "member", "resource_requests")
+    member.segmented_control(key="rr_side").set_value("outgoing").run()
+    member.selectbox(key="rr_status").set_value(RequestStatus.ACCEPTED).run()
+    member.number_input(key=f"rr_used_{target.id}").set_value(2)
+    button(member, "resource_requests.complete").click().run()
+    assert not member.exception and not member.error
+    with session_scope(demo_db_url) as session:
+        row = session.get(ResourceRequest, target.id)
+        entry = session.get(LedgerEntry, row.ledger_entry_id)
+        assert row.status == RequestStatus.COMPLETED and entry.kind == "training"
+        assert entry.member_id == row.requester_member_id and entry.extra["people"] == 2
+
+
+def test_the_liaison_offers_a_resource(demo_db_url):
+    mine = _liaison_unit(demo_db_url)
+    at = app_as(demo_db_url, "member", "resource_offers")
+    at.text_input(key="offer_new_title").set_value("焊接机器人实训室")
+    at.number_input(key="offer_new_capacity").set_value(12)
+    button(at, "resource_offers.publish").click().run()
+    assert not at.exception and not at.error
+    with session_scope(demo_db_url) as session:
+        row = session.exec(select(SharedResource).where(SharedResource.title == "焊接机器人实训室")).one()
+        assert row.capacity == 12 and row.owner_member_id == mine
+
+
+def test_the_figures_page_shows_the_acceptance_rate(demo_db_url):
+    at = app_as(demo_db_url, "council", "resource_figures")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics[translate("resource_figures.rate")] == "100.0%"
