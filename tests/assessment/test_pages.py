@@ -135,3 +135,13 @@ def test_the_liaison_nominates_its_own_person_and_sees_no_other_units_nomination
         assert row.member_id == liaison.member_id
     at.selectbox(key="awards_category").set_value(best.id).run()
     assert list(at.dataframe[0].value.iloc[:, -1]).count("") == 0  # only the published awards are shown
+
+
+def test_a_units_partners_are_listed_when_it_is_picked(demo_db_url):
+    at = app_as(demo_db_url, "council", "network")
+    assert not at.exception and not at.error
+    picked = at.selectbox(key="network_unit")
+    other = picked.options[-1]
+    picked.set_value(at.selectbox(key="network_unit").options[-1]).run()
+    assert not at.exception and not at.error
+    assert other in at.subheader[0].value

@@ -125,3 +125,23 @@ def test_to_improve_puts_the_most_lost_points_first(session, group):
 def test_rows_behind_a_criterion_list_the_ledger_entries(session, group):
     rows = scores.rows_behind(session, group["staff"], group["scheme"].id, member_id=group["a"].id, code="L1")
     assert rows.to_dict("records")[0]["item"] == "数控订单班"
+
+
+def test_the_network_links_units_by_confirmed_cooperation_only(session, group):
+    from core.assessment import network
+
+    d = make_member(session, name="丁企业", unit_type="enterprise", joined_on=date(2019, 1, 1))
+    pending = LedgerEntry(kind="order_class", title="待确认", member_id=d.id, year=YEAR, status="pending")
+    session.add(pending)
+    session.flush()
+    session.add(LedgerPartner(entry_id=pending.id, member_id=group["b"].id, confirmation="pending"))
+    session.flush()
+    liaison = auth.acting_as(make_user(session, role="member", member_id=d.id))
+    net = network.network(session, liaison, year=YEAR)
+    assert net.edges[["unit_a", "unit_b", "weight"]].values.tolist() == [["甲学校", "丙学校", 1]]
+    assert sorted(net.isolated["unit"]) == ["丁企业", "乙学校"] and sorted(net.weak["unit"]) == ["丙学校", "甲学校"]
+    assert network.partners(session, liaison, unit_id=group["c"].id, year=YEAR)["unit"].tolist() == ["甲学校"]
+    row = network.figures(session, liaison, years=[YEAR]).iloc[0]
+    assert (row["members"], row["linked"], row["edges"], row["school_enterprise_pairs"]) == (4, 2, 1, 0)
+    assert row["density"] == 1 / 6
+    assert network.network(session, liaison, year=YEAR).nodes[["x", "y"]].equals(net.nodes[["x", "y"]])
