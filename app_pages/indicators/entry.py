@@ -90,9 +90,10 @@ with st.container(border=True):
 values: dict[int, tuple[object, str]] = {}
 value_labels: dict[int, str] = {}  # for what was typed, should a save be refused as stale
 ledger_figures = ui.read(reconcile.figures_for, user, member_id=member_id, year=year)  # linked indicators
-head = st.columns([4, 2, 2, 3])
-for column, key in zip(head, ("col_indicator", "col_value", "col_last_year", "col_comment")):
-    column.markdown(f"**{ui.t(f'indicator_entry.{key}')}**")
+with st.container(key=f"{ui.WIDE_ONLY}entry_head"):  # on a phone each cell says what it is instead
+    head = st.columns([4, 2, 2, 3])
+    for column, key in zip(head, ("col_indicator", "col_value", "col_last_year", "col_comment")):
+        column.markdown(f"**{ui.t(f'indicator_entry.{key}')}**")
 for row in form.rows.itertuples():
     cells = st.columns([4, 2, 2, 3], vertical_alignment="center")
     unit = row.unit_zh if lang == "zh" else row.unit_en

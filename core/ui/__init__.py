@@ -1,5 +1,6 @@
 """Everything pages use from Streamlit, and the only place in core/ that imports it."""
 from core.ui import formats
+from core.ui.chrome import WIDE_ONLY
 from core.ui import tables  # noqa: F401 - every table shows "—" for a missing value
 from core.ui.imports import (
     dry_run,
@@ -31,7 +32,7 @@ from core.ui.widgets import (
 )
 
 __all__ = [
-    "LANG_KEY", "LOGO", "formats", "LOGO_ICON", "XLSX_MIME", "change_password", "confirm_button", "current_user", "download_workbook",
+    "LANG_KEY", "LOGO", "WIDE_ONLY", "formats", "LOGO_ICON", "XLSX_MIME", "change_password", "confirm_button", "current_user", "download_workbook",
     "dry_run", "edit_version", "engine", "export_table", "field_key", "finish_import", "forget_edit_version",
     "guard", "import_counts", "import_progress", "lang", "link_to_page", "login", "member_breakdown", "logout", "navigation",
     "open_from_list", "page_header", "pager", "platform_settings", "read", "resolve_user",

@@ -40,6 +40,9 @@ REPLACED = (
 # Projector (1280×720) and phone (420 px): a metric's label, value and delta wrap instead of
 # ending in "…" (Streamlit cuts each to one line), and below 640 px KPI columns wrap two per row instead of
 # stacking one per screen.
+# A container keyed f"{WIDE_ONLY}..." is left out on a phone (a table's header row of columns,
+# which Streamlit would stack one per line above the rows).
+WIDE_ONLY = "wide_only_"
 # A row of columns whose columns hold a metric card at their top level (not a page layout whose
 # column has a card somewhere deep inside).
 KPI_ROW = ("[data-testid=stHorizontalBlock]:has(> [data-testid=stColumn] > [data-testid=stVerticalBlock]"
@@ -52,6 +55,7 @@ LAYOUT = (
     "[data-testid=stMetricDelta]{width:auto!important;max-width:100%;border-radius:0.5rem!important}"
     "[data-testid=stMetricLabel] p{line-height:1.3}"
     "@media (max-width:640px){"
+    f"[class*=st-key-{WIDE_ONLY}]{{display:none!important}}"
     f"{KPI_ROW}{{flex-flow:row wrap!important;gap:0.5rem!important}}"
     f"{KPI_ROW} > [data-testid=stColumn]{{flex:1 1 calc(50% - 0.5rem)!important;"
     "min-width:calc(50% - 0.5rem)!important}}"
