@@ -95,6 +95,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("awards", "app_pages/assessment/awards.py", ":material/military_tech:", ALL_ROLES,
              "nav.section.assessment"),
     PageSpec("network", "app_pages/assessment/network.py", ":material/hub:", ALL_ROLES, "nav.section.assessment"),
+    PageSpec("engagement", "app_pages/assessment/engagement.py", ":material/person_search:", (Role.COUNCIL, *STAFF),
+             "nav.section.assessment"),
     PageSpec("assessment_schemes", "app_pages/assessment/schemes.py", ":material/rule_settings:", STAFF,
              "nav.section.assessment"),
     PageSpec("resources", "app_pages/resources/catalogue.py", ":material/inventory_2:", ALL_ROLES,

@@ -128,7 +128,9 @@ if staff and not category.published_at:
 if user.role == Role.COUNCIL:
     st.subheader(ui.t("awards.vote_title"))
     voting = _pick("in_vote", "awards_vote_pick")
-    if voting is not None:
+    if voting is None:
+        st.caption(ui.t("awards.none_in_vote"))
+    else:
         mine = rows.set_index("id").loc[voting, "my_vote"]
         if mine is not None and mine == mine:
             st.caption(ui.t("awards.my_vote", vote=ui.t("awards.approve" if mine else "awards.object")))

@@ -5,6 +5,7 @@ import streamlit as st
 
 from core import charts, ui
 from core.assessment import scores, views
+from core.safe_text import plain
 
 user = ui.guard("assessment_mine")
 ui.page_header("assessment_mine", "assessment_mine.subtitle")
@@ -19,14 +20,14 @@ by_year = {e["year"]: e for e in entries}
 year = st.columns([1, 3])[0].selectbox(ui.t("assessment.year"), list(by_year), key="assessment_mine_year")
 entry = by_year[year]
 status = entry["status"]
-st.markdown(f"**{entry['title']}** · " + ui.t(f"assessment.status_{status}"))
+st.markdown(f"**{plain(entry['title'])}** · " + ui.t(f"assessment.status_{status}"))
 cols = st.columns(4)
 cols[0].metric(ui.t("assessment.col_total"), f"{entry['total']:.2f}", border=True)
 cols[1].metric(ui.t("assessment.col_score"), f"{entry['score']:.2f}", border=True)
 cols[2].metric(ui.t("assessment.col_adjustment"), f"{entry['adjustment']:+g}", border=True)
 cols[3].metric(ui.t("assessment.band"), ui.t(f"assessment.band.{entry['band']}"), border=True)
 if entry["adjustment_reason"]:
-    st.caption(f"{ui.t('assessment.col_reason')}: {entry['adjustment_reason']}")
+    st.caption(f"{ui.t('assessment.col_reason')}: {plain(entry['adjustment_reason'])}")
 st.dataframe(views.breakdown_table(entry["breakdown"], entry["criteria"], ui.t, ui.lang()), hide_index=True,
              width="stretch")
 
@@ -36,7 +37,7 @@ if not lost:
     st.success(ui.t("assessment.nothing_to_improve"), icon=":material/check_circle:")
 for item in lost:
     name = (item["name_en"] or item["name_zh"]) if ui.lang() == "en" else item["name_zh"]
-    st.markdown("- " + ui.t("assessment.improve_line", name=name, points=f"{item['points']:.0f}",
+    st.markdown("- " + ui.t("assessment.improve_line", name=plain(name), points=f"{item['points']:.0f}",
                             lost=f"{item['lost']:.1f}", hint=ui.t(f"assessment.hint.{item['source']}")))
 
 names = {c["code"]: c for c in entry["criteria"]}

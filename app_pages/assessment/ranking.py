@@ -7,6 +7,7 @@ from core import charts, ui
 from core.assessment import schemes, scores, views
 from core.assessment.sources import SOURCES
 from core.models import Role
+from core.safe_text import plain
 
 user = ui.guard("assessment_ranking")
 ui.page_header("assessment_ranking", "assessment_ranking.subtitle")
@@ -25,7 +26,7 @@ scheme_id = top[0].selectbox(ui.t("assessment.year"), list(by_id), key="assessme
                              format_func=lambda i: str(by_id[i].year))
 scheme = by_id[scheme_id]
 published = scheme.status == "published"
-top[1].markdown(f"**{scheme.title}**  \n{ui.t(f'assessment.status_{scheme.status}')}")
+top[1].markdown(f"**{plain(scheme.title)}**  \n{ui.t(f'assessment.status_{scheme.status}')}")
 if published:
     st.caption(ui.t("assessment.published_note", when=ui.when(scheme.published_at)))
 else:
@@ -72,7 +73,7 @@ cols[1].metric(ui.t("assessment.col_score"), f"{row['score']:.2f}", border=True)
 cols[2].metric(ui.t("assessment.col_adjustment"), f"{row['adjustment']:+g}", border=True)
 cols[3].metric(ui.t("assessment.col_rank"), f"{int(row['rank'])} / {int(row['of'])}", border=True)
 if row["adjustment_reason"]:
-    st.caption(f"{ui.t('assessment.col_reason')}: {row['adjustment_reason']}")
+    st.caption(f"{ui.t('assessment.col_reason')}: {plain(row['adjustment_reason'])}")
 st.dataframe(views.breakdown_table(row["breakdown"], scheme.criteria, ui.t, ui.lang()), hide_index=True,
              width="stretch")
 code = st.selectbox(ui.t("assessment.rows_behind"), [c["code"] for c in scheme.criteria

@@ -23,7 +23,8 @@ OPEN_STATES = (NominationStatus.NOMINATED, NominationStatus.IN_VOTE)
 
 
 def _text(value, limit: int) -> str:
-    return plain(value or "").strip()[:limit]
+    """Stored as typed (stripped, cut to the column); escaped where it is shown as Markdown."""
+    return str(value or "").replace("\x00", "").strip()[:limit]
 
 
 def _category(session: Session, category_id: int) -> AwardCategory:
@@ -221,11 +222,12 @@ def publish(session: Session, current: CurrentUser | None, category_id: int, *, 
         w.status, w.certificate_no, w.version = NominationStatus.AWARDED, f"{category.year}-{category.id:02d}-{n:03d}", \
             w.version + 1
         session.add(w)
-    lines = "\n".join(f"- {names[w.member_id]}" + (f" {w.person_name}" if w.person_name else "") for w in winners)
-    title = category.name_en or category.name if lang == "en" else category.name
+    lines = "\n".join(f"- {plain(names[w.member_id])}" + (f" {plain(w.person_name)}" if w.person_name else "")
+                      for w in winners)
+    title = (category.name_en or category.name) if lang == "en" else category.name
     message = notices.publish(session, current, category=MessageCategory.NOTICE,
                               title=translate("awards.notice_title", lang, year=category.year, name=title),
-                              body=translate("awards.notice_body", lang, year=category.year, name=title) + "\n\n" + lines,
+                              body=translate("awards.notice_body", lang, year=category.year, name=plain(title)) + "\n\n" + lines,
                               audience={"everyone": True})
     category.published_at, category.message_id, category.version = utcnow(), message.id, category.version + 1
     session.add(category)

@@ -6,6 +6,7 @@ Confirmed entries are visible to every role (core/ledgers/query), so every role 
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date
 
@@ -67,6 +68,23 @@ def _activity(session: Session, ids: list[int], years: list[int] | None) -> dict
     return pd.Series(session.exec(query).all(), dtype="Int64").value_counts().to_dict()
 
 
+def _layout(graph: nx.Graph, members: pd.DataFrame) -> dict[int, tuple[float, float]]:
+    """The linked units by a spring layout (seeded) filling the unit disc; isolated units on a
+    ring around it, by type and name, so they neither crowd the picture nor squeeze it."""
+    linked = [n for n in graph if graph.degree(n)]
+    layout: dict = {}
+    if linked:
+        sub = graph.subgraph(linked)
+        spread = nx.spring_layout(sub, seed=LAYOUT_SEED, weight="weight", k=2.5 / max(1, len(sub) ** 0.5),
+                                  iterations=100)
+        layout.update(nx.rescale_layout_dict(spread, scale=1.0))
+    alone = members[~members["member_id"].isin(linked)].sort_values(["unit_type", "unit"])["member_id"].tolist()
+    for i, node in enumerate(alone):
+        angle = 2 * math.pi * i / len(alone)
+        layout[node] = (1.35 * math.cos(angle), 1.35 * math.sin(angle))
+    return layout
+
+
 def network(session: Session, current: CurrentUser | None, *, year: int | None = None,
             kind: str | None = None) -> Network:
     """The network of one year (or every year with the current members), optionally one ledger kind."""
@@ -79,7 +97,7 @@ def network(session: Session, current: CurrentUser | None, *, year: int | None =
     graph = nx.Graph()
     graph.add_nodes_from(members["member_id"].tolist())
     graph.add_weighted_edges_from(weights[["a", "b", "weight"]].itertuples(index=False, name=None))
-    layout = nx.spring_layout(graph, seed=LAYOUT_SEED, weight="weight", k=1.6 / max(1, len(graph) ** 0.5))
+    layout = _layout(graph, members)
     activity = _activity(session, members["member_id"].tolist(), years)
     nodes = members.assign(
         activity=[int(activity.get(m, 0)) for m in members["member_id"]],

@@ -45,6 +45,11 @@ def schemes(session: Session, current: CurrentUser | None) -> list[AssessmentSch
     return session.exec(select(AssessmentScheme).order_by(AssessmentScheme.year.desc())).all()
 
 
+def _text(value, limit: int) -> str:
+    """Stored as typed (stripped, cut to the column); escaped where it is shown as Markdown."""
+    return str(value or "").replace("\x00", "").strip()[:limit]
+
+
 def _scheme(session: Session, scheme_id: int) -> AssessmentScheme:
     row = session.get(AssessmentScheme, scheme_id)
     if row is None:
@@ -60,7 +65,7 @@ def _types(session: Session, year: int) -> list[str]:
 def create_scheme(session: Session, current: CurrentUser | None, *, year: int, title: str) -> AssessmentScheme:
     """A draft for `year`, starting from the latest earlier scheme's criteria (or the default)."""
     require_role(current, *STAFF_ROLES)
-    title = plain(title or "").strip()[:200]
+    title = _text(title, 200)
     if not title:
         raise ValidationFailed("assessment.title_required")
     if session.exec(select(AssessmentScheme).where(AssessmentScheme.year == year)).first():
@@ -88,11 +93,11 @@ def save_criteria(session: Session, current: CurrentUser | None, scheme_id: int,
     """Replace a draft's criteria after checking them (weights 100 per type, rules with data)."""
     require_role(current, *STAFF_ROLES)
     row = _draft(session, scheme_id)
-    title = plain(title or "").strip()[:200]
+    title = _text(title, 200)
     if not title:
         raise ValidationFailed("assessment.title_required")
-    clean = rules.validate([{**c, "name_zh": plain(str(c.get("name_zh") or "")),
-                             "name_en": plain(str(c.get("name_en") or ""))} for c in criteria],
+    clean = rules.validate([{**c, "name_zh": _text(c.get("name_zh"), 100),
+                             "name_en": _text(c.get("name_en"), 100)} for c in criteria],
                            _types(session, row.year))
     before = {"title": row.title, "criteria": row.criteria}
     if before == {"title": title, "criteria": clean}:
@@ -110,7 +115,7 @@ def set_adjustment(session: Session, current: CurrentUser | None, scheme_id: int
     """Add or remove points for a unit with a reason (0 removes the adjustment); audited."""
     require_role(current, *STAFF_ROLES)
     _draft(session, scheme_id)
-    reason = plain(reason or "").strip()[:1000]
+    reason = _text(reason, 1000)
     if abs(points) > ADJUSTMENT_LIMIT:
         raise ValidationFailed("assessment.adjustment_too_large", limit=f"{ADJUSTMENT_LIMIT:g}")
     row = session.exec(select(AssessmentAdjustment).where(AssessmentAdjustment.scheme_id == scheme_id,
@@ -148,7 +153,7 @@ def publish(session: Session, current: CurrentUser | None, scheme_id: int, expec
                                      total=r.total, rank=int(r.rank), of=int(r.of), breakdown=_plain(r.breakdown)))
     message = notices.publish(session, current, category=MessageCategory.NOTICE,
                               title=translate("assessment.notice_title", lang, year=row.year),
-                              body=translate("assessment.notice_body", lang, year=row.year, title=row.title,
+                              body=translate("assessment.notice_body", lang, year=row.year, title=plain(row.title),
                                              units=len(frame)),
                               audience={"roles": [Role.MEMBER, Role.COUNCIL]})
     update_versioned(session, AssessmentScheme, scheme_id, expected_version, {

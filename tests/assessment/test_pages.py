@@ -145,3 +145,16 @@ def test_a_units_partners_are_listed_when_it_is_picked(demo_db_url):
     picked.set_value(at.selectbox(key="network_unit").options[-1]).run()
     assert not at.exception and not at.error
     assert other in at.subheader[0].value
+
+
+def test_the_office_messages_the_quiet_units_from_the_engagement_page(demo_db_url):
+    from core.models import Message
+
+    at = app_as(demo_db_url, "secretariat", "engagement")
+    assert not at.exception and not at.error
+    at.text_input(key="engagement_subject").set_value("邀请贵单位参与集团工作（测试）")
+    button(at, "engagement.send").click().run()
+    assert not at.exception and not at.error
+    with session_scope(demo_db_url) as session:
+        sent = session.exec(select(Message).where(Message.title == "邀请贵单位参与集团工作（测试）")).one()
+        assert len(sent.audience["member_ids"]) > 0

@@ -145,3 +145,19 @@ def test_the_network_links_units_by_confirmed_cooperation_only(session, group):
     assert (row["members"], row["linked"], row["edges"], row["school_enterprise_pairs"]) == (4, 2, 1, 0)
     assert row["density"] == 1 / 6
     assert network.network(session, liaison, year=YEAR).nodes[["x", "y"]].equals(net.nodes[["x", "y"]])
+
+
+def test_engagement_counts_what_units_did_and_finds_the_quiet_ones(session, group):
+    from core.assessment import engagement
+
+    frame = engagement.activity(session, group["staff"], years=[YEAR - 1, YEAR])
+    now = frame[frame["year"] == YEAR].set_index("unit")
+    assert now.loc["甲学校", ["reported", "confirmed", "activity"]].tolist() == [1, 1, 2]
+    assert now.loc["丙学校", ["reported", "entries", "activity"]].tolist() == [0, 1, 1]
+    quiet = engagement.quiet(frame, year=YEAR - 1)
+    assert sorted(quiet["unit"]) == ["丙学校", "乙学校", "甲学校"] and quiet["last_active"].isna().all()
+    assert engagement.message_quiet(session, group["staff"], member_ids=quiet["member_id"].tolist(),
+                                    title="邀请参与", body="请参与集团工作") == 3
+    council = auth.acting_as(make_user(session, role="council"))
+    with pytest.raises(PermissionDenied):
+        engagement.message_quiet(session, council, member_ids=[group["a"].id], title="x", body="y")
