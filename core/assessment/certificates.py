@@ -18,6 +18,7 @@ from core.i18n import DEFAULT_LANGUAGE, translate
 from core.meetings.briefing_files import CJK_FONTS, GOLD, LOGO_SVG, SEA
 from core.models import MemberUnit, Role
 from core.settings import get_setting
+from core.timeutil import to_china
 
 
 def _awarded(session: Session, current: CurrentUser | None, nomination_id: int) -> AwardNomination:
@@ -39,7 +40,7 @@ def certificate_html(session: Session, current: CurrentUser | None, nomination_i
     award = (category.name_en or category.name) if lang == "en" else category.name
     who = f"{unit}<br>{escape(row.person_name)}" if row.person_name else escape(unit)
     logo = base64.b64encode(LOGO_SVG.read_bytes()).decode()
-    when = category.published_at.date().isoformat() if category.published_at else ""
+    when = to_china(category.published_at).date().isoformat() if category.published_at else ""
     return (f'<!DOCTYPE html><html><head><meta charset="utf-8"><style>@page{{size:A4 landscape;margin:12mm}}'
             f"body{{font-family:{CJK_FONTS};color:#12263A;margin:0}}"
             f".frame{{border:3mm double #{GOLD};height:176mm;padding:10mm 18mm;text-align:center;box-sizing:border-box}}"
