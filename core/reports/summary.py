@@ -74,7 +74,9 @@ def years(session: Session, current: CurrentUser | None) -> list[int]:
     """Years a summary can be made for: those holding indicator values, and every year since."""
     require_role(current, *Role)
     held = analysis.years(session)
-    last = china_today().year
+    # A year can hold values before it has begun (a unit reporting ahead, an import), and the
+    # default year may be one of them: the list reaches the newest year held.
+    last = max([china_today().year, *held])
     first = min(held) if held else last - 1
     return list(range(last, first - 1, -1))
 
