@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from core import audit, credit_code, demo_data as D, demo_files, demo_plan
 from core.auth import hash_password
+from core.demo_names_en import COUNCIL_TERMS_EN
 from core.demo_plan import DemoCalendar
 from core.models import (
     Attachment,
@@ -156,11 +157,12 @@ class _Builder:
 
     # ------------------------------------------------------------ council and secretariat
     def council(self) -> None:
-        first = self.add(CouncilTerm(number=1, name="第一届理事会", started_on=FOUNDED,
-                                     ended_on=date(2018, 6, 14)))
-        second = self.add(CouncilTerm(number=2, name="第二届理事会", started_on=date(2018, 6, 15),
-                                      ended_on=date(2023, 6, 15)))
-        third = self.add(CouncilTerm(number=3, name="第三届理事会", started_on=date(2023, 6, 16)))
+        first = self.add(CouncilTerm(number=1, name="第一届理事会", name_en=COUNCIL_TERMS_EN[1],
+                                     started_on=FOUNDED, ended_on=date(2018, 6, 14)))
+        second = self.add(CouncilTerm(number=2, name="第二届理事会", name_en=COUNCIL_TERMS_EN[2],
+                                      started_on=date(2018, 6, 15), ended_on=date(2023, 6, 15)))
+        third = self.add(CouncilTerm(number=3, name="第三届理事会", name_en=COUNCIL_TERMS_EN[3],
+                                     started_on=date(2023, 6, 16)))
         self.session.flush()
         lead = self.members[0]
         by_type = {t: [m for m in self.members[1:] if m.unit_type == t and m.joined_on

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from core import demo_data as D
+from core.demo_names_en import NAMES_EN, PLAN_TITLE_EN
 from core.models import Milestone, MilestoneHistory, MilestoneStatus, Plan, PlanArea, PlanTask, Role
 
 FIRST_YEAR = 2019  # the case study's first reporting year
@@ -63,12 +64,13 @@ def _history(builder, milestone: Milestone, status: str, percent: int, comment: 
 def _tasks(builder, plan: Plan, areas: list):
     """Write the plan's areas and tasks; yields each task with its owners and milestone titles."""
     for area_seq, (area_title, tasks) in enumerate(areas, start=1):
-        area = builder.add(PlanArea(plan_id=plan.id, seq=area_seq, title=area_title))
+        area = builder.add(PlanArea(plan_id=plan.id, seq=area_seq, title=area_title,
+                                    title_en=NAMES_EN[area_title]))
         builder.session.flush()
         for task_seq, (title, desc, duty, milestones) in enumerate(tasks, start=1):
             owners = builder.staff[duty]
-            task = builder.add(PlanTask(area_id=area.id, seq=task_seq, title=title, description=desc,
-                                        owner_staff_id=owners[0].id))
+            task = builder.add(PlanTask(area_id=area.id, seq=task_seq, title=title, title_en=NAMES_EN[title],
+                                        description=desc, owner_staff_id=owners[0].id))
             builder.session.flush()
             yield task, owners, milestones
 
@@ -76,7 +78,8 @@ def _tasks(builder, plan: Plan, areas: list):
 def past_plan(builder) -> None:
     """The case study's 2019-2021 plan, closed: most milestones done, the rest carried over."""
     start, end = builder.calendar.plan_years
-    plan = builder.add(Plan(code=D.PLAN_CODE, title=D.PLAN_TITLE, start_year=2019, end_year=2021,
+    plan = builder.add(Plan(code=D.PLAN_CODE, title=D.PLAN_TITLE, title_en=PLAN_TITLE_EN,
+                            start_year=2019, end_year=2021,
                             issued_on=date(2019, 5, 20), description=D.PLAN_GOAL, is_current=False))
     builder.session.flush()
     quarters = [date(2019 + q // 4, 1 + 3 * (q % 4), 1) for q in range(1, 12)]
@@ -94,7 +97,8 @@ def past_plan(builder) -> None:
                 status, percent, done = MilestoneStatus.CANCELLED, rng.choice([40, 60]), None
                 evidence = f"方案期满未完成，已纳入 {start}-{end} 实施方案继续推进"
             milestone = builder.add(Milestone(
-                task_id=task.id, seq=seq, title=m_title, owner_staff_id=rng.choice(owners).id,
+                task_id=task.id, seq=seq, title=m_title, title_en=NAMES_EN[m_title],
+                owner_staff_id=rng.choice(owners).id,
                 planned_start=begin, planned_due=due, actual_done_on=done, status=status,
                 percent=percent, evidence=evidence,
                 updated_at=builder.utc(done or date(2022, 1, 15))))
@@ -121,6 +125,7 @@ def current_plan(builder) -> None:
             begin = first + timedelta(days=offset)
             due = min(begin + timedelta(days=rng.choice([90, 120, 150, 180])), last)
             made.append(builder.add(Milestone(task_id=task.id, seq=seq, title=m_title,
+                                              title_en=NAMES_EN[m_title],
                                               owner_staff_id=rng.choice(owners).id,
                                               planned_start=begin, planned_due=due)))
     _states_as_of_today(builder, made, today)

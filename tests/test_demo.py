@@ -6,6 +6,7 @@ from collections import Counter
 from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
+import sqlalchemy as sa
 from sqlmodel import Session, SQLModel, select
 
 from core import auth, credit_code, db, demo_data
@@ -173,3 +174,28 @@ def test_demo_accounts_log_in_with_the_demo_password(demo):
         assert user is not None and user.role == role
     member = auth.authenticate(demo, "demo-member", DEMO_PASSWORD).user
     assert demo.get(MemberUnit, member.member_id).is_lead
+
+
+def _bilingual_columns():
+    """Every (table, Chinese column, English column) in the schema: `x_en` beside `x_zh` or `x`,
+    found by walking the models, so a bilingual column added later is covered too."""
+    for table in SQLModel.metadata.sorted_tables:
+        for column in table.columns:
+            if column.name.endswith("_en"):
+                base = column.name[:-3]
+                zh = f"{base}_zh" if f"{base}_zh" in table.columns else base
+                assert zh in table.columns, f"{table.name}.{column.name} has no Chinese column"
+                yield table, table.columns[zh], column
+
+
+def test_every_bilingual_name_of_the_demo_is_filled_in_both_languages(demo):
+    checked = set()
+    for table, zh, en in _bilingual_columns():
+        rows = demo.execute(sa.select(zh, en)).all()
+        one_sided = [(a, b) for a, b in rows if bool((a or "").strip()) != bool((b or "").strip())]
+        assert not one_sided, f"{table.name}.{en.name}: {one_sided[:3]}"
+        if rows:
+            checked.add(table.name)
+    assert {"plan", "plan_area", "plan_task", "milestone", "council_term", "indicator"} <= checked
+    past = demo.exec(select(Plan).where(Plan.is_current == False)).one()  # noqa: E712
+    assert past.title_en.endswith("(2019-2021)")
