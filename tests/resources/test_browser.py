@@ -33,9 +33,9 @@ def _owner_liaison(url: str) -> str:
     return "liaison-logistics"
 
 
-def _toast(page, key: str) -> None:
-    page.locator('[data-testid="stToast"]', has_text=translate(key)).first.wait_for(timeout=TIMEOUT_MS)
-    wait_idle(page)
+def _toast(tab, key: str) -> None:
+    tab.locator('[data-testid="stToast"]', has_text=translate(key)).first.wait_for(timeout=TIMEOUT_MS)
+    wait_idle(tab)
 
 
 def test_a_liaison_requests_a_training_base_the_owner_accepts_the_use_becomes_a_ledger_entry(browser, app_url):
