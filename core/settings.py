@@ -91,10 +91,19 @@ def reporting_deadline(session: Session, year: int):
 
 EDITABLE = ("group_name_zh", "group_name_en", "group_profile_zh", "group_profile_en",
             "reporting_year", "reporting_deadline", "change_comment_pct", "mirror_gap_pct",
-            "upload_limit_mb", "excel_max_rows", "excel_max_unpacked_mb", "excel_max_ratio")
+            "year_complete_pct", "upload_limit_mb", "excel_max_rows", "excel_max_unpacked_mb", "excel_max_ratio")
 # Accepted ranges of the Excel reader's limits.
 EXCEL_LIMIT_RANGES = {"excel_max_rows": (100, 1_000_000), "excel_max_unpacked_mb": (10, 2_000),
                       "excel_max_ratio": (10, 1_000)}
+# Below half approved a year's totals are not the group's: the rule would call it complete too soon.
+YEAR_COMPLETE_RANGE = (50, 100)
+
+
+def settings_version(session: Session) -> int:
+    """A stamp of the editable settings as stored: it grows with every save (each stored row's
+    version counts), so a form saved after someone else's save is refused, not merged."""
+    rows = session.exec(select(Setting).where(Setting.key.in_(EDITABLE))).all()
+    return sum(row.version for row in rows)
 
 
 def excel_limits(session: Session):
@@ -115,16 +124,20 @@ def excel_limits(session: Session):
                   max_ratio=whole("excel_max_ratio"))
 
 
-def update_settings(session: Session, current, values: dict) -> dict:
-    """The administrator's settings; each value checked, every change audited."""
+def update_settings(session: Session, current, values: dict, *, expected_version: int | None = None) -> dict:
+    """The administrator's settings; each value checked, every change audited. With
+    `expected_version` (settings_version when the form was shown) a save after another's is refused."""
     from datetime import date
 
     from core import audit
     from core.auth import require_role
+    from core.db import StaleEditError
     from core.errors import ValidationFailed
     from core.models import ReportingWindow, Role
 
     require_role(current, Role.ADMIN)
+    if expected_version is not None and expected_version != settings_version(session):
+        raise StaleEditError()
     clean = {}
     for key in EDITABLE:
         if key not in values:
@@ -132,7 +145,8 @@ def update_settings(session: Session, current, values: dict) -> dict:
         value = values[key]
         if key.startswith("group_name") and not str(value or "").strip():
             raise ValidationFailed("settings.name_required")
-        if key in ("reporting_year", "change_comment_pct", "mirror_gap_pct", "upload_limit_mb"):
+        if key in ("reporting_year", "change_comment_pct", "mirror_gap_pct", "year_complete_pct",
+                   "upload_limit_mb"):
             if not isinstance(value, int) or isinstance(value, bool):
                 raise ValidationFailed("settings.bad_number", field=key)
         if key == "reporting_year" and not 2000 <= value <= 2100:
@@ -141,6 +155,9 @@ def update_settings(session: Session, current, values: dict) -> dict:
             raise ValidationFailed("settings.bad_percent")
         if key == "mirror_gap_pct" and not 1 <= value <= 100:
             raise ValidationFailed("settings.bad_percent")
+        if key == "year_complete_pct" and not YEAR_COMPLETE_RANGE[0] <= value <= YEAR_COMPLETE_RANGE[1]:
+            raise ValidationFailed("settings.bad_complete_pct", low=YEAR_COMPLETE_RANGE[0],
+                                   high=YEAR_COMPLETE_RANGE[1])
         if key == "upload_limit_mb" and not 1 <= value <= server_upload_limit_mb():
             raise ValidationFailed("settings.bad_upload_limit", max=server_upload_limit_mb())
         if key in EXCEL_LIMIT_RANGES:

@@ -6,7 +6,7 @@ import streamlit as st
 from core import ui
 from core.config import server_upload_limit_mb
 from core.plan import tracking as plan_service
-from core.settings import reporting_deadline, update_settings
+from core.settings import YEAR_COMPLETE_RANGE, reporting_deadline, settings_version, update_settings
 from core.home import overview
 from core.system import health
 from core.timeutil import china_today
@@ -15,6 +15,8 @@ user = ui.guard("settings")
 ui.page_header("settings", "settings.subtitle")
 ui.show_flash("settings_flash")
 values = ui.platform_settings()
+# The stamp of the settings when this admin began editing: a save after someone else's is refused.
+version = ui.edit_version("settings", 0, ui.read(settings_version))
 
 with st.form("settings_form"):
     left, right = st.columns(2)
@@ -30,10 +32,14 @@ with st.form("settings_form"):
                             help=ui.t("settings.change_comment_help"))
     gap = right.number_input(ui.t("settings.mirror_gap_pct"), 1, 100, int(values["mirror_gap_pct"]),
                              help=ui.t("settings.mirror_gap_help"))
+    complete = left.number_input(ui.t("settings.year_complete_pct"), *YEAR_COMPLETE_RANGE,
+                                 min(max(int(values["year_complete_pct"]), YEAR_COMPLETE_RANGE[0]),
+                                     YEAR_COMPLETE_RANGE[1]),
+                                 help=ui.t("settings.year_complete_help"))
     server_limit = server_upload_limit_mb()
-    limit = left.number_input(ui.t("settings.upload_limit_mb"), 1, server_limit,
-                              min(int(values["upload_limit_mb"]), server_limit),
-                              help=ui.t("settings.upload_limit_help", max=server_limit))
+    limit = right.number_input(ui.t("settings.upload_limit_mb"), 1, server_limit,
+                               min(int(values["upload_limit_mb"]), server_limit),
+                               help=ui.t("settings.upload_limit_help", max=server_limit))
     excel_left, excel_mid, excel_right = st.columns(3)
     excel_rows = excel_left.number_input(ui.t("settings.excel_max_rows"), 100, 1_000_000,
                                          int(values["excel_max_rows"]), step=1000,
@@ -56,12 +62,13 @@ if submitted:
             "group_name_zh": name_zh, "group_name_en": name_en, "group_profile_zh": profile_zh,
             "group_profile_en": profile_en, "reporting_year": int(year), "reporting_deadline": deadline,
             "change_comment_pct": int(pct), "mirror_gap_pct": int(gap),
-            "upload_limit_mb": int(limit), "excel_max_rows": int(excel_rows),
-            "excel_max_unpacked_mb": int(excel_unpacked), "excel_max_ratio": int(excel_ratio)})
+            "year_complete_pct": int(complete), "upload_limit_mb": int(limit), "excel_max_rows": int(excel_rows),
+            "excel_max_unpacked_mb": int(excel_unpacked), "excel_max_ratio": int(excel_ratio)},
+            expected_version=version)
         if plan_id is not None:
             plan_service.set_current(session, user, plan_id)
 
-    ui.save_and_rerun(save_all, flash_key="settings_flash", flash="settings.saved")
+    ui.save_and_rerun(save_all, flash_key="settings_flash", flash="settings.saved", reload=("settings", 0))
 
 st.subheader(ui.t("settings.health"))
 status = health.status(ui.engine())

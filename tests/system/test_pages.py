@@ -6,10 +6,10 @@ import zipfile
 
 from sqlmodel import select
 
-from core import db
+from core import db, settings
 from core.i18n import translate
 from core.system import backup
-from core.models import MemberUnit, User
+from core.models import AuditLog, MemberUnit, User
 from tests.pages_support import app_as, button, page_path, session_scope
 
 
@@ -93,6 +93,25 @@ def test_settings_change_what_the_portal_says(demo_db_url):
     assert [t.value for t in at.toast] == [translate("settings.saved")]
     at.switch_page(page_path("portal")).run()
     assert [t.value for t in at.title] == ["测试集团名称"]
+
+
+def test_settings_set_the_share_that_completes_a_year_and_refuse_a_stale_save(demo_db_url):
+    at = app_as(demo_db_url, "admin", "settings")
+    share = [w for w in at.number_input if w.label == translate("settings.year_complete_pct")][0]
+    assert share.value == 90
+    share.set_value(75)
+    button(at, "common.save").click().run()
+    assert [t.value for t in at.toast] == [translate("settings.saved")]
+    with session_scope(demo_db_url) as session:
+        assert settings.get_setting(session, "year_complete_pct") == 75
+        audited = session.exec(select(AuditLog).where(AuditLog.action == "settings_changed")).all()[-1]
+        assert audited.before["year_complete_pct"] == 90 and audited.after["year_complete_pct"] == 75
+        settings.put_setting(session, "year_complete_pct", 60)  # another admin saves meanwhile
+    [w for w in at.number_input if w.label == translate("settings.year_complete_pct")][0].set_value(85)
+    button(at, "common.save").click().run()
+    assert [e.value for e in at.error] == [translate("common.stale_edit")]
+    with session_scope(demo_db_url) as session:
+        assert settings.get_setting(session, "year_complete_pct") == 60
 
 
 def test_settings_show_health(demo_db_url):

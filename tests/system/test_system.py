@@ -124,6 +124,21 @@ def test_settings_are_checked_and_audited(session):
         settings_service.update_settings(session, _as(session, "secretariat"), {"upload_limit_mb": 5})
 
 
+def test_the_share_that_completes_a_year_is_checked_and_a_stale_save_refused(session):
+    admin = _as(session)
+    shown = settings_service.settings_version(session)
+    for bad in (49, 101):
+        with pytest.raises(ValidationFailed) as refused:
+            settings_service.update_settings(session, admin, {"year_complete_pct": bad})
+        assert refused.value.params == {"low": 50, "high": 100}
+    assert settings_service.update_settings(session, admin, {"year_complete_pct": 80},
+                                            expected_version=shown) == {"year_complete_pct": 80}
+    with pytest.raises(UserFacingError) as stale:  # the form was shown before that save
+        settings_service.update_settings(session, admin, {"year_complete_pct": 95}, expected_version=shown)
+    assert stale.value.key == "common.stale_edit"
+    assert settings_service.get_setting(session, "year_complete_pct") == 80
+
+
 # ---------------------------------------------------------------- backups, on SQLite and PostgreSQL
 @pytest.fixture
 def seeded(any_db_url):
