@@ -6,6 +6,7 @@ import streamlit as st
 from core import ui
 from core.assessment import awards, certificates
 from core.assessment.models import AwardSubject, PassRule
+from core.attachments import UPLOAD_EXTENSIONS
 from core.ledgers import query
 from core.models import Role
 from core.settings import reporting_year
@@ -55,6 +56,19 @@ if category.published_at:
     st.success(ui.t("awards.published_line", when=ui.when(category.published_at)), icon=":material/verified:")
 
 rows = ui.read(awards.nominations, user, category_id=category_id)
+
+
+def _label(i: int) -> str:
+    r = rows.set_index("id").loc[i]
+    status = r["status"]
+    return f"{r['unit']} {r['person_name']}".strip() + " · " + ui.t(f"awards.status.{status}")
+
+
+def _pick(status: str, key: str):
+    ids = rows[rows["status"] == status]["id"].tolist() if not rows.empty else []
+    return st.selectbox(ui.t("awards.pick_nomination"), ids, key=key, format_func=_label) if ids else None
+
+
 if rows.empty:
     st.info(ui.t("awards.no_nominations"), icon=":material/info:")
 else:
@@ -70,17 +84,17 @@ else:
     })
     st.dataframe(table, hide_index=True, width="stretch")
     ui.export_table(table, f"{category.year} {_name(category)}", key="awards_export")
-
-
-def _label(i: int) -> str:
-    r = rows.set_index("id").loc[i]
-    status = r["status"]
-    return f"{r['unit']} {r['person_name']}".strip() + " · " + ui.t(f"awards.status.{status}")
-
-
-def _pick(status: str, key: str):
-    ids = rows[rows["status"] == status]["id"].tolist() if not rows.empty else []
-    return st.selectbox(ui.t("awards.pick_nomination"), ids, key=key, format_func=_label) if ids else None
+    readable = rows if user.role != Role.MEMBER else rows[rows["member_id"] == user.member_id]
+    if not readable.empty:
+        with st.expander(ui.t("awards.evidence_files"), icon=":material/attach_file:"):
+            chosen = st.selectbox(ui.t("awards.pick_nomination"), readable["id"].tolist(), key="awards_files_pick",
+                                  format_func=_label)
+            files = ui.read(awards.evidence_files, user, chosen)
+            if files.empty:
+                st.caption(ui.t("awards.no_files"))
+            for f in files.itertuples():
+                st.download_button(f.filename, lambda a=f.id: ui.read(awards.evidence_file, user, a)[2],
+                                   file_name=f.filename, key=f"awards_file_{f.id}", icon=":material/download:")
 
 
 if not category.published_at and (staff or user.role == Role.MEMBER):
@@ -96,9 +110,12 @@ if not category.published_at and (staff or user.role == Role.MEMBER):
                 if category.subject == AwardSubject.PERSON else ""
             statement = st.text_area(ui.t("awards.statement"), key="awards_nominate_statement")
             evidence = st.text_area(ui.t("awards.evidence"), key="awards_nominate_evidence")
+            uploads = st.file_uploader(ui.t("awards.evidence_files"), accept_multiple_files=True,
+                                       type=UPLOAD_EXTENSIONS, key="awards_nominate_files")
             if st.form_submit_button(ui.t("awards.nominate"), type="primary"):
-                ui.save_and_rerun(awards.nominate, user, category_id=category_id, member_id=member_id,
-                                  person_name=person, statement=statement, evidence=evidence, flash_key=FLASH,
+                ui.save_and_rerun(awards.nominate_with_files, user, category_id=category_id, member_id=member_id,
+                                  person_name=person, statement=statement, evidence=evidence,
+                                  files=[(f.name, f.getvalue()) for f in uploads or []], flash_key=FLASH,
                                   flash="awards.nominated")
     if staff and category.subject == AwardSubject.UNIT and st.button(
             ui.t("awards.from_ranking"), key="awards_from_ranking", icon=":material/leaderboard:"):

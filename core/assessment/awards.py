@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 from sqlmodel import Session, select
 
-from core import audit
+from core import attachments, audit
 from core.assessment.models import (AssessmentScheme, AwardCategory, AwardNomination, AwardSubject, AwardVote,
                                     NominationStatus, PassRule)
 from core.auth import STAFF_ROLES, CurrentUser, require_role
@@ -260,3 +260,45 @@ def nominations(session: Session, current: CurrentUser | None, *, category_id: i
     } for n, unit in rows], columns=["id", "member_id", "unit", "person_name", "statement", "evidence", "source",
                                      "status", "review_note", "certificate_no", "approve", "object", "comments",
                                      "my_vote"])
+
+
+# ---------------------------------------------------------------- evidence files
+EVIDENCE_KIND = "award_nomination"
+
+
+def _may_attach_evidence(session: Session, user: CurrentUser, nomination_id: int) -> bool:
+    row = session.get(AwardNomination, nomination_id)
+    return row is not None and row.status == NominationStatus.NOMINATED and (
+        user.role in STAFF_ROLES or (user.role == Role.MEMBER and user.member_id == row.member_id))
+
+
+def _may_read_evidence(session: Session, user: CurrentUser, nomination_id: int) -> bool:
+    row = session.get(AwardNomination, nomination_id)
+    return row is not None and (user.role in (*STAFF_ROLES, Role.COUNCIL) or user.member_id == row.member_id)
+
+
+def nominate_with_files(session: Session, current: CurrentUser | None, *, files: list[tuple[str, bytes]] = (),
+                        **fields) -> AwardNomination:
+    """A nomination and its evidence files in one transaction: a refused file nominates nothing."""
+    row = nominate(session, current, **fields)
+    for filename, content in files:
+        attachments.add(session, current, owner_kind=EVIDENCE_KIND, owner_id=row.id, filename=filename,
+                        content=content)
+    return row
+
+
+def evidence_files(session: Session, current: CurrentUser | None, nomination_id: int) -> pd.DataFrame:
+    """id, filename, size_bytes of a nomination's evidence, for those who may read it."""
+    require_role(current, *EVERYONE)
+    if not _may_read_evidence(session, current, nomination_id):
+        raise PermissionDenied("auth.forbidden")
+    return attachments.listing(session, EVIDENCE_KIND, nomination_id)
+
+
+def evidence_file(session: Session, current: CurrentUser | None, attachment_id: int) -> tuple[str, str, bytes]:
+    require_role(current, *EVERYONE)
+    return attachments.owned_content(session, attachment_id, owner_kind=EVIDENCE_KIND,
+                                     may_see=lambda owner: _may_read_evidence(session, current, owner))
+
+
+attachments.register_owner(EVIDENCE_KIND, may_attach=_may_attach_evidence, may_read=_may_read_evidence)

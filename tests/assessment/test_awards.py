@@ -93,3 +93,18 @@ def test_more_approved_than_the_quota_is_refused(session, people):
     with pytest.raises(ValidationFailed) as error:
         awards.publish(session, people["staff"], category.id)
     assert error.value.key == "awards.over_quota"
+
+
+def test_evidence_files_go_with_the_nomination_and_only_its_unit_and_the_office_read_them(session, people):
+    category = awards.create_category(session, people["staff"], year=2025, name="先进单位")
+    row = awards.nominate_with_files(session, people["liaison"], category_id=category.id, member_id=people["a"].id,
+                                     statement="成绩突出", files=[("证明.pdf", b"%PDF-1.4 test")])
+    files = awards.evidence_files(session, people["council"][0], row.id)
+    assert files["filename"].tolist() == ["证明.pdf"]
+    assert awards.evidence_file(session, people["liaison"], int(files["id"][0]))[2] == b"%PDF-1.4 test"
+    other = auth.acting_as(make_user(session, role="member", member_id=people["b"].id))
+    with pytest.raises(PermissionDenied):
+        awards.evidence_files(session, other, row.id)
+    with pytest.raises(ValidationFailed):  # not a PDF whatever its name: refused (the page rolls the nomination back with it)
+        awards.nominate_with_files(session, people["staff"], category_id=category.id, member_id=people["b"].id,
+                                   statement="x", files=[("假.pdf", b"MZ not a pdf")])
