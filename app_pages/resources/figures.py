@@ -26,7 +26,8 @@ if not by_kind.empty:
                 .assign(kind=lambda f: f["kind"].map(lambda k: ui.t(f"resource_kind.{k}"))))
     st.altair_chart(charts.bar_counts(per_kind, category="kind", value="resources",
                                       category_title=ui.t("resources.col_kind"),
-                                      value_title=ui.t("resource_figures.offers")), width="stretch")
+                                      value_title=ui.t("resource_figures.offers"))
+                    .configure_axisX(tickMinStep=1), width="stretch")  # whole resources, no 0.5 ticks
     table = (by_kind.assign(kind=by_kind["kind"].map(lambda k: ui.t(f"resource_kind.{k}")),
                             owner_type=by_kind["owner_type"].map(lambda k: ui.t(f"member_type.{k}")))
              .rename(columns=lambda c: ui.t(f"resource_figures.col_{c}")))

@@ -1,6 +1,6 @@
 """The demo group's shared resources (called by core/demo.py): offers that fit the case study
 (the lead school's training centre and skills-master studio, the companies' internship and job
-posts, the partner schools' courses and textbooks), a year of finished uses in 2025–2026, and
+posts, the partner schools' courses and textbooks), a year of finished uses in 2025–2026 (and one declined), and
 around the demo's day a request waiting for the demo liaison's answer, one of its own waiting
 for an owner, and one where the owner proposed other dates."""
 from __future__ import annotations
@@ -38,7 +38,7 @@ COMPANY_OFFERS = [
 def _offer(session, me, unit_id, offers, start) -> list:
     return [catalogue.add_resource(session, me, member_id=unit_id, values={
         "kind": kind, "title": title, "capacity": capacity, "conditions": conditions, "description": text,
-        "contact": "联络员 0531-8888 6000", "available_from": start, "available_to": date(2027, 12, 31)})
+        "contact": "联络员 0531-8888 6000", "available_from": start, "available_to": date(start.year + 2, 12, 31)})
         for kind, title, capacity, conditions, text in offers]
 
 
@@ -57,9 +57,9 @@ def build(session: Session, *, today: date) -> int:
     units = session.exec(select(MemberUnit).where(MemberUnit.status == MemberStatus.ACTIVE)
                          .order_by(MemberUnit.id)).all()
     lead = session.get(MemberUnit, liaison_user.member_id)
-    schools = [u for u in units if u.id != lead.id and u.unit_type != "enterprise"][:3]
+    schools = [u for u in units if u.id != lead.id and u.unit_type == "school"][:3]
     companies = [u for u in units if u.unit_type == "enterprise"][:4]
-    start = date(2025, 1, 1)
+    start = date(today.year - 1, 1, 1)  # offers open since last year (2025 on the demo's day)
     mine = _offer(session, secretariat, lead.id, LEAD_OFFERS, start)
     theirs = [r for school, offer in zip(schools, SCHOOL_OFFERS) for r in _offer(session, secretariat, school.id,
                                                                                 [offer], start)]
@@ -68,8 +68,13 @@ def build(session: Session, *, today: date) -> int:
     for i, (resource, who) in enumerate([(mine[0], schools[0]), (mine[0], companies[0]), (mine[1], schools[1]),
                                          (theirs[0], lead), (firms[0], lead), (firms[2], schools[2]),
                                          (mine[0], schools[2])]):
-        _used(session, resource, who.id, starts_on=date(2025, 4, 14) + timedelta(days=45 * i), days=3 + i % 3,
+        _used(session, resource, who.id, starts_on=today - timedelta(days=600 - 60 * i), days=3 + i % 3,
               quantity=min(resource.capacity, 6 + 3 * i), purpose="教师实践与学生实训", user_id=secretariat.id)
+    # a request the owner could not take: the base was booked for the provincial competition
+    session.add(ResourceRequest(resource_id=mine[0].id, requester_member_id=companies[1].id, requested_by=secretariat.id,
+                                starts_on=today - timedelta(days=200), ends_on=today - timedelta(days=198), quantity=30,
+                                purpose="新员工数控操作培训", status=RequestStatus.DECLINED,
+                                reply="该周承办省级技能大赛，场地不对外开放"))
     session.flush()
     # Around the demo's day: waiting for the demo liaison, waiting for an owner, a proposal.
     other = acting_as(session.exec(select(User).where(User.username == "demo-secretariat")).one())
