@@ -52,25 +52,29 @@ flt = query.LedgerFilter(text=text, kinds=tuple(kinds), years=tuple(chosen_years
                          partner_ids=tuple(partner_ids), unit_types=tuple(unit_types), cities=tuple(cities),
                          statuses=tuple(statuses))
 
-total = ui.read(query.count, user, flt)
-st.metric(ui.t("ledgers.found"), f"{total:,}")
+total = ui.read(query.count, user, flt, cap=query.COUNT_CAP)
+more = total > query.COUNT_CAP  # counted up to the cap: "1,000+" (the export still holds every result)
+shown = f"{query.COUNT_CAP:,}+" if more else f"{total:,}"
+st.metric(ui.t("ledgers.found"), shown, help=ui.t("ledgers.count_capped", cap=f"{query.COUNT_CAP:,}"))
 if total == 0:
     st.info(ui.t("ledger.nothing_found"), icon=":material/search_off:")
     st.stop()
-ui.download_workbook(ui.t("ledgers.export_all", count=total),
+ui.download_workbook(ui.t("ledgers.export_all", count=shown),
                      lambda: ui.read(exchange.export_workbook, user, flt, lang),
                      file_name=ui.t("ledgers.export_file"), key="ledgers_export")
 
 results_tab, summary_tab = st.tabs([ui.t("ledgers.tab_results"), ui.t("ledgers.tab_summary")])
 with results_tab:
-    pages = -(-total // PAGE)
+    pages = -(-min(total, query.COUNT_CAP) // PAGE)  # beyond the cap: refine the search, or export
     if st.session_state.get("ledgers_paged_filter") != flt or st.session_state.get("ledgers_page", 1) > pages:
         st.session_state["ledgers_paged_filter"], st.session_state["ledgers_page"] = flt, 1  # a new search: page 1
     page = 1
     if pages > 1:
         page = int(st.number_input(ui.t("ledgers.page"), min_value=1, max_value=pages, step=1, key="ledgers_page"))
-        st.caption(ui.t("ledgers.page_of", first=f"{(page - 1) * PAGE + 1:,}", last=f"{min(total, page * PAGE):,}",
-                        total=f"{total:,}"))
+        st.caption(ui.t("ledgers.page_of_more" if more else "ledgers.page_of", first=f"{(page - 1) * PAGE + 1:,}",
+                        last=f"{min(total, page * PAGE):,}", total=shown))
+    elif more:  # a page smaller than the cap (never with today's sizes): still say there is more
+        st.caption(ui.t("ledgers.page_of_more", first="1", last=f"{PAGE:,}", total=shown))
     frame = ui.read(query.search, user, flt, limit=PAGE, offset=(page - 1) * PAGE)
     table = ledger_ui.results_table(frame)
     st.dataframe(table, hide_index=True, width="stretch", key="ledgers_table", placeholder="—", column_config={

@@ -27,6 +27,7 @@ from core.ledgers.search_index import FTS, YEAR_SHIFT
 from core.models import LedgerEntry, LedgerPartner, LedgerTally, MemberUnit, Role
 
 PAGE_ROWS = 100  # a page of results on the query page (the export holds them all)
+COUNT_CAP = 1_000  # the query page counts up to this many, then shows "1,000+"
 COLUMNS = ["id", "kind", "title", "member_id", "unit", "unit_type", "city", "year", "partners",
            "started_on", "ended_on", "quantity", "quantity_unit", "amount_fen", "status", "description",
            "version"]
@@ -130,16 +131,25 @@ def _where(session: Session, current: CurrentUser, flt: LedgerFilter, *, text: b
     return clauses
 
 
-def count(session: Session, current: CurrentUser, flt: LedgerFilter = LedgerFilter()) -> int:
+def count(session: Session, current: CurrentUser, flt: LedgerFilter = LedgerFilter(), *,
+          cap: int | None = None) -> int:
+    """How many entries the filter finds; with `cap`, at most cap + 1 (more than `cap`: the page
+    shows "1,000+"), so that the count stops after cap + 1 matches instead of reading them all
+    (a word found in a tenth of 200,000 entries, a liaison checking each match against what it sees)."""
     search_index.ready(session)
     found = _text(session, flt.text)
     if not found.match:
-        return session.exec(select(func.count()).select_from(LedgerEntry).where(*_where(session, current, flt))).one()
-    clauses = _where(session, current, flt, text=False)
-    if current.role != Role.MEMBER and len(clauses) == 1:  # sees everything, no other filter: the index alone
-        return session.execute(select(func.count()).select_from(FTS).where(_match(found))).scalar_one()
-    return session.execute(select(func.count()).select_from(FTS).join(
-        LedgerEntry, LedgerEntry.id == FTS.c.rowid % YEAR_SHIFT).where(_match(found), *clauses)).scalar_one()
+        rows = select(LedgerEntry.id).where(*_where(session, current, flt))
+    else:
+        clauses = _where(session, current, flt, text=False)
+        if current.role != Role.MEMBER and len(clauses) == 1:  # sees everything, no other filter: the index alone
+            rows = select(FTS.c.rowid).where(_match(found))
+        else:  # in the index's order: a capped count stops at its cap + 1st visible match
+            rows = (select(FTS.c.rowid).select_from(FTS).join(LedgerEntry, LedgerEntry.id == FTS.c.rowid % YEAR_SHIFT)
+                    .where(_match(found), *clauses))
+    if cap is not None:
+        rows = rows.limit(cap + 1)
+    return session.execute(select(func.count()).select_from(rows.subquery())).scalar_one()
 
 
 def search(session: Session, current: CurrentUser, flt: LedgerFilter = LedgerFilter(), *,

@@ -150,3 +150,16 @@ def test_the_tally_follows_every_write(data):
         tally.refresh_all(session)
     with db.session_scope(engine, write=False) as session:
         assert kept(session) == live(session)
+
+
+def test_a_capped_count_stops_past_its_cap_for_every_role(data):
+    engine, people, ids, units = data
+    with db.session_scope(engine, write=False) as session:
+        for who in ("council", "secretariat", "school", "school2", "firm"):
+            for word in ("数控", "订单", ""):
+                flt = LedgerFilter(text=word)
+                found = query.count(session, people[who], flt)
+                assert found == len(query.search(session, people[who], flt)) and found >= 1, (who, word)
+                assert query.count(session, people[who], flt, cap=found) == found  # at the cap: exact
+                assert query.count(session, people[who], flt, cap=found - 1) == found  # past it: cap + 1
+                assert query.count(session, people[who], flt, cap=0) == 1
