@@ -158,3 +158,25 @@ def test_the_office_messages_the_quiet_units_from_the_engagement_page(demo_db_ur
     with session_scope(demo_db_url) as session:
         sent = session.exec(select(Message).where(Message.title == "邀请贵单位参与集团工作（测试）")).one()
         assert len(sent.audience["member_ids"]) > 0
+
+
+def test_the_ranking_exports_the_rows_it_shows_and_they_match_the_scores(demo_db_url):
+    import io
+
+    import openpyxl
+
+    from core.assessment import scores
+    from core.excel import table_export
+
+    at = app_as(demo_db_url, "council", "assessment_ranking")
+    assert translate("common.export_excel") in [b.label for b in at.get("download_button")]
+    shown = at.dataframe[0].value
+    book = openpyxl.load_workbook(io.BytesIO(table_export.shown(shown, "排名")))
+    rows = list(book.worksheets[0].iter_rows(values_only=True))
+    header = list(rows[0])
+    unit, total = header.index(translate("assessment.col_unit")), header.index(translate("assessment.col_total"))
+    council = user_for(demo_db_url, "council")
+    with session_scope(demo_db_url) as session:
+        scheme_id = at.selectbox(key="assessment_ranking_scheme").value
+        stored = scores.results(session, council, scheme_id).set_index("unit")["total"]
+    assert len(rows) - 1 == len(shown) and all(abs(r[total] - stored[r[unit]]) < 0.005 for r in rows[1:])
