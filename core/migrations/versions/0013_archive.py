@@ -1,0 +1,17 @@
+"""archive: documents the secretariat files (charter, rules, contracts, photos) with retention and access level
+
+Revision ID: 0013
+Revises: 0012
+"""
+revision = "0013"
+down_revision = "0012"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
