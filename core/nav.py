@@ -107,6 +107,7 @@ PAGES: tuple[PageSpec, ...] = (
              "nav.section.resources"),
     PageSpec("resource_figures", "app_pages/resources/figures.py", ":material/insights:", ALL_ROLES,
              "nav.section.resources"),
+    PageSpec("archive", "app_pages/archive/archive.py", ":material/inventory:", ALL_ROLES, "nav.section.archive"),
     PageSpec("users", "app_pages/system/users.py", ":material/manage_accounts:", (Role.ADMIN,),
              "nav.section.system"),
     PageSpec("audit", "app_pages/system/audit.py", ":material/history:", STAFF, "nav.section.system"),
