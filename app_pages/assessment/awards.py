@@ -7,6 +7,7 @@ from core import ui
 from core.assessment import awards, certificates
 from core.assessment.models import AwardSubject, PassRule
 from core.attachments import UPLOAD_EXTENSIONS
+from core.display import bilingual
 from core.ledgers import query
 from core.models import Role
 from core.settings import reporting_year
@@ -18,23 +19,22 @@ staff = user.role in (Role.SECRETARIAT, Role.ADMIN)
 FLASH = "awards_flash"
 
 if staff:
-    with st.expander(ui.t("awards.new_category"), icon=":material/add:"):
-        with st.form("awards_new"):
-            cols = st.columns(2)
-            name = cols[0].text_input(ui.t("awards.name"), key="awards_new_name")
-            name_en = cols[1].text_input(ui.t("awards.name_en"), key="awards_new_name_en")
-            cols = st.columns(4)
-            year = cols[0].number_input(ui.t("assessment.year"), 2000, 2100, int(ui.read(reporting_year)) - 1,
-                                        key="awards_new_year")
-            subject = cols[1].selectbox(ui.t("awards.subject"), list(AwardSubject), key="awards_new_subject",
-                                        format_func=lambda s: ui.t(f"awards.subject.{s}"))
-            quota = cols[2].number_input(ui.t("awards.quota"), 1, 100, 3, key="awards_new_quota")
-            rule = cols[3].selectbox(ui.t("awards.pass_rule"), list(PassRule), key="awards_new_rule",
-                                     format_func=lambda r: ui.t(f"awards.rule.{r}"))
-            if st.form_submit_button(ui.t("awards.create"), type="primary"):
-                ui.save_and_rerun(awards.create_category, user, year=int(year), name=name, name_en=name_en,
-                                  subject=subject, quota=int(quota), pass_rule=rule, flash_key=FLASH,
-                                  flash="awards.created")
+    with st.expander(ui.t("awards.new_category"), icon=":material/add:"), st.form("awards_new"):
+        cols = st.columns(2)
+        name = cols[0].text_input(ui.t("awards.name"), key="awards_new_name")
+        name_en = cols[1].text_input(ui.t("awards.name_en"), key="awards_new_name_en")
+        cols = st.columns(4)
+        year = cols[0].number_input(ui.t("assessment.year"), 2000, 2100, int(ui.read(reporting_year)) - 1,
+                                    key="awards_new_year")
+        subject = cols[1].selectbox(ui.t("awards.subject"), list(AwardSubject), key="awards_new_subject",
+                                    format_func=lambda s: ui.t(f"awards.subject.{s}"))
+        quota = cols[2].number_input(ui.t("awards.quota"), 1, 100, 3, key="awards_new_quota")
+        rule = cols[3].selectbox(ui.t("awards.pass_rule"), list(PassRule), key="awards_new_rule",
+                                 format_func=lambda r: ui.t(f"awards.rule.{r}"))
+        if st.form_submit_button(ui.t("awards.create"), type="primary"):
+            ui.save_and_rerun(awards.create_category, user, year=int(year), name=name, name_en=name_en,
+                              subject=subject, quota=int(quota), pass_rule=rule, flash_key=FLASH,
+                              flash="awards.created")
 
 available = ui.read(awards.categories, user)
 if not available:
@@ -44,7 +44,7 @@ by_id = {c.id: c for c in available}
 
 
 def _name(c) -> str:
-    return (c.name_en or c.name) if ui.lang() == "en" else c.name
+    return bilingual(c.name, c.name_en, ui.lang())
 
 
 category_id = st.selectbox(ui.t("awards.pick_category"), list(by_id), key="awards_category",
@@ -98,25 +98,24 @@ else:
 
 
 if not category.published_at and (staff or user.role == Role.MEMBER):
-    with st.expander(ui.t("awards.nominate_title"), icon=":material/how_to_reg:"):
-        with st.form("awards_nominate"):
-            if staff:
-                units = ui.read(query.unit_choices)
-                member_id = st.selectbox(ui.t("awards.unit"), list(units), key="awards_nominate_unit",
-                                         format_func=lambda m: units[m])
-            else:
-                member_id = user.member_id
-            person = st.text_input(ui.t("awards.person"), key="awards_nominate_person") \
+    with st.expander(ui.t("awards.nominate_title"), icon=":material/how_to_reg:"), st.form("awards_nominate"):
+        if staff:
+            units = ui.read(query.unit_choices)
+            member_id = st.selectbox(ui.t("awards.unit"), list(units), key="awards_nominate_unit",
+                                     format_func=lambda m: units[m])
+        else:
+            member_id = user.member_id
+        person = st.text_input(ui.t("awards.person"), key="awards_nominate_person") \
                 if category.subject == AwardSubject.PERSON else ""
-            statement = st.text_area(ui.t("awards.statement"), key="awards_nominate_statement")
-            evidence = st.text_area(ui.t("awards.evidence"), key="awards_nominate_evidence")
-            uploads = st.file_uploader(ui.t("awards.evidence_files"), accept_multiple_files=True,
-                                       type=UPLOAD_EXTENSIONS, key="awards_nominate_files")
-            if st.form_submit_button(ui.t("awards.nominate"), type="primary"):
-                ui.save_and_rerun(awards.nominate_with_files, user, category_id=category_id, member_id=member_id,
-                                  person_name=person, statement=statement, evidence=evidence,
-                                  files=[(f.name, f.getvalue()) for f in uploads or []], flash_key=FLASH,
-                                  flash="awards.nominated")
+        statement = st.text_area(ui.t("awards.statement"), key="awards_nominate_statement")
+        evidence = st.text_area(ui.t("awards.evidence"), key="awards_nominate_evidence")
+        uploads = st.file_uploader(ui.t("awards.evidence_files"), accept_multiple_files=True,
+                                   type=UPLOAD_EXTENSIONS, key="awards_nominate_files")
+        if st.form_submit_button(ui.t("awards.nominate"), type="primary"):
+            ui.save_and_rerun(awards.nominate_with_files, user, category_id=category_id, member_id=member_id,
+                              person_name=person, statement=statement, evidence=evidence,
+                              files=[(f.name, f.getvalue()) for f in uploads or []], flash_key=FLASH,
+                              flash="awards.nominated")
     if staff and category.subject == AwardSubject.UNIT and st.button(
             ui.t("awards.from_ranking"), key="awards_from_ranking", icon=":material/leaderboard:"):
         ui.save_and_rerun(awards.nominate_from_ranking, user, category_id=category_id, flash_key=FLASH,
@@ -149,7 +148,7 @@ if user.role == Role.COUNCIL:
         st.caption(ui.t("awards.none_in_vote"))
     else:
         mine = rows.set_index("id").loc[voting, "my_vote"]
-        if mine is not None and mine == mine:
+        if mine is not None and not pd.isna(mine):
             st.caption(ui.t("awards.my_vote", vote=ui.t("awards.approve" if mine else "awards.object")))
         comment = st.text_input(ui.t("awards.vote_comment"), key="awards_vote_comment")
         left, right, _ = st.columns([1, 1, 3])

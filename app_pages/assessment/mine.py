@@ -5,6 +5,7 @@ import streamlit as st
 
 from core import charts, ui
 from core.assessment import scores, views
+from core.display import bilingual
 from core.safe_text import plain
 
 user = ui.guard("assessment_mine")
@@ -36,7 +37,7 @@ lost = scores.to_improve(entry)
 if not lost:
     st.success(ui.t("assessment.nothing_to_improve"), icon=":material/check_circle:")
 for item in lost:
-    name = (item["name_en"] or item["name_zh"]) if ui.lang() == "en" else item["name_zh"]
+    name = bilingual(item["name_zh"], item["name_en"], ui.lang())
     st.markdown("- " + ui.t("assessment.improve_line", name=plain(name), points=f"{item['points']:.0f}",
                             lost=f"{item['lost']:.1f}", hint=ui.t(f"assessment.hint.{item['source']}")))
 

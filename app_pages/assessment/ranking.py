@@ -6,6 +6,7 @@ import streamlit as st
 from core import charts, ui
 from core.assessment import schemes, scores, views
 from core.assessment.sources import SOURCES
+from core.display import bilingual
 from core.models import Role
 from core.safe_text import plain
 
@@ -41,7 +42,7 @@ unit_type = top[2].selectbox(ui.t("assessment.unit_type"), types, key="assessmen
                              format_func=lambda c: ui.t(f"member_type.{c}"))
 typed = frame[frame["unit_type"] == unit_type].reset_index(drop=True)
 wide = scores.criteria_columns(typed, scheme)
-names = {c["code"]: (c["name_en"] or c["name_zh"]) if ui.lang() == "en" else c["name_zh"] for c in scheme.criteria}
+names = {c["code"]: bilingual(c["name_zh"], c["name_en"], ui.lang()) for c in scheme.criteria}
 table = pd.DataFrame({
     ui.t("assessment.col_rank"): wide["rank"],
     ui.t("assessment.col_unit"): wide["unit"],

@@ -13,14 +13,14 @@ ui.page_header("assessment_schemes", "assessment_schemes.subtitle")
 ui.show_flash("assessment_schemes_flash")
 
 available = ui.read(schemes.schemes, user)
-with st.expander(ui.t("assessment.new_scheme"), expanded=not available, icon=":material/add:"):
-    with st.form("assessment_new"):
-        year = st.number_input(ui.t("assessment.year"), min_value=2000, max_value=2100, step=1,
-                               value=int(ui.read(reporting_year)), key="assessment_new_year")
-        title = st.text_input(ui.t("assessment.new_title"), key="assessment_new_title")
-        if st.form_submit_button(ui.t("assessment.create"), type="primary"):
-            ui.save_and_rerun(schemes.create_scheme, user, year=int(year), title=title,
-                              flash_key="assessment_schemes_flash", flash="assessment.created")
+with st.expander(ui.t("assessment.new_scheme"), expanded=not available, icon=":material/add:"), \
+        st.form("assessment_new"):
+    year = st.number_input(ui.t("assessment.year"), min_value=2000, max_value=2100, step=1,
+                           value=int(ui.read(reporting_year)), key="assessment_new_year")
+    title = st.text_input(ui.t("assessment.new_title"), key="assessment_new_title")
+    if st.form_submit_button(ui.t("assessment.create"), type="primary"):
+        ui.save_and_rerun(schemes.create_scheme, user, year=int(year), title=title,
+                          flash_key="assessment_schemes_flash", flash="assessment.created")
 if not available:
     st.stop()
 
@@ -58,7 +58,7 @@ st.caption(" · ".join(f"`{c}` {ui.t(f'member_type.{c}')}" for c in MemberType i
 if st.button(ui.t("assessment.save"), type="primary", key="assessment_save", icon=":material/save:"):
     try:
         criteria = schemes.criteria_from_frame(edited)
-    except Exception as error:  # noqa: BLE001 - a parameter that is not name=number: said, nothing saved
+    except Exception as error:
         from core.errors import UserFacingError
 
         if not isinstance(error, UserFacingError):

@@ -9,9 +9,17 @@ import pandas as pd
 from sqlmodel import Session, select
 
 from core import attachments, audit
-from core.assessment.models import (AssessmentScheme, AwardCategory, AwardNomination, AwardSubject, AwardVote,
-                                    NominationStatus, PassRule)
+from core.assessment.models import (
+    AssessmentScheme,
+    AwardCategory,
+    AwardNomination,
+    AwardSubject,
+    AwardVote,
+    NominationStatus,
+    PassRule,
+)
 from core.auth import STAFF_ROLES, CurrentUser, require_role
+from core.display import bilingual
 from core.errors import NotFound, PermissionDenied, ValidationFailed
 from core.i18n import DEFAULT_LANGUAGE, translate
 from core.models import MemberUnit, MessageCategory, Role, User
@@ -224,7 +232,7 @@ def publish(session: Session, current: CurrentUser | None, category_id: int, *, 
         session.add(w)
     lines = "\n".join(f"- {plain(names[w.member_id])}" + (f" {plain(w.person_name)}" if w.person_name else "")
                       for w in winners)
-    title = (category.name_en or category.name) if lang == "en" else category.name
+    title = bilingual(category.name, category.name_en, lang)
     message = notices.publish(session, current, category=MessageCategory.NOTICE,
                               title=translate("awards.notice_title", lang, year=category.year, name=title),
                               body=translate("awards.notice_body", lang, year=category.year, name=plain(title)) + "\n\n" + lines,

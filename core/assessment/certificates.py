@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 from core.assessment.models import AwardCategory, AwardNomination, NominationStatus
 from core.auth import STAFF_ROLES, CurrentUser, require_role
 from core.config import ROOT
+from core.display import bilingual
 from core.errors import NotFound, PermissionDenied
 from core.i18n import DEFAULT_LANGUAGE, translate
 from core.meetings.briefing_files import CJK_FONTS, GOLD, LOGO_SVG, SEA
@@ -37,7 +38,7 @@ def certificate_html(session: Session, current: CurrentUser | None, nomination_i
     category = session.get(AwardCategory, row.category_id)
     unit = session.get(MemberUnit, row.member_id).name
     group = str(get_setting(session, "group_name_zh" if lang == "zh" else "group_name_en") or "")
-    award = (category.name_en or category.name) if lang == "en" else category.name
+    award = bilingual(category.name, category.name_en, lang)
     who = f"{unit}<br>{escape(row.person_name)}" if row.person_name else escape(unit)
     logo = base64.b64encode(LOGO_SVG.read_bytes()).decode()
     when = to_china(category.published_at).date().isoformat() if category.published_at else ""

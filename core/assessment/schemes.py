@@ -13,8 +13,8 @@ from core.assessment.scores import WATCHERS, results
 from core.auth import STAFF_ROLES, CurrentUser, require_role
 from core.db import update_versioned
 from core.errors import NotFound, ValidationFailed
-from core.indicators.completeness import expected_units
 from core.i18n import DEFAULT_LANGUAGE, translate
+from core.indicators.completeness import expected_units
 from core.models import MessageCategory, Role
 from core.safe_text import plain
 from core.timeutil import utcnow
@@ -180,7 +180,7 @@ def criteria_from_frame(frame: pd.DataFrame) -> list[dict]:
     """Rows back from the editor; parameters parsed (ValidationFailed names a bad one)."""
     rows = []
     for r in frame.to_dict("records"):
-        if all(v is None or v == "" or (isinstance(v, float) and v != v) for v in r.values()):
+        if all(v is None or v == "" or (isinstance(v, float) and pd.isna(v)) for v in r.values()):
             continue  # an empty row the editor added
         rows.append({**r, "params": rules.parse_params(r.get("params") or ""),
                      "unit_type": "" if r.get("unit_type") in (None, "", "all") else r["unit_type"]})

@@ -8,17 +8,28 @@ no notice addressed it), and the scheme's weights are then shared among the crit
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timezone
-from typing import Callable
+from datetime import UTC, date, datetime, time
 
 from sqlmodel import Session, func, select
 
 from core.indicators.completeness import REPORTED
 from core.meetings.models import ActionStatus, Meeting, MeetingAction, MeetingInvitation, MeetingStatus
 from core.messages.common import addressed_to
-from core.models import (AuditLog, LedgerEntry, LedgerPartner, Message, MessageCategory, Post, ReadReceipt,
-                         Role, Submission, Topic, User)
+from core.models import (
+    AuditLog,
+    LedgerEntry,
+    LedgerPartner,
+    Message,
+    MessageCategory,
+    Post,
+    ReadReceipt,
+    Role,
+    Submission,
+    Topic,
+    User,
+)
 
 CATEGORY, RATIO, COUNT = "category", "ratio", "count"
 Measure = tuple[object, dict]
@@ -34,8 +45,8 @@ class Source:
 
 
 def year_bounds(year: int) -> tuple[datetime, datetime]:
-    return (datetime.combine(date(year, 1, 1), time.min, timezone.utc),
-            datetime.combine(date(year + 1, 1, 1), time.min, timezone.utc))
+    return (datetime.combine(date(year, 1, 1), time.min, UTC),
+            datetime.combine(date(year + 1, 1, 1), time.min, UTC))
 
 
 def _reporting(session: Session, year: int, ids: list[int], types: dict[int, str]) -> dict[int, Measure]:
@@ -142,7 +153,7 @@ def _board_posts(session: Session, year: int, ids: list[int], types: dict[int, s
     for table in (Topic, Post):
         for author in session.exec(select(table.author_user_id).where(
                 table.author_user_id.in_(list(owner)), table.created_at >= start, table.created_at < end,
-                table.hidden == False)).all():  # noqa: E712 (SQL comparison)
+                table.hidden == False)).all():
             found[owner[author]] += 1
     return {m: (found.get(m, 0), {"posts": found.get(m, 0)}) for m in ids}
 

@@ -1,9 +1,11 @@
 """Tables and charts of the assessment pages, built from the services' frames (no database)."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import pandas as pd
+
+from core.display import bilingual
 
 BINS = list(range(0, 101, 10))
 
@@ -28,7 +30,7 @@ def measure_text(value, detail: dict, t: Callable[..., str]) -> str:
 
 
 def breakdown_table(breakdown: list[dict], criteria: list[dict], t: Callable[..., str], lang: str) -> pd.DataFrame:
-    names = {c["code"]: (c["name_en"] or c["name_zh"]) if lang == "en" else c["name_zh"] for c in criteria}
+    names = {c["code"]: bilingual(c["name_zh"], c["name_en"], lang) for c in criteria}
     return pd.DataFrame({
         t("assessment.col_criterion"): [names.get(r["code"], r["code"]) for r in breakdown],
         t("assessment.col_measure"): [measure_text(r["value"], r["detail"], t) for r in breakdown],

@@ -28,7 +28,7 @@ def _first_award(url: str) -> tuple[str, str]:
     return unit, number
 
 
-def test_council_downloads_an_award_certificate(page, app_url, tmp_path):
+def test_council_downloads_an_award_certificate(page, app_url, tmp_path):  # noqa: F811 (fixtures)
     unit, number = _first_award(app_url)
     log_in(page, app_url, "demo-council")
     wait_heading(page, translate("page.home"))
