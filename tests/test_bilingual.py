@@ -142,8 +142,8 @@ def test_existing_plan_items_and_terms_get_english_names_and_a_stale_rename_is_r
     council_page.session_state["council_term"] = term.id
     council_page.run()
     council_page.text_input(key=[t.key for t in council_page.text_input
-                                 if t.key and t.key.endswith("_name_en") and "form_term" in t.key][0]).set_value("3rd Council")
+                                 if t.key and t.key.endswith("_name_en") and "form_term" in t.key][0]).set_value("The 3rd Council")
     [b for b in council_page.button if b.proto.form_id == f"council_rename_term_{term.id}"][0].click().run()
     assert [t.value for t in council_page.toast] == [translate("council.saved")]
     with session_scope(demo_db_url) as session:
-        assert session.get(CouncilTerm, term.id).name_en == "3rd Council"
+        assert session.get(CouncilTerm, term.id).name_en == "The 3rd Council"

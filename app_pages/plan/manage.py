@@ -51,7 +51,7 @@ with excel_tab:
 
 with structure_tab:
     if plans:
-        labels = {p.id: f"{plan_service.plan_title(p, ui.lang())}{' ★' if p.is_current else ''}" for p in plans}
+        labels = {p.id: plan_service.plan_choice_label(p, ui.lang()) for p in plans}
         plan_id = st.selectbox(ui.t("plan.plan"), list(labels), format_func=labels.get,
                                index=list(labels).index(current.id), key="plan_manage_plan")
         if not next(p for p in plans if p.id == plan_id).is_current and \

@@ -19,7 +19,7 @@ if not plans:
     st.info(ui.t("plan.no_plans"), icon=":material/info:")
     st.stop()
 current = ui.read(plan_service.current_plan)
-labels = {p.id: plan_service.plan_title(p, ui.lang()) for p in plans}
+labels = {p.id: plan_service.plan_choice_label(p, ui.lang()) for p in plans}
 top_left, top_right = st.columns([3, 1])
 plan_id = top_left.selectbox(ui.t("plan.plan"), list(labels), format_func=labels.get,
                              index=list(labels).index(current.id), key="plan_pick")

@@ -52,7 +52,7 @@ with st.form("settings_form"):
                                            help=ui.t("settings.excel_max_ratio_help"))
     plans = ui.read(plan_service.plans)
     current = ui.read(plan_service.current_plan)
-    plan_labels = {p.id: p.title for p in plans}
+    plan_labels = {p.id: plan_service.plan_choice_label(p, ui.lang()) for p in plans}
     plan_id = st.selectbox(ui.t("settings.current_plan"), list(plan_labels), format_func=plan_labels.get,
                            index=list(plan_labels).index(current.id) if current else 0) if plans else None
     submitted = st.form_submit_button(ui.t("common.save"), type="primary")

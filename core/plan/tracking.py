@@ -18,6 +18,7 @@ from core.auth import STAFF_ROLES, CurrentUser, require_role
 from core.db import update_versioned
 from core.display import bilingual
 from core.errors import NotFound, ValidationFailed
+from core.i18n import translate
 from core.models import (
     Indicator,
     IndicatorValue,
@@ -351,6 +352,16 @@ def tree_options(session: Session, plan_id: int,
 def plan_title(plan: Plan, lang: str) -> str:
     """A plan's name in `lang` (the other language, marked, when it has none in `lang`)."""
     return bilingual(plan.title, plan.title_en, lang)
+
+
+def plan_choice_label(plan: Plan, lang: str, *, today: date | None = None) -> str:
+    """A plan as every plan picker lists it: its name, and unless it is the current plan, whether
+    it is over (archived) or not in force (e.g. the next one, prepared ahead)."""
+    title = plan_title(plan, lang)
+    if plan.is_current:
+        return title
+    ended = plan.end_year < (today or china_today()).year
+    return title + translate("plan.archived_mark" if ended else "plan.not_current_mark", lang)
 
 
 # Milestone evidence: the secretariat attaches it; everyone who sees the plan may read it.

@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from core.i18n import translate
 from core.models import Milestone, MilestoneHistory
-from tests.pages_support import XLSX, app_as, button, session_scope, workbook
+from tests.pages_support import XLSX, app_as, button, page_path, session_scope, workbook
 
 
 def _open_milestone(url: str) -> Milestone:
@@ -175,3 +175,21 @@ def test_the_plan_tree_shows_no_none_and_numbers_milestones_as_elsewhere(demo_db
     for table in tree:  # a date not reached is shown as the table's placeholder, "—"
         assert table.proto.placeholder == "—" or not table.value[translate("plan.col_done")].isna().any()
         assert table.value[translate("plan.col_no")].str.fullmatch(r"\d+\.\d+\.\d+").all()
+
+
+def test_every_plan_picker_marks_the_plans_that_are_not_current(demo_db_url):
+    at = app_as(demo_db_url, "secretariat", "plan")
+    pickers = [at.selectbox(key="plan_pick")]
+    at.switch_page(page_path("plan_manage")).run()
+    pickers.append(at.selectbox(key="plan_manage_plan"))
+    for picker in pickers:
+        past = [o for o in picker.options if "2019-2021" in o]
+        assert past and past[0].endswith(translate("plan.archived_mark"))
+        assert sum(not o.endswith(translate("plan.archived_mark")) for o in picker.options) == 1  # the current
+    admin = app_as(demo_db_url, "admin", "settings")
+    admin.session_state["ui_lang"] = "en"
+    admin.run()
+    options = [s for s in admin.selectbox if s.label == translate("settings.current_plan", "en")][0].options
+    assert [o for o in options if o.endswith(" (archived)")] == [
+        "Shandong Machinery Industry Vocational Training and Education Group: implementation plan for a "
+        "provincial key vocational education group (2019-2021) (archived)"]

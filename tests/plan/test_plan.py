@@ -206,3 +206,14 @@ def test_an_overdue_milestone_is_red_in_every_view_however_far_it_got(session, t
     frame = plan.milestones(session, tree["plan"].id, as_of=AS_OF).set_index("title")
     assert frame.loc["m3", "overdue"] and frame.loc["m3", "rag"] == "red"
     assert frame.loc["m1", "rag"] == "green"  # done on time stays green
+
+
+def test_a_plan_picker_says_which_plans_are_over_and_which_not_in_force():
+    day = date(2026, 12, 4)
+    current = Plan(code="C", title="现行方案", title_en="Current", start_year=2025, end_year=2027, is_current=True)
+    past = Plan(code="P", title="旧方案", title_en="Old", start_year=2019, end_year=2021)
+    ahead = Plan(code="N", title="下期方案", start_year=2028, end_year=2030)
+    assert plan.plan_choice_label(current, "zh", today=day) == "现行方案"
+    assert plan.plan_choice_label(past, "zh", today=day) == "旧方案（已归档）"
+    assert plan.plan_choice_label(past, "en", today=day) == "Old (archived)"
+    assert plan.plan_choice_label(ahead, "zh", today=day) == "下期方案（未启用）"
