@@ -23,6 +23,10 @@ ONE = [{"code": "R1", "name_zh": "按时报送", "source": "reporting", "rule": 
 
 @pytest.fixture
 def group(session):
+    return _group(session)
+
+
+def _group(session):
     make_indicator(session, "S01", reporters=("school",))
     a = make_member(session, name="甲学校", unit_type="school", joined_on=date(2019, 1, 1))
     b = make_member(session, name="乙学校", unit_type="school", joined_on=date(2019, 1, 1))
@@ -161,3 +165,20 @@ def test_engagement_counts_what_units_did_and_finds_the_quiet_ones(session, grou
     council = auth.acting_as(make_user(session, role="council"))
     with pytest.raises(PermissionDenied):
         engagement.message_quiet(session, council, member_ids=[group["a"].id], title="x", body="y")
+
+
+def test_scores_publication_and_the_network_on_postgresql(pg_engine):
+    """The same figures from PostgreSQL (its JSON, grouping and the frozen results' types)."""
+    from sqlmodel import Session
+
+    from core.assessment import network
+
+    with Session(pg_engine, expire_on_commit=False) as session:
+        g = _group(session)
+        schemes.set_adjustment(session, g["staff"], g["scheme"].id, member_id=g["c"].id, points=2.5, reason="加分")
+        assert schemes.publish(session, g["staff"], g["scheme"].id, g["scheme"].version) == 3
+        session.commit()
+        frame = scores.results(session, g["staff"], g["scheme"].id).set_index("member_id")
+        assert frame["total"].to_dict() == {g["a"].id: 80.0, g["b"].id: 36.0, g["c"].id: 2.5}
+        assert frame.loc[g["a"].id, "breakdown"][0]["value"] == "on_time"
+        assert network.figures(session, g["staff"], years=[YEAR]).iloc[0]["edges"] == 1
