@@ -4,7 +4,7 @@ import streamlit as st
 
 from core import ui
 from core.attachments import UPLOAD_EXTENSIONS
-from core.ledgers import entries, query
+from core.ledgers import entries, evidence, query
 from core.ledgers.kinds import CODES, KINDS
 from core.models import Role
 from core.ui import ledgers as ledger_ui
@@ -81,7 +81,7 @@ with st.expander(ui.t("ledger_record.edit"), expanded=entry.status in ("disputed
 files = st.file_uploader(ui.t("ledger_record.evidence"), type=UPLOAD_EXTENSIONS, accept_multiple_files=True,
                          key=ui.field_key("ledger_files", entry_id, "files"))
 if files and st.button(ui.t("ledger_record.attach"), key="ledger_record_attach"):
-    ui.save_and_rerun(entries.add_evidence, user, entry_id=entry_id, files=[(f.name, f.getvalue()) for f in files],
+    ui.save_and_rerun(evidence.add_evidence, user, entry_id=entry_id, files=[(f.name, f.getvalue()) for f in files],
                       flash_key="ledger_record_flash", flash="ledger_record.attached", reload=("ledger_files", entry_id))
 sure = st.checkbox(ui.t("ledger_record.delete_sure"), key=f"ledger_record_sure_{entry_id}")
 if st.button(ui.t("ledger_record.delete"), key="ledger_record_delete", disabled=not sure):

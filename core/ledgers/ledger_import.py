@@ -24,7 +24,7 @@ from core.errors import UserFacingError
 from core.excel import importer
 from core.excel.reader import HEADER_SCAN_ROWS, Limits, WorkbookRejected, check_bytes, header_key
 from core.i18n import Text
-from core.ledgers import bulk, entries, import_rows
+from core.ledgers import bulk, entries, entries_many, import_rows
 from core.ledgers.exchange import aliases
 from core.ledgers.import_rows import Context, natural_key
 from core.ledgers.kinds import KINDS, Kind
@@ -261,5 +261,5 @@ def commit(session: Session, current: CurrentUser, planned: importer.ImportPlan,
 
     with bulk.gc_paused():
         batch = importer.commit(session, current, planned, only_valid=only_valid, apply_row=apply_row)
-        entries.create_many(session, current, new_rows, import_batch_id=batch.id)
+        entries_many.create_many(session, current, new_rows, import_batch_id=batch.id)
     return batch

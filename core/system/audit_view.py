@@ -54,7 +54,8 @@ NAMERS: dict[str, tuple[type, Callable]] = {
     "message": (Message, lambda row, lang: row.title),
     "notice": (Message, lambda row, lang: row.title),
     "topic": (Topic, lambda row, lang: row.title),
-    "import_batch": (ImportBatch, lambda row, lang: row.filename),
+    # an import's file and number: the entries it added name the batch (import_batch_id)
+    "import_batch": (ImportBatch, lambda row, lang: f"{row.filename} (#{row.id})"),
     **{kind: (model, lambda row, lang: bilingual(row.title, row.title_en, lang)) for kind, model in _TITLED.items()},
 }
 # Details kept for support that say nothing to a reader (the demo's random seed).

@@ -10,7 +10,7 @@ from streamlit.errors import StreamlitPageNotFoundError
 
 from core import nav
 from core.errors import UserFacingError
-from core.ledgers import entries, reconcile
+from core.ledgers import entries, evidence, reconcile
 from core.ledgers.kinds import KINDS, Field, Kind
 from core.ledgers.values import money_figure, shown
 from core.ui.language import lang, show_error, t, when
@@ -100,7 +100,7 @@ def entry_detail(user, entry_id: int, *, key: str) -> dict | None:
             for p in detail["partners"]]), hide_index=True, width="stretch")
     for file in detail["files"].itertuples():
         st.download_button(t("ledger.file_label", name=file.filename, kb=file.size_bytes // 1024 + 1),
-                           lambda file_id=int(file.id): read(entries.evidence, user, file_id)[2],
+                           lambda file_id=int(file.id): read(evidence.evidence, user, file_id)[2],
                            file_name=file.filename, mime=file.mime_type, key=f"{key}_file_{file.id}",
                            icon=":material/attach_file:")
     return detail

@@ -9,7 +9,7 @@ from sqlmodel import select
 from core.auth import acting_as
 from core.db import StaleEditError
 from core.errors import PermissionDenied, ValidationFailed
-from core.ledgers import entries
+from core.ledgers import entries, evidence
 from core.ledgers.entries import PartnerInput
 from core.models import Attachment, AuditLog, LedgerEntry, LedgerPartner, Message
 from tests.conftest import make_member, make_user
@@ -168,13 +168,13 @@ def test_a_locked_year_takes_no_entries_changes_or_decisions(session, world):
 def test_evidence_goes_through_the_checked_attachment_store(session, world):
     entry = _order_class(session, world, files=[("协议.pdf", PDF)])
     with pytest.raises(ValidationFailed):
-        entries.add_evidence(session, world["school"], entry_id=entry.id, files=[("协议.pdf", b"MZ not a pdf")])
+        evidence.add_evidence(session, world["school"], entry_id=entry.id, files=[("协议.pdf", b"MZ not a pdf")])
     with pytest.raises(PermissionDenied):
-        entries.add_evidence(session, world["other"], entry_id=entry.id, files=[("x.pdf", PDF)])
+        evidence.add_evidence(session, world["other"], entry_id=entry.id, files=[("x.pdf", PDF)])
     file = session.exec(select(Attachment).where(Attachment.owner_kind == "ledger_entry")).one()
-    assert entries.evidence(session, world["firm"], file.id)[2] == PDF  # the partner may see it
+    assert evidence.evidence(session, world["firm"], file.id)[2] == PDF  # the partner may see it
     with pytest.raises(PermissionDenied):  # a pending entry of another unit is not for others
-        entries.evidence(session, world["other"], file.id)
+        evidence.evidence(session, world["other"], file.id)
     entries.delete(session, world["school"], entry_id=entry.id, expected_version=entry.version)
     assert session.exec(select(Attachment)).all() == [] and session.exec(select(LedgerPartner)).all() == []
     assert session.exec(select(AuditLog).where(AuditLog.action == "ledger_entry_deleted")).one().before["title"]

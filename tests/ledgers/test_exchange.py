@@ -76,6 +76,10 @@ def test_a_real_world_ledger_imports_with_unit_and_year_from_its_title(world):
     assert batch.rows_added == 3
     stored = world["session"].exec(select(LedgerEntry)).all()
     assert {e.import_batch_id for e in stored} == {batch.id} and {e.status for e in stored} == {"pending"}
+    logs = world["session"].exec(select(AuditLog).where(AuditLog.action.like("ledger_entr%"))).all()
+    assert [(log.action, log.entity, log.entity_id) for log in logs] == [  # one row for the batch, not one per entry
+        ("ledger_entries_imported", "import_batch", str(batch.id))]
+    assert logs[0].after["entries"] == 3 and logs[0].after["by_kind_year"] == {"order_class 2021": 3}
     again = _plan(world, _book(MESSY), "liaison")
     assert again.nothing_to_do and len(again.unchanged) == 3  # re-importing changes nothing
 

@@ -153,7 +153,7 @@ def test_the_tally_follows_every_write(data):
 
 
 def test_a_capped_count_stops_past_its_cap_for_every_role(data):
-    engine, people, ids, units = data
+    engine, people, _ids, _units = data
     with db.session_scope(engine, write=False) as session:
         for who in ("council", "secretariat", "school", "school2", "firm"):
             for word in ("数控", "订单", ""):
