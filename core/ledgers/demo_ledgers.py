@@ -30,6 +30,7 @@ class _Writer:
         self.session, self.rng, self.author, self.person = session, rng, author, person
         self.years, self.last = years, years[-1]  # the last: being recorded now
         self.count = 0
+        self.waiting: list[tuple[LedgerEntry, list]] = []  # added, not flushed yet (see flush)
 
     def status_for(self, year: int, disputable: bool) -> tuple[str, str]:
         """A member partner's decision: settled for past years; some open in the last one."""
@@ -67,15 +68,23 @@ class _Writer:
                                          description=description, extra=extra),
                             created_by=self.author, updated_by=self.author)
         self.session.add(entry)
-        self.session.flush()
-        search_index.added(self.session, entry.id)
-        for partner, (decision, reason) in zip(partners, decisions):
-            member = partner if isinstance(partner, MemberUnit) else None
-            self.session.add(LedgerPartner(
-                entry_id=entry.id, member_id=member.id if member else None,
-                name=member.name if member else partner[0], credit_code=member.credit_code if member else partner[1],
-                confirmation=decision, reason=reason, decided_at=utcnow() if decision != "pending" else None))
+        self.waiting.append((entry, list(zip(partners, decisions))))
         self.count += 1
+
+    def flush(self) -> None:
+        """Write the entries added so far in one flush (in the order added, so their ids are as
+        one flush each would give), then their partners and index rows."""
+        self.session.flush()
+        for entry, decided in self.waiting:
+            for partner, (decision, reason) in decided:
+                member = partner if isinstance(partner, MemberUnit) else None
+                self.session.add(LedgerPartner(
+                    entry_id=entry.id, member_id=member.id if member else None,
+                    name=member.name if member else partner[0],
+                    credit_code=member.credit_code if member else partner[1],
+                    confirmation=decision, reason=reason, decided_at=utcnow() if decision != "pending" else None))
+        search_index.added(self.session, *(entry.id for entry, _ in self.waiting))
+        self.waiting = []
 
 
 def build(session: Session, rng: random.Random, members: list[MemberUnit], *, author: int, person,
@@ -105,6 +114,7 @@ def build(session: Session, rng: random.Random, members: list[MemberUnit], *, au
         w.add("training", firm, last, f"{firm.short_name or firm.name[:4]}员工数控技能提升培训（委托劳动职院）",
               {"trainee_type": "staff", "people": rng.randint(20, 60), "hours": 40,
                "person_days": rng.randint(100, 300)}, partners=[lead], description="委托集团牵头单位开展岗位技能培训", open_=True)
+    w.flush()
     if s01 is not None:
         session.add(LedgerIndicatorLink(indicator_id=s01.id, kind="order_class", field="students", tolerance_pct=5.0))
     for year in w.years[:-2]:  # reported and checked: locked
