@@ -477,6 +477,8 @@ def seed_demo(session: Session, *, seed: int = DEMO_SEED, rounds: int = 12, toda
     demo_assessment.build(session, today=today or china_today())
     from core.resources import demo_resources  # the resources wing writes its own demo
     demo_resources.build(session, today=today or china_today())
+    from core.archive import demo_archive  # the archive wing files its own demo documents
+    demo_archive.build(session, today=today or china_today())
     audit.record(session, action="demo_seeded", actor_name="system", detail=f"seed={seed}")
     session.flush()
     return {"members": len(builder.members), "users": len(builder.users),
