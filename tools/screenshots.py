@@ -3,10 +3,11 @@
     python tools/screenshots.py [docs]
 
 Starts `streamlit run app.py` on a free port with a new demo database (dated today), logs in as
-the demo accounts and writes: home-secretariat.png (1400×1250); indicators.png (the analysis as it
+the demo accounts and writes: portal.png (the public portal, logged out, 1280×860);
+home-secretariat.png (1400×1250); indicators.png (the analysis as it
 opens, on the last complete year) and indicators-in-progress.png (on the year being reported), as
 the council sees them; projector-plan.png (plan progress at 1280×720 with the sidebar collapsed,
-as on a meeting-room projector).
+as on a meeting-room projector); plan-timeline.png (the current plan's timeline tab, 1400×1300).
 """
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ os.environ["DEMO"] = "1"
 def main(out: Path) -> None:
     from core.demo_plan import DemoCalendar
     from core.i18n import translate
+    from core.settings import GROUP_NAME_ZH
     from core.timeutil import china_today
     from tests.browser import chromium, go, log_in, streamlit_server, wait_heading, wait_idle
 
@@ -43,6 +45,16 @@ def main(out: Path) -> None:
                 wait_idle(page)
                 return context, page
 
+            context = browser.new_context(viewport={"width": 1280, "height": 860}, locale="zh-CN",
+                                          device_scale_factor=1)
+            page = context.new_page()
+            page.goto(url)
+            wait_heading(page, GROUP_NAME_ZH)  # the portal's title
+            wait_idle(page)
+            page.wait_for_timeout(1500)
+            page.screenshot(path=str(out / "portal.png"))
+            context.close()
+
             context, page = session("demo-secretariat", 1400, 1250)
             page.wait_for_timeout(1500)  # charts draw after the run
             page.screenshot(path=str(out / "home-secretariat.png"))
@@ -57,6 +69,16 @@ def main(out: Path) -> None:
             wait_idle(page)
             page.wait_for_timeout(1500)
             page.screenshot(path=str(out / "indicators-in-progress.png"))
+            context.close()
+
+            context, page = session("demo-council", 1400, 1300)
+            go(page, "plan")
+            page.get_by_role("tab", name=translate("plan.tab_gantt")).click()
+            wait_idle(page)
+            page.get_by_role("tab", name=translate("plan.tab_gantt")).scroll_into_view_if_needed()
+            page.mouse.wheel(0, 420)  # the timeline from its tab down
+            page.wait_for_timeout(1500)
+            page.screenshot(path=str(out / "plan-timeline.png"))
             context.close()
 
             context, page = session("demo-council", 1280, 720)
