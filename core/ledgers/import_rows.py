@@ -103,9 +103,12 @@ def _answer(fn, args) -> tuple:
 
 def _each(fn, values: list) -> list:
     """(fn(value), BadValue or None) for every cell of a column, computed once per distinct cell."""
+    if len(set(map(type, values))) <= 1:  # one type (a column of text, of numbers): the cells are the keys
+        done = {value: _answer(fn, (value,)) for value in dict.fromkeys(values)}
+        return list(map(done.__getitem__, values))
     keys = list(zip(map(type, values), values))  # True == 1 == 1.0, yet they read differently
     done = {key: _answer(fn, (key[1],)) for key in dict.fromkeys(keys)}
-    return [done[key] for key in keys]
+    return list(map(done.__getitem__, keys))
 
 
 def _preamble(ctx: Context, table: Rows) -> tuple[int | None, str, int | None]:
