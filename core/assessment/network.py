@@ -86,8 +86,9 @@ def _layout(graph: nx.Graph, members: pd.DataFrame) -> dict[int, tuple[float, fl
 
 
 def network(session: Session, current: CurrentUser | None, *, year: int | None = None,
-            kind: str | None = None) -> Network:
-    """The network of one year (or every year with the current members), optionally one ledger kind."""
+            kind: str | None = None, laid_out: bool = True) -> Network:
+    """The network of one year (or every year with the current members), optionally one ledger kind
+    (without positions when only its figures are wanted: the layout is most of the cost)."""
     require_role(current, *EVERYONE)
     years = [year] if year else None
     members = _members_in(session, year)
@@ -97,7 +98,7 @@ def network(session: Session, current: CurrentUser | None, *, year: int | None =
     graph = nx.Graph()
     graph.add_nodes_from(members["member_id"].tolist())
     graph.add_weighted_edges_from(weights[["a", "b", "weight"]].itertuples(index=False, name=None))
-    layout = _layout(graph, members)
+    layout = _layout(graph, members) if laid_out else {m: (0.0, 0.0) for m in graph}
     activity = _activity(session, members["member_id"].tolist(), years)
     nodes = members.assign(
         activity=[int(activity.get(m, 0)) for m in members["member_id"]],
@@ -119,7 +120,7 @@ def network(session: Session, current: CurrentUser | None, *, year: int | None =
 def partners(session: Session, current: CurrentUser | None, *, unit_id: int, year: int | None = None,
              kind: str | None = None) -> pd.DataFrame:
     """A unit's confirmed partners in the network with the number of entries shared."""
-    net = network(session, current, year=year, kind=kind)
+    net = network(session, current, year=year, kind=kind, laid_out=False)
     mine = net.edges[(net.edges["a"] == unit_id) | (net.edges["b"] == unit_id)]
     other = mine.apply(lambda e: (e["b"], e["unit_b"], e["type_b"]) if e["a"] == unit_id
                        else (e["a"], e["unit_a"], e["type_a"]), axis=1, result_type="expand") \
@@ -134,7 +135,7 @@ def figures(session: Session, current: CurrentUser | None, *, years: list[int], 
     require_role(current, *EVERYONE)
     rows = []
     for year in years:
-        net = network(session, current, year=year, kind=kind)
+        net = network(session, current, year=year, kind=kind, laid_out=False)
         members = len(net.nodes)
         linked = int((net.nodes["partners"] > 0).sum())
         types = net.edges[["type_a", "type_b"]].apply(frozenset, axis=1) if not net.edges.empty else pd.Series([])
