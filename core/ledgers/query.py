@@ -149,7 +149,23 @@ def count(session: Session, current: CurrentUser, flt: LedgerFilter = LedgerFilt
                     .where(_match(found), *clauses))
     if cap is not None:
         rows = rows.limit(cap + 1)
-    return session.execute(select(func.count()).select_from(rows.subquery())).scalar_one()
+    statement = select(func.count()).select_from(rows.subquery())
+    if cap is None or not flt.text.strip() or session.get_bind().dialect.name != "postgresql":
+        return session.execute(statement).scalar_one()
+    return _through_the_index(session, statement)
+
+
+def _through_the_index(session: Session, statement) -> int:
+    """A capped count of search words on PostgreSQL, read through the GIN indexes. With a LIMIT the
+    planner prefers a sequential scan that stops early, costing `string_to_array` at nothing, yet
+    it splits every row it passes (9,000 rows, 40 ms, for 1,001 matches of a word in one entry in
+    ten); the bitmap scan reads the 1,001 matches alone (9 ms). For this statement only."""
+    before = session.execute(sa.text("SELECT current_setting('enable_seqscan')")).scalar_one()
+    session.execute(sa.text("SELECT set_config('enable_seqscan', 'off', true)"))
+    try:
+        return session.execute(statement).scalar_one()
+    finally:
+        session.execute(sa.text("SELECT set_config('enable_seqscan', :before, true)").bindparams(before=before))
 
 
 def search(session: Session, current: CurrentUser, flt: LedgerFilter = LedgerFilter(), *,
