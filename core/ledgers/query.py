@@ -7,7 +7,9 @@ sees its own unit's entries, entries naming its unit as partner (not drafts), an
 Search words go through the search index (core/ledgers/search_index.py), so a search reads the
 entries it finds, not every entry: on SQLite the index also gives the page's order, and the first
 page stops at its last row; the count of a search by someone who sees everything is counted in
-the index alone.
+the index alone. The query page counts up to COUNT_CAP and shows "1,000+" beyond (the export
+holds every result), so neither a common word nor a liaison's check of what it may see makes
+the count read every match: it stops at the cap's next visible match, in the index's order.
 """
 from __future__ import annotations
 
