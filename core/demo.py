@@ -479,6 +479,8 @@ def seed_demo(session: Session, *, seed: int = DEMO_SEED, rounds: int = 12, toda
     demo_resources.build(session, today=today or china_today())
     from core.archive import demo_archive  # the archive wing files its own demo documents
     demo_archive.build(session, today=today or china_today())
+    from core.funds import demo_funds  # the funds wing writes its own demo books
+    demo_funds.build(session, today=today or china_today())
     audit.record(session, action="demo_seeded", actor_name="system", detail=f"seed={seed}")
     session.flush()
     return {"members": len(builder.members), "users": len(builder.users),

@@ -606,3 +606,4 @@ from core.ledgers import models as _ledgers_models  # noqa: E402,F401
 from core.assessment import models as _assessment_models  # noqa: E402,F401
 from core.resources import models as _resources_models  # noqa: E402,F401
 from core.archive import models as _archive_models  # noqa: E402,F401
+from core.funds import models as _funds_models  # noqa: E402,F401

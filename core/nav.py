@@ -108,6 +108,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("resource_figures", "app_pages/resources/figures.py", ":material/insights:", ALL_ROLES,
              "nav.section.resources"),
     PageSpec("archive", "app_pages/archive/archive.py", ":material/inventory:", ALL_ROLES, "nav.section.archive"),
+    PageSpec("funds", "app_pages/funds/funds.py", ":material/account_balance_wallet:", ALL_ROLES, "nav.section.funds"),
     PageSpec("users", "app_pages/system/users.py", ":material/manage_accounts:", (Role.ADMIN,),
              "nav.section.system"),
     PageSpec("audit", "app_pages/system/audit.py", ":material/history:", STAFF, "nav.section.system"),

@@ -86,6 +86,8 @@ OPEN = {
     "core.meetings.demo_meetings.build": "writes the demo group's meetings at start-up (no one is logged in)",
     "core.assessment.demo_assessment.build": "writes the demo group's assessment at start-up (no one is logged in)",
     "core.archive.demo_archive.build": "files the demo group's documents at start-up (no one is logged in)",
+    "core.funds.demo_funds.build": "writes the demo group's books at start-up (no one is logged in)",
+    "core.funds.funds.approval_threshold": "a setting: the amount above which expenses wait for approval",
     "core.resources.demo_resources.build": "writes the demo group's shared resources at start-up (no one is logged in)",
 }
 # Not services: they compute something for the user they are given, inside services that
@@ -94,7 +96,7 @@ HELPERS = {
     "core.messages.common.audience_sql", "core.messages.common.member_type", "core.messages.inbox.may_read",
     "core.messages.boards.visible_topic", "core.ledgers.entries.may_see", "core.ledgers.entries.partners_of",
     "core.ledgers.query.partners_by_entry", "core.ledgers.exchange.rows",
-    "core.meetings.meetings.may_see", "core.archive.archive.may_open",
+    "core.meetings.meetings.may_see", "core.archive.archive.may_open", "core.funds.funds.is_director",
 }
 # Factories for arguments by name; a function needing anything else is called with what it has.
 ARGS = {"year": 2021, "lang": "zh", "limit": 5, "values": {}, "expected_version": 1, "page": 1,

@@ -25,6 +25,7 @@ from core.timeutil import CHINA_TZ, china_today
 OWNER_KIND = "archive_document"
 # Importing the owners registers their rules (who may read their files).
 from core.assessment import awards as _awards  # noqa: F401
+from core.funds import funds as _funds  # noqa: F401
 from core.ledgers import entries as _entries  # noqa: F401
 from core.meetings import briefings as _briefings, meetings as _meetings  # noqa: F401
 from core.messages import boards as _boards, notices as _notices  # noqa: F401
@@ -35,7 +36,8 @@ from core.resources import catalogue as _catalogue  # noqa: F401
 # Where a file's origin is seen (nav page keys).
 ORIGIN_PAGES = {"message": "inbox", "milestone": "plan", "ledger_entry": "ledgers", "meeting": "meetings",
                 "briefing": "briefings", "post": "boards", "shared_resource": "resources",
-                "group_profile": "report_profile", "award_nomination": "awards", OWNER_KIND: "archive"}
+                "group_profile": "report_profile", "award_nomination": "awards", "fee_payment": "funds",
+                "fund_expense": "funds", OWNER_KIND: "archive"}
 READERS = {Access.PUBLIC: (Role.COUNCIL, Role.MEMBER, *STAFF_ROLES), Access.MEMBERS: (Role.COUNCIL, Role.MEMBER, *STAFF_ROLES),
            Access.COUNCIL: (Role.COUNCIL, *STAFF_ROLES), Access.SECRETARIAT: STAFF_ROLES}
 COLUMNS = ["id", "filename", "category", "year", "member_id", "unit", "origin_kind", "origin_id", "title",

@@ -1,0 +1,149 @@
+"""Funds (经费): budget against actual by category or plan area, fees due, paid and owed, and the
+secretariat's books (budget lines, fee schedule, payments with vouchers, expenses with approval
+by the director above the threshold). A liaison sees its own unit's fees and payments only."""
+from datetime import date
+from decimal import Decimal
+
+import streamlit as st
+
+from core import ui
+from core.attachments import UPLOAD_EXTENSIONS
+from core.auth import STAFF_ROLES
+from core.funds import funds
+from core.funds.models import Source, Use
+from core.models import MemberType, Role
+from core.timeutil import china_today
+
+user = ui.guard("funds")
+ui.page_header("funds", "funds.subtitle")
+FLASH = "funds_flash"
+ui.show_flash(FLASH)
+this_year = china_today().year
+year = st.selectbox(ui.t("funds.year"), list(range(this_year + 1, this_year - 4, -1)), index=1, key="funds_year")
+
+
+def yuan(fen) -> str:
+    return f"{Decimal(int(fen)) / 100:,.2f}"
+
+
+def fen(value) -> int:
+    return int((Decimal(str(value or 0)) * 100).quantize(Decimal(1)))
+
+
+def money_table(frame, columns):
+    shown = frame.copy()
+    for column in columns:
+        shown[column] = shown[column].map(yuan)
+    return shown
+
+
+def own_unit() -> None:
+    frame = ui.read(funds.fees, user, year=year)
+    st.dataframe(money_table(frame, ["due_fen", "paid_fen", "owed_fen"])[["unit", "due_fen", "paid_fen", "owed_fen"]]
+                 .rename(columns=lambda c: ui.t(f"funds.col_{c}")), hide_index=True, width="stretch")
+    paid = ui.read(funds.payments, user, member_id=user.member_id)
+    st.subheader(ui.t("funds.payments"))
+    if paid.empty:
+        st.caption(ui.t("funds.no_payments"))
+    else:
+        st.dataframe(money_table(paid, ["amount_fen"])[["year", "paid_on", "amount_fen", "note"]]
+                     .rename(columns=lambda c: ui.t(f"funds.col_{c}")), hide_index=True, width="stretch")
+
+
+if user.role == Role.MEMBER:
+    own_unit()
+    st.stop()
+
+by = st.segmented_control(ui.t("funds.by"), ["category", "area"], default="category", key="funds_by",
+                          format_func=lambda b: ui.t(f"funds.by_{b}")) or "category"
+compare = ui.read(funds.budget_vs_actual, user, year=year, by=by)
+areas = ui.read(funds.plan_areas, user)
+labels = compare["key"].map(lambda k: ui.t(f"fund_category.{k}") if by == "category"
+                            else areas.get(k, ui.t("funds.no_area")))
+table = money_table(compare.assign(key=labels), ["budget_fen", "actual_fen", "diff_fen"]) \
+    .rename(columns=lambda c: ui.t(f"funds.col_{c}"))
+st.dataframe(table, hide_index=True, width="stretch")
+chart = compare.assign(key=labels).melt(id_vars="key", value_vars=["budget_fen", "actual_fen"])
+chart = chart.assign(value=chart["value"] / 100, variable=chart["variable"].map(lambda c: ui.t(f"funds.col_{c}")))
+st.bar_chart(chart, x="key", y="value", color="variable", stack=False, horizontal=True,
+             x_label=ui.t("funds.yuan"), y_label="")
+ui.export_table(table, ui.t("funds.compare_title", year=year), key="funds_export")
+fees = ui.read(funds.fees, user, year=year)
+st.subheader(ui.t("funds.fees"))
+st.caption(ui.t("funds.fees_total", due=yuan(fees["due_fen"].sum()), paid=yuan(fees["paid_fen"].sum()),
+                owed=yuan(fees["owed_fen"].sum()), count=int((fees["owed_fen"] > 0).sum())))
+arrears = fees[fees["owed_fen"] > 0]
+st.dataframe(money_table(arrears, ["due_fen", "paid_fen", "owed_fen"])[["unit", "due_fen", "paid_fen", "owed_fen"]]
+             .rename(columns=lambda c: ui.t(f"funds.col_{c}")), hide_index=True, width="stretch")
+if user.role not in STAFF_ROLES:
+    st.stop()
+if not arrears.empty and st.button(ui.t("funds.remind", count=len(arrears)), key="funds_remind"):
+    ui.save_and_rerun(funds.remind_arrears, user, year=year, title=ui.t("funds.remind_title", year=year),
+                      body=ui.t("funds.remind_body", year=year), flash_key=FLASH, flash="funds.reminded")
+
+units = dict(zip(fees["member_id"], fees["unit"], strict=True))
+pay, spend, plan = st.tabs([ui.t("funds.tab_payment"), ui.t("funds.tab_expense"), ui.t("funds.tab_budget")])
+with pay, st.form("funds_payment"):
+    unit = st.selectbox(ui.t("funds.col_unit"), list(units), format_func=units.get, key="funds_pay_unit")
+    a, b = st.columns(2)
+    amount = a.number_input(ui.t("funds.amount_yuan"), min_value=0.0, step=100.0, format="%.2f", key="funds_pay_amount")
+    paid_on = b.date_input(ui.t("funds.col_paid_on"), value=china_today(), key="funds_pay_on")
+    voucher = st.file_uploader(ui.t("funds.voucher"), type=UPLOAD_EXTENSIONS, key="funds_pay_voucher")
+    if st.form_submit_button(ui.t("funds.record_payment"), type="primary"):
+        ui.save_and_rerun(funds.record_payment, user, member_id=unit, year=year, amount_fen=fen(amount),
+                          paid_on=paid_on, files=[(voucher.name, voucher.getvalue())] if voucher else [],
+                          flash_key=FLASH, flash="funds.saved")
+with spend:
+    with st.form("funds_expense"):
+        a, b, c = st.columns(3)
+        category = a.selectbox(ui.t("funds.col_category"), list(Use), key="funds_exp_category",
+                               format_func=lambda k: ui.t(f"fund_category.{k}"))
+        amount = b.number_input(ui.t("funds.amount_yuan"), min_value=0.0, step=100.0, format="%.2f",
+                                key="funds_exp_amount")
+        spent_on = c.date_input(ui.t("funds.col_spent_on"), value=min(china_today(), date(year, 12, 31)),
+                                key="funds_exp_on")
+        description = st.text_input(ui.t("funds.col_description"), max_chars=500, key="funds_exp_description")
+        area = st.selectbox(ui.t("funds.area"), [None, *areas], key="funds_exp_area",
+                            format_func=lambda k: ui.t("funds.no_area") if k is None else areas[k])
+        voucher = st.file_uploader(ui.t("funds.voucher"), type=UPLOAD_EXTENSIONS, key="funds_exp_voucher")
+        st.caption(ui.t("funds.threshold", amount=yuan(ui.read(funds.approval_threshold))))
+        if st.form_submit_button(ui.t("funds.record_expense"), type="primary"):
+            ui.save_and_rerun(funds.record_expense, user, spent_on=spent_on, amount_fen=fen(amount), category=category,
+                              description=description, plan_area_id=area, files=[(voucher.name, voucher.getvalue())] if voucher else [],
+                              flash_key=FLASH, flash="funds.saved")
+    spent = ui.read(funds.expenses, user, year=year)
+    if not spent.empty:
+        st.dataframe(money_table(spent.assign(category=spent["category"].map(lambda k: ui.t(f"fund_category.{k}")),
+                                              status=spent["status"].map(lambda s: ui.t(f"funds.status_{s}"))),
+                                 ["amount_fen"])[["spent_on", "category", "amount_fen", "description", "status"]]
+                     .rename(columns=lambda c: ui.t(f"funds.col_{c}")), hide_index=True, width="stretch")
+    waiting = spent[spent["status"] == "pending"]
+    if not waiting.empty and ui.read(funds.is_director, user):
+        for row in waiting.itertuples():
+            if st.button(ui.t("funds.approve", what=row.description, amount=yuan(row.amount_fen)), key=f"funds_ok_{row.id}"):
+                ui.save_and_rerun(funds.approve_expense, user, expense_id=int(row.id), expected_version=int(row.version),
+                                  flash_key=FLASH, flash="funds.approved")
+with plan:
+    with st.form("funds_budget"):
+        a, b = st.columns(2)
+        line = a.selectbox(ui.t("funds.col_category"), [*Source, *Use], key="funds_budget_category",
+                           format_func=lambda k: ui.t(f"fund_category.{k}"))
+        amount = b.number_input(ui.t("funds.amount_yuan"), min_value=0.0, step=1000.0, format="%.2f",
+                                key="funds_budget_amount")
+        budget_area = st.selectbox(ui.t("funds.area"), [None, *areas], key="funds_budget_area",
+                                   format_func=lambda k: ui.t("funds.no_area") if k is None else areas[k])
+        if st.form_submit_button(ui.t("funds.set_budget"), type="primary"):
+            ui.save_and_rerun(funds.set_budget, user, year=year, category=line, amount_fen=fen(amount),
+                              plan_area_id=budget_area,
+                              flash_key=FLASH, flash="funds.saved")
+    with st.form("funds_rate"):
+        rates = ui.read(funds.fee_rates, user, year=year)
+        a, b = st.columns(2)
+        kind = a.selectbox(ui.t("funds.member_type"), list(MemberType), key="funds_rate_type",
+                           format_func=lambda k: ui.t(f"member_type.{k}"))
+        amount = b.number_input(ui.t("funds.amount_yuan"), min_value=0.0, step=100.0, format="%.2f",
+                                key="funds_rate_amount")
+        st.caption(" · ".join(f"{ui.t(f'member_type.{k}')} {yuan(v)}" for k, v in rates.items()))
+        if st.form_submit_button(ui.t("funds.set_rate"), type="primary"):
+            ui.save_and_rerun(funds.set_fee_rate, user, year=year, member_type=kind, amount_fen=fen(amount),
+                              flash_key=FLASH, flash="funds.saved")

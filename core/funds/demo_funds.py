@@ -1,0 +1,40 @@
+"""The demo group's funds (called by core/demo.py): this year's budget by source and use, the fee
+schedule by member type, most units' fees paid (some still owing), and expenses — one above
+the approval threshold waiting for the secretariat director."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlmodel import Session, select
+
+from core.auth import acting_as
+from core.funds import funds
+from core.models import MemberStatus, MemberUnit, User
+
+RATES = {"school": 300_000, "enterprise": 500_000, "association": 100_000, "research": 200_000,
+         "government": 0, "other": 100_000}  # fen a year
+BUDGET = {"membership_fee": 18_000_000, "lead_allocation": 30_000_000, "government": 50_000_000,
+          "sponsorship": 10_000_000, "meetings": 12_000_000, "training": 40_000_000, "competitions": 25_000_000,
+          "platform": 20_000_000, "publicity": 5_000_000}
+EXPENSES = [("meetings", 1_865_000, "第三届理事会第二次会议会务费"), ("training", 4_250_000, "“双师型”教师暑期培训"),
+            ("competitions", 2_980_050, "集团职业技能大赛场地与耗材"), ("publicity", 320_000, "集团宣传册印制"),
+            ("platform", 12_000_000, "管理平台年度运维")]
+
+
+def build(session: Session, *, today: date) -> int:
+    me = acting_as(session.exec(select(User).where(User.username == "demo-secretariat")).one())
+    year = today.year
+    for member_type, amount in RATES.items():
+        funds.set_fee_rate(session, me, year=year, member_type=member_type, amount_fen=amount)
+    for category, amount in BUDGET.items():
+        funds.set_budget(session, me, year=year, category=category, amount_fen=amount)
+    units = session.exec(select(MemberUnit).where(MemberUnit.status == MemberStatus.ACTIVE).order_by(MemberUnit.id)).all()
+    for i, unit in enumerate(units):
+        due = RATES.get(unit.unit_type, 0)
+        if due and i % 7 != 3:  # about one unit in seven still owes
+            funds.record_payment(session, me, member_id=unit.id, year=year, amount_fen=due,
+                                 paid_on=date(year, 3, 1) + timedelta(days=i * 2), note="银行转账")
+    for i, (category, amount, text) in enumerate(EXPENSES):
+        funds.record_expense(session, me, spent_on=min(today, date(year, 4, 10) + timedelta(days=40 * i)),
+                             amount_fen=amount, category=category, description=text)
+    return len(units)

@@ -1,0 +1,250 @@
+"""Funds (经费筹措管理与使用): a year's budget by source and by use (maybe per plan area), the fee
+schedule by member type with fees due, payments and arrears (reminded through the inbox), and
+expenses, which over a configurable amount wait for the secretariat director's approval.
+
+Money is integer fen throughout, so totals tie out to the cent. The secretariat keeps the
+books; the council reads the figures; a liaison sees its own unit's fees and payments only.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+from sqlmodel import Session, func, select
+
+from core import attachments, audit
+from core.auth import STAFF_ROLES, CurrentUser, require_own_unit_or_overseer, require_role
+from core.db import update_versioned
+from core.errors import NotFound, PermissionDenied, ValidationFailed
+from core.funds.models import Expense, FeePayment, FeeRate, FundBudget, Source, Use
+from core.messages.system import send_system
+from core.models import MemberStatus, MemberUnit, PlanArea, Role, StaffMember
+from core.settings import get_setting
+
+PAYMENT_KIND, EXPENSE_KIND = "fee_payment", "fund_expense"  # voucher files
+DEFAULT_APPROVAL_FEN = 500_000  # 5,000 元 unless the setting "funds_approval_fen" says otherwise
+READERS = (Role.COUNCIL, *STAFF_ROLES)
+
+
+def _money(amount_fen) -> int:
+    if not isinstance(amount_fen, int) or isinstance(amount_fen, bool) or amount_fen < 0:
+        raise ValidationFailed("funds.bad_amount")
+    return amount_fen
+
+
+def _check_area(session: Session, plan_area_id: int | None) -> None:
+    if plan_area_id is not None and session.get(PlanArea, plan_area_id) is None:
+        raise ValidationFailed("funds.unknown_area")
+
+
+def set_budget(session: Session, current: CurrentUser | None, *, year: int, category: str, amount_fen: int,
+               plan_area_id: int | None = None) -> FundBudget:
+    """Set (or change) one budget line; 0 keeps the line with nothing budgeted."""
+    require_role(current, *STAFF_ROLES)
+    if category not in {*Source, *Use}:
+        raise ValidationFailed("funds.bad_category")
+    amount_fen = _money(amount_fen)
+    _check_area(session, plan_area_id)
+    row = session.exec(select(FundBudget).where(FundBudget.year == year, FundBudget.category == category,
+                                                FundBudget.plan_area_id == plan_area_id if plan_area_id is not None
+                                                else FundBudget.plan_area_id.is_(None))).first()
+    before = row.amount_fen if row else None
+    if row is None:
+        row = FundBudget(year=year, category=category, plan_area_id=plan_area_id, amount_fen=amount_fen)
+        session.add(row)
+    else:
+        row.amount_fen, row.version = amount_fen, row.version + 1
+    session.flush()
+    audit.record(session, action="fund_budget_set", actor_id=current.id, actor_name=current.username,
+                 entity="fund_budget", entity_id=row.id, before={"amount_fen": before}, after={"amount_fen": amount_fen},
+                 detail=f"{year} {category}")
+    return row
+
+
+def set_fee_rate(session: Session, current: CurrentUser | None, *, year: int, member_type: str, amount_fen: int) -> None:
+    require_role(current, *STAFF_ROLES)
+    amount_fen = _money(amount_fen)
+    row = session.exec(select(FeeRate).where(FeeRate.year == year, FeeRate.member_type == member_type)).first()
+    if row is None:
+        session.add(FeeRate(year=year, member_type=member_type, amount_fen=amount_fen))
+    else:
+        row.amount_fen = amount_fen
+    session.flush()
+    audit.record(session, action="fee_rate_set", actor_id=current.id, actor_name=current.username,
+                 entity="fee_rate", entity_id=year, after={"member_type": member_type, "amount_fen": amount_fen})
+
+
+def fee_rates(session: Session, current: CurrentUser | None, *, year: int) -> dict[str, int]:
+    if current is None:
+        raise PermissionDenied("auth.login_required")
+    return dict(session.exec(select(FeeRate.member_type, FeeRate.amount_fen).where(FeeRate.year == year)).all())
+
+
+def record_payment(session: Session, current: CurrentUser | None, *, member_id: int, year: int, amount_fen: int,
+                   paid_on: date, note: str = "", files: list[tuple[str, bytes]] = ()) -> FeePayment:
+    """A unit's fee payment as the secretariat received it, with its voucher."""
+    require_role(current, *STAFF_ROLES)
+    if session.get(MemberUnit, member_id) is None:
+        raise ValidationFailed("funds.unknown_unit")
+    if _money(amount_fen) == 0:
+        raise ValidationFailed("funds.bad_amount")
+    row = FeePayment(member_id=member_id, year=year, amount_fen=amount_fen, paid_on=paid_on,
+                     note=(note or "").strip()[:500], recorded_by=current.id)
+    session.add(row)
+    session.flush()
+    audit.record(session, action="fee_payment_recorded", actor_id=current.id, actor_name=current.username,
+                 entity="fee_payment", entity_id=row.id, after={"member_id": member_id, "year": year,
+                                                               "amount_fen": amount_fen, "paid_on": str(paid_on)})
+    for filename, content in files:
+        attachments.add(session, current, owner_kind=PAYMENT_KIND, owner_id=row.id, filename=filename, content=content)
+    return row
+
+
+def fees(session: Session, current: CurrentUser | None, *, year: int, member_id: int | None = None) -> pd.DataFrame:
+    """Fees due, paid and owed per active unit in a year. A liaison gets its own unit only
+    (naming none means its own)."""
+    if current is not None and current.role == Role.MEMBER:
+        member_id = current.member_id if member_id is None else member_id
+    if member_id is not None:
+        require_own_unit_or_overseer(current, member_id)
+    else:
+        require_role(current, *READERS)
+    rates = fee_rates(session, current, year=year)
+    query = select(MemberUnit.id, MemberUnit.name, MemberUnit.unit_type).where(MemberUnit.status == MemberStatus.ACTIVE)
+    if member_id is not None:
+        query = query.where(MemberUnit.id == member_id)
+    units = session.exec(query.order_by(MemberUnit.id)).all()
+    paid = dict(session.exec(select(FeePayment.member_id, func.sum(FeePayment.amount_fen))
+                             .where(FeePayment.year == year).group_by(FeePayment.member_id)).all())
+    rows = [{"member_id": uid, "unit": name, "unit_type": kind, "due_fen": int(rates.get(kind, 0)),
+             "paid_fen": int(paid.get(uid, 0))} for uid, name, kind in units]
+    frame = pd.DataFrame(rows, columns=["member_id", "unit", "unit_type", "due_fen", "paid_fen"])
+    frame["owed_fen"] = (frame["due_fen"] - frame["paid_fen"]).clip(lower=0).astype("int64")
+    return frame
+
+
+def payments(session: Session, current: CurrentUser | None, *, member_id: int, year: int | None = None) -> pd.DataFrame:
+    """One unit's payments: its liaison, the council and the secretariat only."""
+    require_own_unit_or_overseer(current, member_id)
+    query = select(FeePayment.id, FeePayment.year, FeePayment.amount_fen, FeePayment.paid_on, FeePayment.note) \
+        .where(FeePayment.member_id == member_id)
+    if year is not None:
+        query = query.where(FeePayment.year == year)
+    return pd.DataFrame(session.exec(query.order_by(FeePayment.paid_on)).all(),
+                        columns=["id", "year", "amount_fen", "paid_on", "note"])
+
+
+def remind_arrears(session: Session, current: CurrentUser | None, *, year: int, title: str, body: str) -> int:
+    """One inbox message to every unit still owing the year's fee; how many were reminded."""
+    require_role(current, *STAFF_ROLES)
+    owing = fees(session, current, year=year)
+    owing = owing[owing["owed_fen"] > 0]
+    if owing.empty:
+        return 0
+    send_system(session, title=title, body=body, member_ids=[int(m) for m in owing["member_id"]], sender=current)
+    return len(owing)
+
+
+def approval_threshold(session: Session) -> int:
+    """Expenses above this many fen wait for the director (setting "funds_approval_fen")."""
+    return int(get_setting(session, "funds_approval_fen") or DEFAULT_APPROVAL_FEN)
+
+
+def record_expense(session: Session, current: CurrentUser | None, *, spent_on: date, amount_fen: int, category: str,
+                   description: str, plan_area_id: int | None = None, files: list[tuple[str, bytes]] = ()) -> Expense:
+    require_role(current, *STAFF_ROLES)
+    if category not in set(Use):
+        raise ValidationFailed("funds.bad_category")
+    if _money(amount_fen) == 0:
+        raise ValidationFailed("funds.bad_amount")
+    _check_area(session, plan_area_id)
+    description = " ".join((description or "").split())[:500]
+    if not description:
+        raise ValidationFailed("funds.description_required")
+    status = "pending" if amount_fen > approval_threshold(session) else "approved"
+    row = Expense(year=spent_on.year, spent_on=spent_on, amount_fen=amount_fen, category=category,
+                  plan_area_id=plan_area_id, description=description, status=status, recorded_by=current.id)
+    session.add(row)
+    session.flush()
+    audit.record(session, action="fund_expense_recorded", actor_id=current.id, actor_name=current.username,
+                 entity="fund_expense", entity_id=row.id, detail=description,
+                 after={"amount_fen": amount_fen, "category": category, "status": status})
+    for filename, content in files:
+        attachments.add(session, current, owner_kind=EXPENSE_KIND, owner_id=row.id, filename=filename, content=content)
+    return row
+
+
+def is_director(session: Session, current: CurrentUser | None) -> bool:
+    return current is not None and current.role in STAFF_ROLES and session.exec(
+        select(StaffMember.id).where(StaffMember.user_id == current.id, StaffMember.position == "director",
+                                     StaffMember.active)).first() is not None
+
+
+def approve_expense(session: Session, current: CurrentUser | None, *, expense_id: int, expected_version: int) -> None:
+    if not is_director(session, current):
+        raise PermissionDenied("funds.director_only")
+    row = session.get(Expense, expense_id)
+    if row is None:
+        raise NotFound("funds.expense_not_found")
+    if row.status != "pending":
+        raise ValidationFailed("funds.not_pending")
+    update_versioned(session, Expense, expense_id, expected_version, {"status": "approved", "approved_by": current.id})
+    audit.record(session, action="fund_expense_approved", actor_id=current.id, actor_name=current.username,
+                 entity="fund_expense", entity_id=expense_id, detail=row.description)
+
+
+def expenses(session: Session, current: CurrentUser | None, *, year: int) -> pd.DataFrame:
+    require_role(current, *READERS)
+    rows = session.exec(select(Expense).where(Expense.year == year).order_by(Expense.spent_on, Expense.id)).all()
+    return pd.DataFrame([{k: getattr(r, k) for k in ("id", "spent_on", "amount_fen", "category", "plan_area_id",
+                                                      "description", "status", "version")} for r in rows],
+                        columns=["id", "spent_on", "amount_fen", "category", "plan_area_id", "description", "status",
+                                 "version"])
+
+
+def budget_vs_actual(session: Session, current: CurrentUser | None, *, year: int, by: str = "category") -> pd.DataFrame:
+    """Budget and actual per category (income: fees received for membership fees; spending:
+    approved expenses) or per plan area (spending only), in fen."""
+    require_role(current, *READERS)
+    key = FundBudget.category if by == "category" else FundBudget.plan_area_id
+    budget = dict(session.exec(select(key, func.sum(FundBudget.amount_fen)).where(FundBudget.year == year)
+                               .group_by(key)).all())
+    ekey = Expense.category if by == "category" else Expense.plan_area_id
+    actual = dict(session.exec(select(ekey, func.sum(Expense.amount_fen))
+                               .where(Expense.year == year, Expense.status == "approved").group_by(ekey)).all())
+    if by == "category":
+        actual[Source.MEMBERSHIP_FEE] = int(session.exec(select(func.coalesce(func.sum(FeePayment.amount_fen), 0))
+                                                         .where(FeePayment.year == year)).one())
+        keys = [*Source, *Use]
+    else:
+        keys = sorted({*budget, *actual} - {None}) + ([None] if None in {*budget, *actual} else [])
+    rows = [{"key": k, "budget_fen": int(budget.get(k) or 0), "actual_fen": int(actual.get(k) or 0)} for k in keys]
+    frame = pd.DataFrame(rows, columns=["key", "budget_fen", "actual_fen"])
+    frame["diff_fen"] = frame["budget_fen"] - frame["actual_fen"]
+    return frame
+
+
+def plan_areas(session: Session, current: CurrentUser | None) -> dict[int, str]:
+    """The current plan's areas a budget line or an expense may belong to."""
+    from core.plan.tracking import current_plan
+
+    require_role(current, *READERS)
+    plan = current_plan(session)
+    if plan is None:
+        return {}
+    return dict(session.exec(select(PlanArea.id, PlanArea.title).where(PlanArea.plan_id == plan.id)
+                             .order_by(PlanArea.seq)).all())
+
+
+def _staff_only(session: Session, user: CurrentUser, _id: int) -> bool:
+    return user.role in STAFF_ROLES
+
+
+def _payment_readers(session: Session, user: CurrentUser, payment_id: int) -> bool:
+    row = session.get(FeePayment, payment_id)
+    return row is not None and (user.role in READERS or user.member_id == row.member_id)
+
+
+attachments.register_owner(PAYMENT_KIND, may_attach=_staff_only, may_read=_payment_readers)
+attachments.register_owner(EXPENSE_KIND, may_attach=_staff_only,
+                           may_read=lambda session, user, _id: user.role in READERS)

@@ -1,0 +1,96 @@
+"""Funds in core: exact money, fees due and owed, a liaison's own unit only, arrears reminded,
+expenses over the threshold waiting for the director, budget against actual to the cent."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlmodel import select
+
+from core.auth import acting_as
+from core.errors import PermissionDenied, ValidationFailed
+from core.funds import funds
+from core.models import Message, StaffMember
+from tests.conftest import make_member, make_user
+
+
+@pytest.fixture
+def books(session):
+    office = make_user(session, role="secretariat")
+    school, firm = make_member(session, unit_type="school"), make_member(session, unit_type="enterprise")
+    people = {"office": acting_as(office), "council": acting_as(make_user(session, role="council")),
+              "school": acting_as(make_user(session, role="member", member_id=school.id)),
+              "firm": acting_as(make_user(session, role="member", member_id=firm.id))}
+    funds.set_fee_rate(session, people["office"], year=2026, member_type="school", amount_fen=300_000)
+    funds.set_fee_rate(session, people["office"], year=2026, member_type="enterprise", amount_fen=500_000)
+    return people, school, firm
+
+
+def test_fees_due_paid_and_owed_tie_out_to_the_cent(session, books):
+    people, school, firm = books
+    funds.record_payment(session, people["office"], member_id=school.id, year=2026, amount_fen=100_001,
+                         paid_on=date(2026, 3, 1))
+    funds.record_payment(session, people["office"], member_id=school.id, year=2026, amount_fen=199_999,
+                         paid_on=date(2026, 4, 1))
+    frame = funds.fees(session, people["council"], year=2026).set_index("member_id")
+    assert frame.loc[school.id, ["due_fen", "paid_fen", "owed_fen"]].tolist() == [300_000, 300_000, 0]
+    assert frame.loc[firm.id, "owed_fen"] == 500_000
+
+
+def test_a_liaison_sees_its_own_units_fees_and_payments_only(session, books):
+    people, school, firm = books
+    funds.record_payment(session, people["office"], member_id=firm.id, year=2026, amount_fen=500_000,
+                         paid_on=date(2026, 3, 1))
+    assert funds.fees(session, people["school"], year=2026)["member_id"].tolist() == [school.id]
+    with pytest.raises(PermissionDenied):
+        funds.payments(session, people["school"], member_id=firm.id)
+    with pytest.raises(PermissionDenied):
+        funds.fees(session, people["school"], year=2026, member_id=firm.id)
+    assert len(funds.payments(session, people["firm"], member_id=firm.id)) == 1
+
+
+def test_amounts_are_whole_fen(session, books):
+    people, school, _ = books
+    with pytest.raises(ValidationFailed):
+        funds.record_payment(session, people["office"], member_id=school.id, year=2026, amount_fen=12.5,
+                             paid_on=date(2026, 3, 1))
+
+
+def test_arrears_are_reminded_in_the_inbox(session, books):
+    people, school, firm = books
+    funds.record_payment(session, people["office"], member_id=school.id, year=2026, amount_fen=300_000,
+                         paid_on=date(2026, 3, 1))
+    assert funds.remind_arrears(session, people["office"], year=2026, title="会费提醒", body="请缴纳") >= 1
+    message = session.exec(select(Message).where(Message.title == "会费提醒")).one()
+    assert firm.id in message.audience["member_ids"] and school.id not in message.audience["member_ids"]
+
+
+def test_an_expense_over_the_threshold_waits_for_the_director(session, books):
+    people, _, _ = books
+    big = funds.record_expense(session, people["office"], spent_on=date(2026, 5, 1), amount_fen=800_000,
+                               category="meetings", description="理事会会务")
+    small = funds.record_expense(session, people["office"], spent_on=date(2026, 5, 2), amount_fen=12_345,
+                                 category="publicity", description="宣传册")
+    assert (big.status, small.status) == ("pending", "approved")
+    with pytest.raises(PermissionDenied):
+        funds.approve_expense(session, people["office"], expense_id=big.id, expected_version=1)
+    session.add(StaffMember(name="主任", position="director", duty_area="general", user_id=people["office"].id))
+    session.flush()
+    funds.approve_expense(session, people["office"], expense_id=big.id, expected_version=1)
+    table = funds.budget_vs_actual(session, people["council"], year=2026).set_index("key")
+    assert table.loc["meetings", "actual_fen"] == 800_000 and table.loc["publicity", "actual_fen"] == 12_345
+
+
+def test_budget_against_actual_per_category(session, books):
+    people, school, _ = books
+    funds.set_budget(session, people["office"], year=2026, category="membership_fee", amount_fen=800_000)
+    funds.set_budget(session, people["office"], year=2026, category="training", amount_fen=1_000_000)
+    funds.record_payment(session, people["office"], member_id=school.id, year=2026, amount_fen=300_000,
+                         paid_on=date(2026, 3, 1))
+    funds.record_expense(session, people["office"], spent_on=date(2026, 6, 1), amount_fen=333_333,
+                         category="training", description="师资培训")
+    table = funds.budget_vs_actual(session, people["council"], year=2026).set_index("key")
+    assert table.loc["membership_fee"].tolist() == [800_000, 300_000, 500_000]
+    assert table.loc["training"].tolist() == [1_000_000, 333_333, 666_667]
+    with pytest.raises(PermissionDenied):
+        funds.budget_vs_actual(session, people["school"], year=2026)
