@@ -64,9 +64,10 @@ table = money_table(compare.assign(key=labels), ["budget_fen", "actual_fen", "di
     .rename(columns=lambda c: ui.t(f"funds.col_{c}"))
 st.dataframe(table, hide_index=True, width="stretch")
 chart = compare.assign(key=labels).melt(id_vars="key", value_vars=["budget_fen", "actual_fen"])
-chart = chart.assign(value=chart["value"] / 100, variable=chart["variable"].map(lambda c: ui.t(f"funds.col_{c}")))
-st.bar_chart(chart, x="key", y="value", color="variable", stack=False, horizontal=True,
-             x_label=ui.t("funds.yuan"), y_label="")
+series = ui.t("funds.series")
+chart = chart.assign(value=chart["value"] / 100, **{series: chart["variable"].map(lambda c: ui.t(f"funds.col_{c}"))})
+st.bar_chart(chart, x="key", y="value", color=series, stack=False, horizontal=True,
+             x_label="", y_label=ui.t("funds.yuan"))
 ui.export_table(table, ui.t("funds.compare_title", year=year), key="funds_export")
 fees = ui.read(funds.fees, user, year=year)
 st.subheader(ui.t("funds.fees"))
