@@ -38,11 +38,17 @@ COLUMNS = ["id", "resource_id", "resource", "kind", "owner_member_id", "owner", 
            "proposed_starts_on", "proposed_ends_on", "completed_on", "used_quantity", "ledger_entry_id", "version"]
 
 
-def _load(session: Session, request_id: int) -> tuple[ResourceRequest, SharedResource]:
+def _load(session: Session, current: CurrentUser | None, request_id: int, *,
+          as_owner: bool) -> tuple[ResourceRequest, SharedResource]:
+    """The request and its resource, if the caller acts for the owner (or the requester)."""
+    if current is None:
+        raise PermissionDenied("auth.login_required")
     row = session.get(ResourceRequest, request_id)
     if row is None:
         raise NotFound("resources.request_not_found")
-    return row, session.get(SharedResource, row.resource_id)
+    resource = session.get(SharedResource, row.resource_id)
+    require_own_unit(current, resource.owner_member_id if as_owner else row.requester_member_id)
+    return row, resource
 
 
 def _name(session: Session, member_id: int) -> str:
@@ -111,10 +117,7 @@ def respond(session: Session, current: CurrentUser | None, *, request_id: int, e
             decision: str, reply: str = "", proposed_starts_on: date | None = None,
             proposed_ends_on: date | None = None) -> None:
     """The owner's answer: "accept", "propose" (other dates) or "decline" (with a reason)."""
-    if current is None:
-        raise PermissionDenied("auth.login_required")
-    row, resource = _load(session, request_id)
-    require_own_unit(current, resource.owner_member_id)
+    row, resource = _load(session, current, request_id, as_owner=True)
     if row.status != RequestStatus.PENDING:
         raise ValidationFailed("resources.not_pending")
     reply = " ".join((reply or "").split())[:2000]
@@ -143,10 +146,7 @@ def respond(session: Session, current: CurrentUser | None, *, request_id: int, e
 def answer_proposal(session: Session, current: CurrentUser | None, *, request_id: int, expected_version: int,
                     take: bool) -> None:
     """The requester takes the owner's other dates (accepted with them) or withdraws."""
-    if current is None:
-        raise PermissionDenied("auth.login_required")
-    row, resource = _load(session, request_id)
-    require_own_unit(current, row.requester_member_id)
+    row, resource = _load(session, current, request_id, as_owner=False)
     if row.status != RequestStatus.PROPOSED:
         raise ValidationFailed("resources.no_proposal")
     values = {"status": RequestStatus.ACCEPTED, "starts_on": row.proposed_starts_on,
@@ -159,10 +159,7 @@ def answer_proposal(session: Session, current: CurrentUser | None, *, request_id
 
 def withdraw(session: Session, current: CurrentUser | None, *, request_id: int, expected_version: int) -> None:
     """The requester withdraws a request not yet used."""
-    if current is None:
-        raise PermissionDenied("auth.login_required")
-    row, resource = _load(session, request_id)
-    require_own_unit(current, row.requester_member_id)
+    row, resource = _load(session, current, request_id, as_owner=False)
     if row.status not in (*OPEN, RequestStatus.ACCEPTED):
         raise ValidationFailed("resources.not_open")
     _change(session, current, row, expected_version, "resource_request_withdrawn", {"status": RequestStatus.WITHDRAWN})
@@ -176,10 +173,7 @@ def complete(session: Session, current: CurrentUser | None, *, request_id: int, 
     """The requester marks an accepted use done, with how many used it; with `to_ledger` it
     becomes a ledger entry of the requester's unit (the owner as partner, to confirm there).
     Returns the ledger entry's id, if one was made."""
-    if current is None:
-        raise PermissionDenied("auth.login_required")
-    row, resource = _load(session, request_id)
-    require_own_unit(current, row.requester_member_id)
+    row, resource = _load(session, current, request_id, as_owner=False)
     if row.status != RequestStatus.ACCEPTED:
         raise ValidationFailed("resources.not_accepted")
     if not isinstance(used_quantity, int) or used_quantity < 1:
