@@ -197,5 +197,5 @@ def test_every_bilingual_name_of_the_demo_is_filled_in_both_languages(demo):
         if rows:
             checked.add(table.name)
     assert {"plan", "plan_area", "plan_task", "milestone", "council_term", "indicator"} <= checked
-    past = demo.exec(select(Plan).where(Plan.is_current == False)).one()  # noqa: E712
+    past = demo.exec(select(Plan).where(Plan.is_current.is_(False))).one()
     assert past.title_en.endswith("(2019-2021)")

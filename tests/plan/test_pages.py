@@ -190,6 +190,6 @@ def test_every_plan_picker_marks_the_plans_that_are_not_current(demo_db_url):
     admin.session_state["ui_lang"] = "en"
     admin.run()
     options = [s for s in admin.selectbox if s.label == translate("settings.current_plan", "en")][0].options
-    assert [o for o in options if o.endswith(" (archived)")] == [
+    assert [o for o in options if o.endswith(" (archived)")] == [(
         "Shandong Machinery Industry Vocational Training and Education Group: implementation plan for a "
-        "provincial key vocational education group (2019-2021) (archived)"]
+        "provincial key vocational education group (2019-2021) (archived)")]
