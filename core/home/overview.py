@@ -8,6 +8,7 @@ from sqlmodel import Session, func, select
 
 from core.auth import STAFF_ROLES, CurrentUser, require_own_unit_or_overseer, require_role
 from core.display import bilingual
+from core.ledgers.kinds import PUBLIC_STATUSES
 from core.messages import inbox
 from core.models import (
     AuditLog,
@@ -42,7 +43,10 @@ def headline(session: Session, lang: str = "zh") -> Headline:
         .where(MemberUnit.status == MemberStatus.ACTIVE).group_by(MemberUnit.unit_type)).all())
     term = session.exec(select(CouncilTerm).where(CouncilTerm.ended_on.is_(None))
                         .order_by(CouncilTerm.number.desc())).first()
-    projects = session.exec(select(func.count()).select_from(LedgerEntry)).one()
+    # The public portal counts the records that stand (recorded, or confirmed by the partner):
+    # drafts, disputes and entries waiting for the partner are not the group's figures yet.
+    projects = session.exec(select(func.count()).select_from(LedgerEntry)
+                            .where(LedgerEntry.status.in_(PUBLIC_STATUSES))).one()
     by_status = dict(session.exec(select(MemberUnit.status, func.count()).group_by(MemberUnit.status)).all())
     return Headline(active_members=sum(by_type.values()), members_by_type=by_type,
                     by_status={status: int(by_status.get(status, 0)) for status in MemberStatus},
