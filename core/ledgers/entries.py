@@ -127,9 +127,9 @@ def may_edit(current: CurrentUser | None, entry: LedgerEntry) -> bool:
 
 
 # ---------------------------------------------------------------- writing
-def _clean(session: Session, kind: Kind, *, member_id: int, year: int, title: str,
-           partners: list[PartnerInput], started_on: date | None, ended_on: date | None,
-           fields: dict, kept: bool = False, units: dict | None = None) -> tuple[dict, list[PartnerInput]]:
+def checked_fields(session: Session, kind: Kind, *, member_id: int, year: int, title: str,
+                   partners: list[PartnerInput], started_on: date | None, ended_on: date | None,
+                   fields: dict, kept: bool = False, units: dict | None = None) -> tuple[dict, list[PartnerInput]]:
     """The typed field values as kept, and the partners completed from the registry; every
     problem found at once. `kept`: the fields are already as kept (an import's dry run read them);
     `units`: the member units by id, when the caller loaded them (bulk)."""
@@ -208,8 +208,9 @@ def create(session: Session, current: CurrentUser, *, kind: str, member_id: int,
         raise ValidationFailed("ledger.unit_missing")
     spec = kind_of(kind)
     _refuse_locked(session, year)
-    extra, partners = _clean(session, spec, member_id=member_id, year=year, title=title, partners=list(partners),
-                             started_on=started_on, ended_on=ended_on, fields=fields or {}, kept=kept)
+    extra, partners = checked_fields(session, spec, member_id=member_id, year=year, title=title,
+                                     partners=list(partners), started_on=started_on, ended_on=ended_on,
+                                     fields=fields or {}, kept=kept)
     quantity, amount = headline(spec, extra)
     unit = session.get(MemberUnit, member_id)
     entry = LedgerEntry(kind=kind, title=title.strip()[:300], member_id=member_id, year=year,
@@ -235,7 +236,7 @@ def create(session: Session, current: CurrentUser, *, kind: str, member_id: int,
     return entry
 
 
-def _editable(session: Session, current: CurrentUser, entry_id: int) -> LedgerEntry:
+def editable(session: Session, current: CurrentUser, entry_id: int) -> LedgerEntry:
     require_role(current, Role.MEMBER, *STAFF_ROLES)
     entry = session.get(LedgerEntry, entry_id)
     if entry is None:
@@ -252,7 +253,7 @@ def update(session: Session, current: CurrentUser, *, entry_id: int, expected_ve
     """Change an entry (its partners are asked again); refused when someone saved it meanwhile."""
     if member_id is not None:
         require_own_unit(current, member_id)
-    entry = _editable(session, current, entry_id)
+    entry = editable(session, current, entry_id)
     if entry.version != expected_version:
         raise StaleEditError()
     member_id = entry.member_id if member_id is None else member_id
@@ -260,8 +261,9 @@ def update(session: Session, current: CurrentUser, *, entry_id: int, expected_ve
     require_own_unit(current, member_id)
     _refuse_locked(session, year)
     spec = kind_of(entry.kind)
-    extra, partners = _clean(session, spec, member_id=member_id, year=year, title=title, partners=list(partners),
-                             started_on=started_on, ended_on=ended_on, fields=fields or {}, kept=kept)
+    extra, partners = checked_fields(session, spec, member_id=member_id, year=year, title=title,
+                                     partners=list(partners), started_on=started_on, ended_on=ended_on,
+                                     fields=fields or {}, kept=kept)
     old_partners = partners_of(session, entry_id)
     before = _snapshot(entry, old_partners)
     previous = {(p.member_id, p.name): p for p in old_partners}
@@ -299,7 +301,7 @@ def update(session: Session, current: CurrentUser, *, entry_id: int, expected_ve
 
 
 def delete(session: Session, current: CurrentUser, *, entry_id: int, expected_version: int) -> None:
-    entry = _editable(session, current, entry_id)
+    entry = editable(session, current, entry_id)
     if entry.version != expected_version:
         raise StaleEditError()
     partners = partners_of(session, entry_id)

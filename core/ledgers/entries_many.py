@@ -16,7 +16,7 @@ from core import audit
 from core.auth import STAFF_ROLES, CurrentUser, require_own_unit, require_role
 from core.errors import ValidationFailed
 from core.ledgers import bulk, search_index, tally
-from core.ledgers.entries import _clean, fold, headline, locked_years
+from core.ledgers.entries import checked_fields, fold, headline, locked_years
 from core.ledgers.kinds import Kind, kind as kind_of
 from core.models import AuditLog, LedgerEntry, LedgerPartner, MemberUnit, Role
 from core.timeutil import utcnow
@@ -41,9 +41,10 @@ def create_many(session: Session, current: CurrentUser, rows: list[dict], *,
     for row in rows:
         spec = kind_of(row["kind"])
         _refuse_locked_in(locked, row["year"])
-        extra, partners = _clean(session, spec, member_id=row["member_id"], year=row["year"], title=row["title"],
-                                 partners=list(row["partners"]), started_on=row.get("started_on"),
-                                 ended_on=row.get("ended_on"), fields=row.get("fields") or {}, kept=True, units=units)
+        extra, partners = checked_fields(session, spec, member_id=row["member_id"], year=row["year"],
+                                         title=row["title"], partners=list(row["partners"]),
+                                         started_on=row.get("started_on"), ended_on=row.get("ended_on"),
+                                         fields=row.get("fields") or {}, kept=True, units=units)
         quantity, amount = headline(spec, extra)
         description = (row.get("description") or "").strip()[:4000]
         text, grams = index_text(spec, row["title"], units[row["member_id"]].name, [p.name for p in partners],

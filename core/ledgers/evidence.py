@@ -7,13 +7,13 @@ from sqlmodel import Session
 from core import attachments
 from core.auth import CurrentUser, require_role
 from core.errors import UserFacingError, ValidationFailed
-from core.ledgers.entries import OWNER_KIND, _editable, may_see
+from core.ledgers.entries import OWNER_KIND, editable, may_see
 from core.models import LedgerEntry, Role
 
 
 def add_evidence(session: Session, current: CurrentUser, *, entry_id: int, files: list[tuple[str, bytes]]) -> None:
     """Attach evidence files (checked by the attachment store) to an entry the caller may edit."""
-    _editable(session, current, entry_id)
+    editable(session, current, entry_id)
     if not files:
         raise ValidationFailed("ledger.no_files")
     for filename, content in files:
@@ -34,7 +34,7 @@ def evidence(session: Session, current: CurrentUser, attachment_id: int) -> tupl
 
 def _may_attach_evidence(session: Session, user: CurrentUser, entry_id: int) -> bool:
     try:
-        _editable(session, user, entry_id)
+        editable(session, user, entry_id)
     except UserFacingError:
         return False
     return True
