@@ -55,6 +55,7 @@ OPEN = {
     "core.indicators.catalogue.windows": "reporting windows (dates)",
     "core.indicators.catalogue.window": "a reporting window (dates)",
     "core.indicators.completeness.expected_units": "which units must report a year (registry facts)",
+    "core.indicators.completeness.expected_units_by_year": "expected_units for several years at once",
     "core.messages.common.check_audience": "checks an audience; called inside services that check",
     "core.messages.inbox.public_notices": "notices marked public, for the portal",
     "core.messages.notices.check_notice": "checks a notice's values; called inside services that check",

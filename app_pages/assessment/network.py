@@ -19,6 +19,9 @@ year = cols[0].selectbox(ui.t("network.year"), [None, *years], key="network_year
 kind = cols[1].selectbox(ui.t("network.kind"), [None, *KINDS], key="network_kind",
                          format_func=lambda k: ui.t("network.all_kinds") if k is None else kind_label(k))
 net = ui.read(network.network, user, year=year, kind=kind)
+if net.nodes.empty:
+    st.info(ui.t("network.no_units"))
+    st.stop()
 type_name = lambda c: ui.t(f"member_type.{c}")
 titles = {"unit": ui.t("network.unit"), "partner": ui.t("network.partner"), "entries": ui.t("network.entries"),
           "type": ui.t("assessment.unit_type"), "activity": ui.t("network.activity"),

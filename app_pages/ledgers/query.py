@@ -11,10 +11,9 @@ from core.models import MemberType
 from core.reference import CITIES
 from core.ui import ledgers as ledger_ui
 
+user = ui.guard("ledgers")
 PAGE = query.PAGE_ROWS  # rows a page of results shows; the export holds every result
 SHOWN = 500  # rows of a drill-down
-
-user = ui.guard("ledgers")
 ui.page_header("ledgers", "ledgers.subtitle")
 lang = ui.lang()
 

@@ -288,6 +288,7 @@ def _may_read_evidence(session: Session, user: CurrentUser, nomination_id: int) 
 def nominate_with_files(session: Session, current: CurrentUser | None, *, files: list[tuple[str, bytes]] = (),
                         **fields) -> AwardNomination:
     """A nomination and its evidence files in one transaction: a refused file nominates nothing."""
+    require_role(current, *EVERYONE)
     row = nominate(session, current, **fields)
     for filename, content in files:
         attachments.add(session, current, owner_kind=EVIDENCE_KIND, owner_id=row.id, filename=filename,
