@@ -34,15 +34,15 @@ os.environ.setdefault("COOKIE_KEY", "bench-cookie-key-" + "x" * 40)
 os.environ["PLATFORM_SECRETS_FILE"] = "/nonexistent/secrets.toml"
 os.environ["DEMO"] = "0"
 
-import pandas as pd  # noqa: E402
-import sqlalchemy as sa  # noqa: E402
-from sqlmodel import select  # noqa: E402
+import pandas as pd
+import sqlalchemy as sa
+from sqlmodel import select
 
-from core import db  # noqa: E402
-from core.auth import acting_as  # noqa: E402
-from core.credit_code import make as make_credit_code  # noqa: E402
-from core.excel.writer import write_workbook  # noqa: E402
-from core.models import Indicator, IndicatorValue, MemberUnit, User  # noqa: E402
+from core import db
+from core.auth import acting_as
+from core.credit_code import make as make_credit_code
+from core.excel.writer import write_workbook
+from core.models import Indicator, IndicatorValue, MemberUnit, User
 
 YEAR = 2024
 

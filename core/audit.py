@@ -1,8 +1,9 @@
 """The audit log: who did what, when, to which row, with the values before and after."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Any, Iterable
+from typing import Any
 
 from sqlmodel import Session
 

@@ -9,8 +9,8 @@ import argparse
 import getpass
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from sqlmodel import select
 
@@ -27,8 +27,8 @@ from core.ledgers import exchange as ledger_exchange, ledger_import, query as le
 from core.ledgers.kinds import CODES as LEDGER_KINDS
 from core.models import MemberStatus, MemberType, MemberUnit, Plan, User
 from core.plan import exchange as plan_exchange, tracking as plan_service
-from core.reports import commands as report_commands
 from core.reference import CITIES
+from core.reports import commands as report_commands
 from core.settings import excel_limits, put_setting
 from core.system import backup, business_workbook, users
 from core.system.users import count_users
@@ -357,7 +357,7 @@ def _user_command(args, session, settings) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    say = lambda key, **params: translate(key, args.lang, **params)  # noqa: E731
+    say = lambda key, **params: translate(key, args.lang, **params)
     try:
         settings = load_settings()
         engine = db.make_engine(args.database_url or settings.database_url)

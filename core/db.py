@@ -6,9 +6,9 @@ the lock instead of failing half way with "database is locked". PostgreSQL runs 
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import sqlalchemy as sa
 from alembic import command

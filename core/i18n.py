@@ -6,7 +6,7 @@ in either language or a page writes a literal string into the UI.
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 LANGUAGES = ("zh", "en")
@@ -14,7 +14,7 @@ DEFAULT_LANGUAGE = "zh"
 LOCALES_DIR = Path(__file__).resolve().parent / "locales"
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalog(lang: str) -> dict[str, str]:
     with (LOCALES_DIR / f"{lang}.json").open(encoding="utf-8") as handle:
         return json.load(handle)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any, Optional
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import JSON, Column, Field, SQLModel, UniqueConstraint
@@ -125,7 +125,7 @@ class MessageCategory(StrEnum):
 # ---------------------------------------------------------------- group management
 class MemberUnit(SQLModel, table=True):
     __tablename__ = "member_unit"
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     credit_code: str = Field(max_length=18, unique=True, index=True)  # 统一社会信用代码
     name: str = Field(max_length=200, index=True)
     short_name: str = Field(default="", max_length=100)
@@ -133,8 +133,8 @@ class MemberUnit(SQLModel, table=True):
     city: str = Field(default="", max_length=50)
     address: str = Field(default="", max_length=300)
     status: str = Field(default=MemberStatus.ACTIVE, max_length=20, index=True)
-    joined_on: Optional[date] = None
-    exited_on: Optional[date] = None
+    joined_on: date | None = None
+    exited_on: date | None = None
     status_reason: str = Field(default="", max_length=500)
     contact_name: str = Field(default="", max_length=100)
     contact_title: str = Field(default="", max_length=100)
@@ -153,30 +153,30 @@ class MemberStatusChange(SQLModel, table=True):
     """The join / suspend / exit / rejoin history of a unit."""
 
     __tablename__ = "member_status_change"
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     member_id: int = Field(foreign_key="member_unit.id", index=True)
     from_status: str = Field(default="", max_length=20)
     to_status: str = Field(max_length=20)
     effective_on: date
     reason: str = Field(default="", max_length=500)
-    actor_user_id: Optional[int] = Field(default=None, foreign_key="app_user.id")
+    actor_user_id: int | None = Field(default=None, foreign_key="app_user.id")
     created_at: datetime = _created()
 
 
 class CouncilTerm(SQLModel, table=True):
     __tablename__ = "council_term"
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     number: int = Field(unique=True)
     name: str = Field(max_length=100)
     name_en: str = Field(default="", max_length=100)  # English name; empty shows the Chinese, marked
     started_on: date
-    ended_on: Optional[date] = None
+    ended_on: date | None = None
     version: int = 1
 
 
 class CouncilSeat(SQLModel, table=True):
     __tablename__ = "council_seat"
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     term_id: int = Field(foreign_key="council_term.id", index=True)
     member_id: int = Field(foreign_key="member_unit.id", index=True)
     seat_role: str = Field(max_length=30)
@@ -190,14 +190,14 @@ class StaffMember(SQLModel, table=True):
     """A person of the secretariat office (秘书处办公室); owners of plan milestones."""
 
     __tablename__ = "staff_member"
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=100)
     position: str = Field(max_length=30)  # director / deputy / staff
     duty_area: str = Field(max_length=30)
     duties: str = Field(default="", max_length=1000)
     phone: str = Field(default="", max_length=50)
     email: str = Field(default="", max_length=200)
-    user_id: Optional[int] = Field(default=None, foreign_key="app_user.id")
+    user_id: int | None = Field(default=None, foreign_key="app_user.id")
     active: bool = True
     sort_order: int = 0
     version: int = 1
@@ -206,13 +206,13 @@ class StaffMember(SQLModel, table=True):
 # ---------------------------------------------------------------- plan tracking
 class Plan(SQLModel, table=True):
     __tablename__ = "plan"
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=40, unique=True)
     title: str = Field(max_length=300)
     title_en: str = Field(default="", max_length=300)  # English name; empty shows the Chinese, marked
     start_year: int
     end_year: int
-    issued_on: Optional[date] = None
+    issued_on: date | None = None
     description: str = Field(default="", max_length=4000)
     is_current: bool = False
     version: int = 1
@@ -220,7 +220,7 @@ class Plan(SQLModel, table=True):
 
 class PlanArea(SQLModel, table=True):
     __tablename__ = "plan_area"
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     plan_id: int = Field(foreign_key="plan.id", index=True)
     seq: int
     title: str = Field(max_length=300)
@@ -230,41 +230,41 @@ class PlanArea(SQLModel, table=True):
 
 class PlanTask(SQLModel, table=True):
     __tablename__ = "plan_task"
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     area_id: int = Field(foreign_key="plan_area.id", index=True)
     seq: int
     title: str = Field(max_length=300)
     title_en: str = Field(default="", max_length=300)
     description: str = Field(default="", max_length=4000)
-    owner_staff_id: Optional[int] = Field(default=None, foreign_key="staff_member.id")
+    owner_staff_id: int | None = Field(default=None, foreign_key="staff_member.id")
 
 
 class Milestone(SQLModel, table=True):
     __tablename__ = "milestone"
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     task_id: int = Field(foreign_key="plan_task.id", index=True)
     seq: int
     title: str = Field(max_length=300)
     title_en: str = Field(default="", max_length=300)
-    owner_staff_id: Optional[int] = Field(default=None, foreign_key="staff_member.id")
+    owner_staff_id: int | None = Field(default=None, foreign_key="staff_member.id")
     planned_start: date
     planned_due: date
-    actual_done_on: Optional[date] = None
+    actual_done_on: date | None = None
     status: str = Field(default=MilestoneStatus.NOT_STARTED, max_length=20)
     percent: int = 0
     weight: float = 1.0
     evidence: str = Field(default="", max_length=4000)
-    indicator_id: Optional[int] = Field(default=None, foreign_key="indicator.id")
-    target_value: Optional[float] = None
+    indicator_id: int | None = Field(default=None, foreign_key="indicator.id")
+    target_value: float | None = None
     version: int = 1
     updated_at: datetime = _created()
 
 
 class MilestoneHistory(SQLModel, table=True):
     __tablename__ = "milestone_history"
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     milestone_id: int = Field(foreign_key="milestone.id", index=True)
-    actor_user_id: Optional[int] = Field(default=None, foreign_key="app_user.id")
+    actor_user_id: int | None = Field(default=None, foreign_key="app_user.id")
     at: datetime = _created()
     changes: dict = _json()  # {field: [old, new]}
     comment: str = Field(default="", max_length=2000)
@@ -273,7 +273,7 @@ class MilestoneHistory(SQLModel, table=True):
 # ---------------------------------------------------------------- indicators
 class Indicator(SQLModel, table=True):
     __tablename__ = "indicator"
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=40, unique=True, index=True)
     name_zh: str = Field(max_length=200)
     name_en: str = Field(max_length=200)
@@ -283,8 +283,8 @@ class Indicator(SQLModel, table=True):
     reporter_types: list = _json(list)  # member types that report it; [] = group level
     aggregation: str = Field(default=Aggregation.SUM, max_length=20)
     higher_is_better: bool = True
-    min_value: Optional[float] = None
-    max_value: Optional[float] = None
+    min_value: float | None = None
+    max_value: float | None = None
     decimals: int = 0
     formula: str = Field(default="", max_length=500)  # derived: e.g. "S05 / S04 * 100"
     sort_order: int = 0
@@ -295,7 +295,7 @@ class Indicator(SQLModel, table=True):
 class IndicatorTarget(SQLModel, table=True):
     __tablename__ = "indicator_target"
     __table_args__ = (UniqueConstraint("indicator_id", "year"),)
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     indicator_id: int = Field(foreign_key="indicator.id", index=True)
     year: int
     target_value: float
@@ -304,7 +304,7 @@ class IndicatorTarget(SQLModel, table=True):
 
 class ReportingWindow(SQLModel, table=True):
     __tablename__ = "reporting_window"
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     year: int = Field(unique=True)
     opens_on: date
     deadline: date
@@ -313,11 +313,11 @@ class ReportingWindow(SQLModel, table=True):
 
 class ImportBatch(SQLModel, table=True):
     __tablename__ = "import_batch"
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(max_length=40)
     filename: str = Field(max_length=300)
     sha256: str = Field(max_length=64, index=True)
-    user_id: Optional[int] = Field(default=None, foreign_key="app_user.id")
+    user_id: int | None = Field(default=None, foreign_key="app_user.id")
     created_at: datetime = _created()
     rows_added: int = 0
     rows_changed: int = 0
@@ -331,15 +331,15 @@ class Submission(SQLModel, table=True):
 
     __tablename__ = "submission"
     __table_args__ = (UniqueConstraint("member_id", "year"),)
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     member_id: int = Field(foreign_key="member_unit.id", index=True)
     year: int = Field(index=True)
     status: str = Field(default=ValueStatus.DRAFT, max_length=20, index=True)
-    submitted_at: Optional[datetime] = _ts(default=None)
-    submitted_by: Optional[int] = Field(default=None, foreign_key="app_user.id")
-    on_time: Optional[bool] = None
-    reviewed_at: Optional[datetime] = _ts(default=None)
-    reviewed_by: Optional[int] = Field(default=None, foreign_key="app_user.id")
+    submitted_at: datetime | None = _ts(default=None)
+    submitted_by: int | None = Field(default=None, foreign_key="app_user.id")
+    on_time: bool | None = None
+    reviewed_at: datetime | None = _ts(default=None)
+    reviewed_by: int | None = Field(default=None, foreign_key="app_user.id")
     review_reason: str = Field(default="", max_length=2000)
     version: int = 1
 
@@ -350,15 +350,15 @@ class IndicatorValue(SQLModel, table=True):
                       # yearly totals are answered from this index alone (see migration 0002)
                       sa.Index("ix_indicator_value_year_status_cover", "year", "status", "indicator_id",
                                "member_id", "value"))
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     member_id: int = Field(foreign_key="member_unit.id", index=True)
     indicator_id: int = Field(foreign_key="indicator.id", index=True)
     year: int = Field(index=True)
-    value: Optional[float] = None
+    value: float | None = None
     comment: str = Field(default="", max_length=1000)
     status: str = Field(default=ValueStatus.DRAFT, max_length=20, index=True)
-    import_batch_id: Optional[int] = Field(default=None, foreign_key="import_batch.id")
-    updated_by: Optional[int] = Field(default=None, foreign_key="app_user.id")
+    import_batch_id: int | None = Field(default=None, foreign_key="import_batch.id")
+    updated_by: int | None = Field(default=None, foreign_key="app_user.id")
     updated_at: datetime = _created()
     version: int = 1
 
@@ -376,25 +376,25 @@ class LedgerEntry(SQLModel, table=True):
     __tablename__ = "ledger_entry"
     __table_args__ = (sa.Index("ix_ledger_entry_kind_year", "kind", "year", "status"),
                       sa.Index("ix_ledger_entry_year_id", "year", "id"))  # the query page's order
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(max_length=30, index=True)
     title: str = Field(max_length=300)
-    member_id: Optional[int] = Field(default=None, foreign_key="member_unit.id", index=True)
+    member_id: int | None = Field(default=None, foreign_key="member_unit.id", index=True)
     year: int = Field(index=True)
-    started_on: Optional[date] = None
-    ended_on: Optional[date] = None
-    quantity: Optional[float] = None
+    started_on: date | None = None
+    ended_on: date | None = None
+    quantity: float | None = None
     quantity_unit: str = Field(default="", max_length=20)
-    amount_fen: Optional[int] = Field(default=None, sa_type=sa.BigInteger)
+    amount_fen: int | None = Field(default=None, sa_type=sa.BigInteger)
     description: str = Field(default="", max_length=4000)
     extra: dict = _json()
     status: str = Field(default="recorded", max_length=20, index=True)
     search_text: str = Field(default="", sa_type=sa.Text)
     search_grams: str = Field(default="", sa_type=sa.Text)  # its index text (core/ledgers/search_index.py)
-    import_batch_id: Optional[int] = Field(default=None, foreign_key="import_batch.id")
-    created_by: Optional[int] = Field(default=None, foreign_key="app_user.id")
+    import_batch_id: int | None = Field(default=None, foreign_key="import_batch.id")
+    created_by: int | None = Field(default=None, foreign_key="app_user.id")
     created_at: datetime = _created()
-    updated_by: Optional[int] = Field(default=None, foreign_key="app_user.id")
+    updated_by: int | None = Field(default=None, foreign_key="app_user.id")
     updated_at: datetime = _created()
     version: int = 1
 
@@ -404,18 +404,18 @@ class Message(SQLModel, table=True):
     """A notice or document from the secretariat, or a system message from another module."""
 
     __tablename__ = "message"
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     category: str = Field(max_length=20, index=True)
     title: str = Field(max_length=200)
     body: str = Field(default="", sa_type=sa.Text)
-    author_user_id: Optional[int] = Field(default=None, foreign_key="app_user.id")
+    author_user_id: int | None = Field(default=None, foreign_key="app_user.id")
     # {"everyone": bool, "roles": [...], "member_types": [...], "member_ids": [...], "user_ids": [...]}
     audience: dict = _json()
     pinned: bool = False
     is_public: bool = False
     published: bool = True
     publish_at: datetime = _created()
-    expires_at: Optional[datetime] = _ts(default=None)
+    expires_at: datetime | None = _ts(default=None)
     created_at: datetime = _created()
     updated_at: datetime = _created()
     version: int = 1
@@ -423,18 +423,18 @@ class Message(SQLModel, table=True):
 
 class MessageRevision(SQLModel, table=True):
     __tablename__ = "message_revision"
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     message_id: int = Field(foreign_key="message.id", index=True)
     title: str = Field(max_length=200)
     body: str = Field(default="", sa_type=sa.Text)
-    edited_by: Optional[int] = Field(default=None, foreign_key="app_user.id")
+    edited_by: int | None = Field(default=None, foreign_key="app_user.id")
     edited_at: datetime = _created()
 
 
 class ReadReceipt(SQLModel, table=True):
     __tablename__ = "read_receipt"
     __table_args__ = (UniqueConstraint("message_id", "user_id"),)
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     message_id: int = Field(foreign_key="message.id", index=True)
     user_id: int = Field(foreign_key="app_user.id", index=True)
     read_at: datetime = _created()
@@ -444,7 +444,7 @@ class Attachment(SQLModel, table=True):
     """A file kept in the database, so every app replica sees it."""
 
     __tablename__ = "attachment"
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     owner_kind: str = Field(max_length=20, index=True)  # message / milestone / post
     owner_id: int = Field(index=True)
     filename: str = Field(max_length=300)
@@ -452,7 +452,7 @@ class Attachment(SQLModel, table=True):
     size_bytes: int
     sha256: str = Field(max_length=64)
     content: bytes = Field(sa_type=sa.LargeBinary)
-    uploaded_by: Optional[int] = Field(default=None, foreign_key="app_user.id")
+    uploaded_by: int | None = Field(default=None, foreign_key="app_user.id")
     created_at: datetime = _created()
 
 
@@ -460,10 +460,10 @@ class Topic(SQLModel, table=True):
     """A discussion-board topic; its posts are the replies."""
 
     __tablename__ = "topic"
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     board: str = Field(max_length=30, index=True)
     title: str = Field(max_length=200)
-    author_user_id: Optional[int] = Field(default=None, foreign_key="app_user.id")
+    author_user_id: int | None = Field(default=None, foreign_key="app_user.id")
     locked: bool = False
     hidden: bool = False
     created_at: datetime = _created()
@@ -473,19 +473,19 @@ class Topic(SQLModel, table=True):
 
 class Post(SQLModel, table=True):
     __tablename__ = "post"
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     topic_id: int = Field(foreign_key="topic.id", index=True)
-    author_user_id: Optional[int] = Field(default=None, foreign_key="app_user.id")
+    author_user_id: int | None = Field(default=None, foreign_key="app_user.id")
     body: str = Field(sa_type=sa.Text)
     hidden: bool = False
     created_at: datetime = _created()
-    edited_at: Optional[datetime] = _ts(default=None)
+    edited_at: datetime | None = _ts(default=None)
     version: int = 1
 
 
 class PostRevision(SQLModel, table=True):
     __tablename__ = "post_revision"
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     post_id: int = Field(foreign_key="post.id", index=True)
     body: str = Field(sa_type=sa.Text)
     edited_at: datetime = _created()
@@ -494,21 +494,21 @@ class PostRevision(SQLModel, table=True):
 # ---------------------------------------------------------------- system
 class User(SQLModel, table=True):
     __tablename__ = "app_user"
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     username: str = Field(max_length=64, unique=True, index=True)
     display_name: str = Field(max_length=100)
     role: str = Field(max_length=20)
-    member_id: Optional[int] = Field(default=None, foreign_key="member_unit.id")
+    member_id: int | None = Field(default=None, foreign_key="member_unit.id")
     password_hash: str = Field(max_length=100)
     must_change_password: bool = False
     active: bool = True
     failed_logins: int = 0
-    locked_until: Optional[datetime] = _ts(default=None)
+    locked_until: datetime | None = _ts(default=None)
     # Cookies issued before this instant no longer log anyone in: logout and a password
     # change move it forward, ending the user's sessions in every browser and replica.
     sessions_valid_after: datetime = _created()
     language: str = Field(default="zh", max_length=5)
-    last_login_at: Optional[datetime] = _ts(default=None)
+    last_login_at: datetime | None = _ts(default=None)
     created_at: datetime = _created()
     version: int = 1
 
@@ -525,15 +525,15 @@ class LoginThrottle(SQLModel, table=True):
 
 class AuditLog(SQLModel, table=True):
     __tablename__ = "audit_log"
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
-    actor_user_id: Optional[int] = Field(default=None, foreign_key="app_user.id")
+    actor_user_id: int | None = Field(default=None, foreign_key="app_user.id")
     actor_name: str = Field(default="", max_length=64)
     action: str = Field(max_length=40, index=True)
     entity: str = Field(default="", max_length=40, index=True)
     entity_id: str = Field(default="", max_length=64)
-    before: Optional[dict] = Field(default=None, sa_column=Column(JSON, nullable=True))
-    after: Optional[dict] = Field(default=None, sa_column=Column(JSON, nullable=True))
+    before: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    after: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     detail: str = Field(default="", max_length=1000)
 
 
@@ -542,7 +542,7 @@ class Setting(SQLModel, table=True):
     key: str = Field(primary_key=True, max_length=60)
     value: Any = Field(default=None, sa_column=Column(JSON, nullable=True))
     updated_at: datetime = _created()
-    updated_by: Optional[int] = Field(default=None, foreign_key="app_user.id")
+    updated_by: int | None = Field(default=None, foreign_key="app_user.id")
     version: int = 1
 
 
@@ -552,15 +552,15 @@ class LedgerPartner(SQLModel, table=True):
     organisation by name and credit code (the secretariat confirms those)."""
 
     __tablename__ = "ledger_partner"
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     entry_id: int = Field(foreign_key="ledger_entry.id", index=True)
-    member_id: Optional[int] = Field(default=None, foreign_key="member_unit.id", index=True)
+    member_id: int | None = Field(default=None, foreign_key="member_unit.id", index=True)
     name: str = Field(default="", max_length=200)
     credit_code: str = Field(default="", max_length=18)
     confirmation: str = Field(default="pending", max_length=20)  # pending / confirmed / disputed
     reason: str = Field(default="", max_length=1000)
-    decided_by: Optional[int] = Field(default=None, foreign_key="app_user.id")
-    decided_at: Optional[datetime] = _ts(default=None)
+    decided_by: int | None = Field(default=None, foreign_key="app_user.id")
+    decided_at: datetime | None = _ts(default=None)
 
 
 class LedgerYearLock(SQLModel, table=True):
@@ -568,7 +568,7 @@ class LedgerYearLock(SQLModel, table=True):
 
     __tablename__ = "ledger_year_lock"
     year: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
-    locked_by: Optional[int] = Field(default=None, foreign_key="app_user.id")
+    locked_by: int | None = Field(default=None, foreign_key="app_user.id")
     locked_at: datetime = _created()
 
 
@@ -577,7 +577,7 @@ class LedgerIndicatorLink(SQLModel, table=True):
     one kind in a year, compared with the reported value within a tolerance."""
 
     __tablename__ = "ledger_indicator_link"
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     indicator_id: int = Field(foreign_key="indicator.id", unique=True)
     kind: str = Field(max_length=30)
     field: str = Field(default="", max_length=40)  # "" counts the entries
@@ -600,10 +600,10 @@ class LedgerTally(SQLModel, table=True):
 
 
 # The wings' own tables, here so that Alembic's env and the tests' create_all see them.
-from core.meetings import models as _meetings_models  # noqa: E402,F401
-from core.reports import models as _reports_models  # noqa: E402,F401
-from core.ledgers import models as _ledgers_models  # noqa: E402,F401
-from core.assessment import models as _assessment_models  # noqa: E402,F401
-from core.resources import models as _resources_models  # noqa: E402,F401
-from core.archive import models as _archive_models  # noqa: E402,F401
-from core.funds import models as _funds_models  # noqa: E402,F401
+from core.archive import models as _archive_models  # noqa: F401
+from core.assessment import models as _assessment_models  # noqa: F401
+from core.funds import models as _funds_models  # noqa: F401
+from core.ledgers import models as _ledgers_models  # noqa: F401
+from core.meetings import models as _meetings_models  # noqa: F401
+from core.reports import models as _reports_models  # noqa: F401
+from core.resources import models as _resources_models  # noqa: F401

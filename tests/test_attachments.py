@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from core import attachments
 from core.errors import PermissionDenied, ValidationFailed
-from core.messages import notices  # noqa: F401  (registers "message")
+from core.messages import notices
 from core.models import Attachment, Message
 from core.plan import tracking  # noqa: F401  (registers "milestone")
 from tests.pages_support import session_scope, user_for

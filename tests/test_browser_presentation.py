@@ -4,17 +4,7 @@ after navigating (items 20, 21). The rules live in core/ui/chrome.py."""
 from __future__ import annotations
 
 from core.i18n import translate
-from tests.browser import (  # noqa: F401  (fixtures used by name)
-    BROWSER,
-    TIMEOUT_MS,
-    app_url,
-    browser,
-    go,
-    log_in,
-    settle,
-    wait_heading,
-    wait_idle,
-)
+from tests.browser import BROWSER, TIMEOUT_MS, app_url, browser, go, log_in, settle, wait_heading, wait_idle  # noqa: F401  (fixtures used by name)
 
 pytestmark = BROWSER
 
@@ -104,7 +94,7 @@ def test_projector_labels_are_whole_and_the_phone_sidebar_closes_after_navigatin
         labels = "[data-testid=stMetricLabel] p, [data-testid=stMetricDelta] div, [data-testid=stMetricValue] div"
         assert page.evaluate(TRUNCATED, labels) == [], key
     page.locator('[data-testid="stSidebar"]').get_by_text("中文", exact=True).click()  # leave it as found
-    wait_heading(page, translate(f"page.plan"))
+    wait_heading(page, translate("page.plan"))
     projector.close()
 
     phone = browser.new_context(viewport={"width": 420, "height": 900}, locale="zh-CN")

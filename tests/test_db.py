@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -52,7 +52,7 @@ def test_upgrade_from_the_first_migration_keeps_data(any_db_url):
 
 
 def test_timestamps_come_back_timezone_aware_in_utc(migrated):
-    moment = datetime(2021, 3, 31, 23, 30, tzinfo=timezone.utc)
+    moment = datetime(2021, 3, 31, 23, 30, tzinfo=UTC)
     with db.session_scope(migrated) as session:
         session.add(AuditLog(action="test", at=moment))
     with db.session_scope(migrated, write=False) as session:
@@ -61,9 +61,8 @@ def test_timestamps_come_back_timezone_aware_in_utc(migrated):
 
 
 def test_naive_datetime_is_refused(migrated):
-    with pytest.raises(sa.exc.StatementError):
-        with db.session_scope(migrated) as session:
-            session.add(AuditLog(action="test", at=datetime(2021, 1, 1)))
+    with pytest.raises(sa.exc.StatementError), db.session_scope(migrated) as session:
+        session.add(AuditLog(action="test", at=datetime(2021, 1, 1)))
 
 
 def test_stale_edit_is_refused_and_nothing_is_written(migrated):
@@ -71,9 +70,8 @@ def test_stale_edit_is_refused_and_nothing_is_written(migrated):
         unit_id = make_member(session, name="原名").id
     with db.session_scope(migrated) as session:
         db.update_versioned(session, MemberUnit, unit_id, 1, {"name": "第一人保存"})
-    with pytest.raises(db.StaleEditError):
-        with db.session_scope(migrated) as session:
-            db.update_versioned(session, MemberUnit, unit_id, 1, {"name": "第二人保存"})
+    with pytest.raises(db.StaleEditError), db.session_scope(migrated) as session:
+        db.update_versioned(session, MemberUnit, unit_id, 1, {"name": "第二人保存"})
     with db.session_scope(migrated, write=False) as session:
         unit = session.get(MemberUnit, unit_id)
     assert (unit.name, unit.version) == ("第一人保存", 2)
@@ -162,9 +160,8 @@ def test_text_longer_than_its_column_is_a_message_not_a_database_error(migrated)
     from core.errors import ValidationFailed
     from core.models import CouncilTerm
 
-    with pytest.raises(ValidationFailed) as refused:
-        with db.session_scope(migrated) as session:
-            session.add(CouncilTerm(number=9, name="届" * 500, started_on=date(2018, 6, 1)))
+    with pytest.raises(ValidationFailed) as refused, db.session_scope(migrated) as session:
+        session.add(CouncilTerm(number=9, name="届" * 500, started_on=date(2018, 6, 1)))
     assert refused.value.key == "common.too_long" and refused.value.params["max"] < 500
     with db.session_scope(migrated, write=False) as session:
         assert session.exec(select(CouncilTerm)).all() == []
@@ -174,7 +171,6 @@ def test_a_nul_character_is_refused_in_writes_and_in_searches(migrated):
     from core.errors import ValidationFailed
     from core.models import MemberUnit
 
-    with pytest.raises(ValidationFailed) as refused:
-        with db.session_scope(migrated, write=False) as session:
-            session.exec(select(MemberUnit).where(MemberUnit.name.icontains("机械\x00"))).all()
+    with pytest.raises(ValidationFailed) as refused, db.session_scope(migrated, write=False) as session:
+        session.exec(select(MemberUnit).where(MemberUnit.name.icontains("机械\x00"))).all()
     assert refused.value.key == "common.bad_characters"

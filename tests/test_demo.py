@@ -3,7 +3,7 @@ the 2019-2021 plan is history, the next phase is under way, this year's reportin
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -129,7 +129,7 @@ def test_every_demo_account_has_something_to_do_on_first_login(demo):
 
 
 def db_time(day):
-    return datetime.combine(day, time(0), tzinfo=timezone.utc)
+    return datetime.combine(day, time(0), tzinfo=UTC)
 
 
 def test_dates_follow_the_day_the_demo_is_loaded():

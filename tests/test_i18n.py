@@ -96,5 +96,5 @@ def test_pages_write_no_literal_ui_text():
 
 def test_placeholders_match_between_languages():
     zh, en = i18n.catalog("zh"), i18n.catalog("en")
-    fields = lambda text: sorted(re.findall(r"{(\w+)}", text))  # noqa: E731
+    fields = lambda text: sorted(re.findall(r"{(\w+)}", text))
     assert [key for key in zh if fields(zh[key]) != fields(en[key])] == []

@@ -37,7 +37,7 @@ def test_login_writes_a_cookie_signed_with_our_key_once_and_logout_deletes_it(de
     assert auth.cookie_payload(token, key=settings.cookie_key)["username"] == ACCOUNTS["council"]
     at.switch_page(page_path("members")).run()
     assert not _cookie_writes(at)  # written once, not on every run
-    assert "cookie_manager" not in str(at._tree)  # noqa: SLF001  (no component on the page)
+    assert "cookie_manager" not in str(at._tree)
 
     next(b for b in at.sidebar.button if b.label == translate("nav.logout")).click().run()
     [(name, token, attributes)] = _cookie_writes(at)

@@ -25,7 +25,7 @@ from tests.visible_text import blank_words
 
 
 def _login(at: AppTest, username: str, password: str = DEMO_PASSWORD) -> AppTest:
-    if not at._tree:  # noqa: SLF001 - first run registers the navigation
+    if not at._tree:
         at.run()
     at.switch_page(_page("login")).run()
     at.text_input(key="login_username").set_value(username)

@@ -13,7 +13,6 @@ import inspect
 import pkgutil
 from pathlib import Path
 
-import pytest
 from sqlmodel import select
 
 from core.errors import PermissionDenied

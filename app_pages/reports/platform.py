@@ -5,8 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from core import ui
-from core.reports import platform, submissions, summary
-from core.reports import tables as ui_tables
+from core.reports import platform, submissions, summary, tables as ui_tables
 from core.reports.mapping import COLUMN_KEYS
 
 user = ui.guard("report_platform")

@@ -6,8 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from core import attachments, ui
-from core.reports import profile as service
-from core.reports import summary
+from core.reports import profile as service, summary
 from core.safe_text import plain
 
 user = ui.guard("report_profile")

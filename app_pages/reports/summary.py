@@ -6,8 +6,7 @@ import streamlit as st
 from core import ui
 from core.ledgers.kinds import KINDS
 from core.models import Role
-from core.reports import submissions, summary
-from core.reports import tables as ui_tables
+from core.reports import submissions, summary, tables as ui_tables
 
 user = ui.guard("report_summary")
 lang = ui.lang()

@@ -92,7 +92,7 @@ with edit_tab:
     chosen = st.selectbox(ui.t("users.pick"), list(names), format_func=names.get, key="users_pick")
     row = frame[frame["id"] == chosen].iloc[0]
     version = ui.edit_version("user", int(chosen), int(row["version"]))
-    k = lambda field: ui.field_key("user", int(chosen), field)  # noqa: E731
+    k = lambda field: ui.field_key("user", int(chosen), field)
     with st.form(f"users_edit_{chosen}"):
         left, right = st.columns(2)
         name = left.text_input(ui.t("users.name"), row["display_name"], key=k("name"))

@@ -39,9 +39,7 @@ def formula_codes(formula: str) -> set[str]:
         if isinstance(node, ast.Name):
             codes.add(node.id)
         elif not isinstance(node, (ast.Expression, ast.BinOp, ast.UnaryOp, ast.Constant, ast.Add,
-                                   ast.Sub, ast.Mult, ast.Div, ast.USub, ast.UAdd, ast.Load)):
-            raise ValidationFailed("indicator.formula_syntax", formula=formula)
-        elif isinstance(node, ast.Constant) and not isinstance(node.value, (int, float)):
+                                   ast.Sub, ast.Mult, ast.Div, ast.USub, ast.UAdd, ast.Load)) or isinstance(node, ast.Constant) and not isinstance(node.value, (int, float)):
             raise ValidationFailed("indicator.formula_syntax", formula=formula)
     return codes
 

@@ -91,7 +91,7 @@ def rates(frame: pd.DataFrame) -> pd.DataFrame:
         reported = group["status"].isin(REPORTED)
         # On time among the reports that are in: a report sent back keeps its on-time flag, but is
         # no longer in, and counting it made the rate exceed 100%.
-        on_time = int((reported & (group["on_time"] == True)).sum())  # noqa: E712 (NaN-safe count)
+        on_time = int((reported & (group["on_time"] == True)).sum())
         rows.append({"year": year, "expected": len(group), "reported": int(reported.sum()),
                      "approved": int((group["status"] == ValueStatus.APPROVED).sum()), "on_time": on_time,
                      "reporting_rate": 100 * reported.sum() / len(group) if len(group) else 0.0,

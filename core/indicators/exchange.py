@@ -301,7 +301,7 @@ def _check(session: Session, only_unit: int | None, body: pd.DataFrame, sheet: s
     """Every row checked; returns the rows that pass (member_id, indicator_id, year, value,
     comment, existing value/comment/id, ...) and the problems of the others."""
     n = len(body)
-    get = lambda key: body[key].to_numpy(dtype=object) if key in body else np.full(n, None, dtype=object)  # noqa: E731
+    get = lambda key: body[key].to_numpy(dtype=object) if key in body else np.full(n, None, dtype=object)
     value, blank_value, bad_value = _numbers(get("value"))
     code = _cached(get("code"), lambda v: text(v).upper())
     comment = _cached(get("comment"), lambda v: text(v)[:MAX_COMMENT])
@@ -405,7 +405,7 @@ def _check(session: Session, only_unit: int | None, body: pd.DataFrame, sheet: s
 
     # A submitted or approved report is locked: a row that would change it is refused.
     for status in LOCKED:
-        rejects.add((frame["submission_status"] == status) & (frame["changed"] == True),  # noqa: E712
+        rejects.add((frame["submission_status"] == status) & (frame["changed"] == True),
                     "value", f"values_import.locked_{status}",
                     lambda r: {"unit": r.unit, "year": int(r.year)})
     _cross_rules(session, frame, good, rejects)

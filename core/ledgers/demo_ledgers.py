@@ -17,8 +17,16 @@ from core import demo_data as D
 from core.ledgers import search_index, tally
 from core.ledgers.entries import headline, searchable
 from core.ledgers.kinds import KINDS
-from core.models import (Indicator, IndicatorValue, LedgerEntry, LedgerIndicatorLink, LedgerPartner,
-                         LedgerYearLock, MemberType, MemberUnit)
+from core.models import (
+    Indicator,
+    IndicatorValue,
+    LedgerEntry,
+    LedgerIndicatorLink,
+    LedgerPartner,
+    LedgerYearLock,
+    MemberType,
+    MemberUnit,
+)
 from core.timeutil import utcnow
 
 YEARS = (2019, 2020, 2021)  # when called without the demo's years

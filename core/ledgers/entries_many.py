@@ -76,7 +76,7 @@ def create_many(session: Session, current: CurrentUser, rows: list[dict], *,
         "entry_id": owners, "member_id": [p.member_id for p in flat], "name": [p.name for p in flat],
         "credit_code": [p.credit_code for p in flat], "confirmation": "pending", "reason": ""}, len(flat))
     if import_batch_id is None:  # recorded one by one elsewhere: an audit row per entry, as `create` writes
-        iso = lambda day: day.isoformat() if day is not None else None  # noqa: E731
+        iso = lambda day: day.isoformat() if day is not None else None
         bulk.insert(session, AuditLog.__table__, {
             "at": now, "actor_user_id": current.id, "actor_name": current.username[:64],
             "action": "ledger_entry_created", "entity": "ledger_entry", "entity_id": [str(i) for i in ids],

@@ -34,7 +34,7 @@ def aliases(kind: Kind) -> dict[str, list[str]]:
 def columns(kind: Kind, lang: str, units: list[str], *, export: bool = False) -> list[Column]:
     """The sheet's columns: the common ones, the kind's fields (units in the header, drop-downs
     for choices and member names), and for exports the entry number and its status."""
-    head = lambda key: common_header(key, lang)  # noqa: E731
+    head = lambda key: common_header(key, lang)
     cols = [Column("id", head("id"), "id", 10)] if export else []
     cols += [Column("unit", head("unit") + " *", width=30, choices=tuple(units)),
              Column("unit_code", head("unit_code"), width=22),
@@ -63,7 +63,7 @@ def _unit_names(session: Session) -> list[str]:
 
 
 def _notes(kind: Kind, lang: str) -> list[str]:
-    t = lambda key, **params: translate(key, lang, **params)  # noqa: E731
+    t = lambda key, **params: translate(key, lang, **params)
     notes = [t(f"ledger.template_note{n}") for n in range(1, 7)]
     notes.append("")
     notes.append(t("ledger.template_fields"))

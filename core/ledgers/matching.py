@@ -43,7 +43,7 @@ class UnitMatcher:
     codes: dict[int, str] = field(default_factory=dict)  # member id -> credit code, built on first need
 
     @classmethod
-    def load(cls, session: Session, accepted: dict[str, int | None] | None = None) -> "UnitMatcher":
+    def load(cls, session: Session, accepted: dict[str, int | None] | None = None) -> UnitMatcher:
         matcher = cls(accepted={folded(k): v for k, v in (accepted or {}).items()})
         for unit_id, code, name, short in session.exec(select(MemberUnit.id, MemberUnit.credit_code,
                                                               MemberUnit.name, MemberUnit.short_name)).all():

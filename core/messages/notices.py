@@ -3,9 +3,9 @@ edits kept as versions, withdrawal, the management list, and read receipts by un
 reminders to those who have not read."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Iterable
 
 import pandas as pd
 import sqlalchemy as sa

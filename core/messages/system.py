@@ -2,8 +2,8 @@
 send-backs, reminders to read, the "milestones due" reminder)."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
-from typing import Iterable
 
 from sqlmodel import Session
 

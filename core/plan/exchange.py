@@ -60,7 +60,7 @@ def export_pack(session: Session, plan_id: int, *, as_of: date, lang: str) -> by
     frame = plan_service.milestones(session, plan_id, as_of=as_of, lang=lang)
     areas = plan_service.rollup(frame, ["area_seq", "area"])
     tasks = plan_service.rollup(frame, ["area_seq", "area", "task_seq", "task"])
-    heading = lambda key: translate(key, lang)  # noqa: E731
+    heading = lambda key: translate(key, lang)
     summary_cols = [Column("area", heading("plan.col_area"), width=30),
                     Column("task", heading("plan.col_task"), width=34),
                     Column("progress", heading("plan.col_progress"), "number", 12),

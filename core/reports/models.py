@@ -4,7 +4,6 @@ chapter texts per year. Imported at the end of core/models.py so Alembic and tes
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Optional
 
 import sqlalchemy as sa
 from sqlmodel import JSON, Column, Field, SQLModel, UniqueConstraint
@@ -26,10 +25,10 @@ class GroupProfile(SQLModel, table=True):
     typed fields of core/reports/profile.py FIELDS by key. Counts are never stored here."""
 
     __tablename__ = "group_profile"
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     year: int = Field(unique=True, index=True)
     values: dict = _json()
-    updated_by: Optional[int] = Field(default=None, foreign_key="app_user.id")
+    updated_by: int | None = Field(default=None, foreign_key="app_user.id")
     updated_at: datetime = _created()
     version: int = 1
 
@@ -39,12 +38,12 @@ class ExportProfile(SQLModel, table=True):
     source, scale, decimals). See core/reports/export.py for the source language."""
 
     __tablename__ = "export_profile"
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=40, unique=True, index=True)
     name: str = Field(max_length=200)
     spec: dict = _json()
     builtin: bool = False
-    updated_by: Optional[int] = Field(default=None, foreign_key="app_user.id")
+    updated_by: int | None = Field(default=None, foreign_key="app_user.id")
     updated_at: datetime = _created()
     version: int = 1
 
@@ -54,7 +53,7 @@ class ReportSubmission(SQLModel, table=True):
     resubmission is a new row; earlier ones stay."""
 
     __tablename__ = "report_submission"
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     year: int = Field(index=True)
     profile_code: str = Field(max_length=40, index=True)
     filename: str = Field(max_length=300)
@@ -62,7 +61,7 @@ class ReportSubmission(SQLModel, table=True):
     figures: dict = _json()  # {"sheet!row!code": value}
     content: bytes = Field(sa_type=sa.LargeBinary)
     note: str = Field(default="", max_length=1000)
-    submitted_by: Optional[int] = Field(default=None, foreign_key="app_user.id")
+    submitted_by: int | None = Field(default=None, foreign_key="app_user.id")
     submitted_at: datetime = _created()
 
 
@@ -71,10 +70,10 @@ class ReportText(SQLModel, table=True):
 
     __tablename__ = "report_text"
     __table_args__ = (UniqueConstraint("year", "chapter"),)
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     year: int = Field(index=True)
     chapter: str = Field(max_length=30)
     text: str = Field(default="", sa_type=sa.Text)
-    updated_by: Optional[int] = Field(default=None, foreign_key="app_user.id")
+    updated_by: int | None = Field(default=None, foreign_key="app_user.id")
     updated_at: datetime = _created()
     version: int = 1

@@ -22,9 +22,9 @@ from core.ledgers.kinds import PUBLIC_STATUSES
 from core.models import Indicator, MemberType, MemberUnit
 from core.reports import mapping
 from core.reports.builtin import BUILTIN
-from core.reports.models import ExportProfile, ReportSubmission
+from core.reports.models import ExportProfile
 from core.reports.profile import FIELDS_BY_KEY
-from core.reports.summary import READERS, YearSummary, year_summary
+from core.reports.summary import YearSummary, year_summary
 from core.timeutil import utcnow
 
 CODE_MAX = 40

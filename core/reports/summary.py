@@ -24,18 +24,9 @@ from core.indicators import analysis, completeness
 from core.indicators.years import default_year as indicators_default_year
 from core.ledgers import query as ledger_query
 from core.ledgers.kinds import CODES as LEDGER_KINDS, PUBLIC_STATUSES
-from core.models import (
-    Indicator,
-    IndicatorValue,
-    LedgerEntry,
-    Message,
-    MessageCategory,
-    Plan,
-    Role,
-    ValueStatus,
-)
 from core.meetings import meetings as meeting_service
 from core.meetings.models import MeetingKind, MeetingStatus
+from core.models import Indicator, IndicatorValue, LedgerEntry, Message, MessageCategory, Plan, Role, ValueStatus
 from core.plan import tracking
 from core.reports import profile as profile_service
 from core.timeutil import CHINA_TZ, china_today
@@ -133,7 +124,7 @@ def _meetings(session: Session, current: CurrentUser, year: int) -> dict:
     """Meetings held in the year by kind (the meetings wing's list), and their total."""
     frame = meeting_service.meeting_list(session, current, year=year, status=MeetingStatus.HELD)
     out = {str(kind): int((frame["kind"] == kind).sum()) for kind in MeetingKind}
-    return {"held": int(len(frame)), **out}
+    return {"held": len(frame), **out}
 
 
 def year_summary(session: Session, current: CurrentUser | None, *, year: int) -> YearSummary:

@@ -3,7 +3,7 @@ rounded as the catalogue says): the page, the Word and the PDF report all show t
 figure reads the same wherever it appears. `t` is the caller's translate function."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import pandas as pd
 

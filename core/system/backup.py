@@ -14,10 +14,11 @@ import json
 import sqlite3
 import tempfile
 import zipfile
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterator
+from typing import BinaryIO
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine

@@ -6,13 +6,7 @@ from datetime import timedelta
 from sqlmodel import Session, func, select
 
 from core import audit, passwords
-from core.auth import (
-    BCRYPT_MAX_BYTES,
-    find_user,
-    hash_password,
-    normalise_username,
-    password_problems,
-)
+from core.auth import BCRYPT_MAX_BYTES, find_user, hash_password, normalise_username, password_problems
 from core.errors import NotFound, ValidationFailed
 from core.models import MemberUnit, Role, User
 from core.timeutil import utcnow

@@ -17,7 +17,15 @@ from core.errors import PermissionDenied, UserFacingError
 from core.group import member_exchange
 from core.indicators import entry as indicator_entry, exchange as vx
 from core.models import (
-    AuditLog, ImportBatch, Indicator, IndicatorValue, MemberUnit, ReportingWindow, Submission, User, ValueStatus,
+    AuditLog,
+    ImportBatch,
+    Indicator,
+    IndicatorValue,
+    MemberUnit,
+    ReportingWindow,
+    Submission,
+    User,
+    ValueStatus,
 )
 from tests.conftest import make_indicator, make_member, make_user
 
@@ -324,10 +332,9 @@ def test_a_failure_mid_write_leaves_nothing(tmp_path, monkeypatch):
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(vx, "_refresh_reports", broken)  # after the values are written
-    with pytest.raises(RuntimeError):
-        with db.session_scope(engine) as session:
-            staff = acting_as(session.get(User, staff_id))
-            vx.commit(session, staff, vx.plan(session, staff, content, "x.xlsx"))
+    with pytest.raises(RuntimeError), db.session_scope(engine) as session:
+        staff = acting_as(session.get(User, staff_id))
+        vx.commit(session, staff, vx.plan(session, staff, content, "x.xlsx"))
     with db.session_scope(engine, write=False) as session:
         assert session.exec(select(IndicatorValue)).all() == []
         assert session.exec(select(ImportBatch)).all() == []

@@ -183,7 +183,7 @@ def test_evidence_goes_through_the_checked_attachment_store(session, world):
 def test_who_may_see_an_entry(session, world):
     pending = _order_class(session, world)
     draft = _order_class(session, world, title="草稿订单班", draft=True)
-    see = lambda who, entry: entries.may_see(session, world[who], entry)  # noqa: E731
+    see = lambda who, entry: entries.may_see(session, world[who], entry)
     assert see("school", pending) and see("firm", pending) and not see("other", pending)
     assert see("council", pending) and see("secretariat", draft)
     assert see("school", draft) and not see("firm", draft) and not see("other", draft)

@@ -10,13 +10,11 @@ import openpyxl
 import pytest
 from sqlmodel import select
 
-from core import db
 from core.auth import acting_as
 from core.errors import UserFacingError
-from core.excel import importer
-from core.ledgers import entries, exchange, ledger_import, query
+from core.ledgers import entries, exchange, ledger_import
 from core.ledgers.entries import PartnerInput
-from core.models import AuditLog, ImportBatch, LedgerEntry, LedgerPartner, MemberUnit, User
+from core.models import AuditLog, LedgerEntry, MemberUnit
 from tests.conftest import make_member, make_user
 
 

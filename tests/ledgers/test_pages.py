@@ -83,7 +83,7 @@ def _record_order_class(url: str, title: str) -> int:
     firm = _firm(url)
     at = app_as(url, "member", "ledger_record")
     at.selectbox(key="ledger_record_kind").set_value("order_class").run()
-    key = lambda name: f"form_ledger_new_order_class_0_0_{name}"  # noqa: E731
+    key = lambda name: f"form_ledger_new_order_class_0_0_{name}"
     at.selectbox(key=key("year")).set_value(NOW)
     at.text_input(key=key("title")).set_value(title)
     at.multiselect(key=key("partners")).set_value([firm.id])

@@ -26,7 +26,7 @@ def data(any_db_url):
         people["council"] = acting_as(make_user(session, role="council"))
         people["secretariat"] = acting_as(make_user(session, role="secretariat"))
         make_indicator(session, "S01", reporters=("school",))
-        add = lambda who, unit, **kw: entries.create(session, people[who], member_id=unit.id, **kw)  # noqa: E731
+        add = lambda who, unit, **kw: entries.create(session, people[who], member_id=unit.id, **kw)
         ids = {
             "cnc": add("school", school, kind="order_class", year=2021, title="数控技术订单班",
                        partners=[PartnerInput(firm.id)], fields={"students": 40, "enterprise_input": "5万元"}).id,

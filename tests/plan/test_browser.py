@@ -12,7 +12,6 @@ def test_milestone_update_changes_the_roll_up(page, app_url):
 
     from core import db
     from core.models import Milestone
-
     from core.timeutil import china_today
 
     # From the server's own database: a rerun of this flow picks a milestone still open, and one

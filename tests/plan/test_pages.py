@@ -135,7 +135,7 @@ def test_the_gap_to_schedule_is_said_in_words_not_as_a_drop(demo_db_url):
 
 def test_the_council_reads_milestone_evidence_and_downloads_its_files(demo_db_url):
     from core import attachments
-    from core.plan import tracking  # noqa: F401  (registers milestone files)
+    from core.plan import tracking
     from tests.pages_support import user_for
 
     staff = user_for(demo_db_url, "secretariat")

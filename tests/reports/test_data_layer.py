@@ -24,9 +24,8 @@ def test_profiles_submissions_and_texts_round_trip(any_db_url):
         annual.save_text(session, staff, year=2025, chapter="cases", text="案例", expected_version=0)
         sent = submissions.submit(session, staff, year=2025, code="national")
         sent_id, digest = sent.id, sent.sha256
-    with db.session_scope(engine) as session:
-        with pytest.raises(db.StaleEditError):
-            profile.save_profile(session, staff, year=2025, values={"name": "集团乙"}, expected_version=0)
+    with db.session_scope(engine) as session, pytest.raises(db.StaleEditError):
+        profile.save_profile(session, staff, year=2025, values={"name": "集团乙"}, expected_version=0)
     with db.session_scope(engine, write=False) as session:
         assert profile.profile_for(session, staff, year=2026).values["founded_on"] == "2013-10-18"
         row = session.get(ReportSubmission, sent_id)

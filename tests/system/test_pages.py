@@ -8,8 +8,8 @@ from sqlmodel import select
 
 from core import db, settings
 from core.i18n import translate
-from core.system import backup
 from core.models import AuditLog, MemberUnit, User
+from core.system import backup
 from tests.pages_support import app_as, button, page_path, session_scope
 
 
