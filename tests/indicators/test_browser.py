@@ -57,6 +57,8 @@ def test_liaison_submits_its_year_and_the_secretariat_approves_it(page, app_url)
     assert _status(app_url, lead_id) == "submitted"
 
     page.get_by_role("button", name=translate("nav.logout")).click()
+    # Until the logout has run: a page load before it would bring the still-valid cookie back.
+    wait_heading(page, "山东省机械行业职业培训教育集团")
     log_in(page, app_url, "demo-secretariat")
     wait_heading(page, translate("page.home"))
     go(page, "indicator_review")
