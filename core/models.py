@@ -603,6 +603,7 @@ class LedgerTally(SQLModel, table=True):
 from core.archive import models as _archive_models  # noqa: F401
 from core.assessment import models as _assessment_models  # noqa: F401
 from core.funds import models as _funds_models  # noqa: F401
+from core.group import models as _group_models  # noqa: F401
 from core.ledgers import models as _ledgers_models  # noqa: F401
 from core.meetings import models as _meetings_models  # noqa: F401
 from core.reports import models as _reports_models  # noqa: F401
