@@ -481,6 +481,8 @@ def seed_demo(session: Session, *, seed: int = DEMO_SEED, rounds: int = 12, toda
     demo_archive.build(session, today=today or china_today())
     from core.funds import demo_funds  # the funds wing writes its own demo books
     demo_funds.build(session, today=today or china_today())
+    from core.group import demo_committees  # the group wing's committees
+    demo_committees.build(session, today=today or china_today())
     audit.record(session, action="demo_seeded", actor_name="system", detail=f"seed={seed}")
     session.flush()
     return {"members": len(builder.members), "users": len(builder.users),

@@ -70,6 +70,7 @@ OPEN = {
     "core.home.overview.public_notices": "the portal's public notices",
     "core.ledgers.demo_ledgers.build": "writes the demo group's ledgers at start-up (no one is logged in)",
     "core.reports.demo_reports.build": "writes the demo group's profiles, a submission and report texts at start-up",
+    "core.group.demo_committees.build": "writes the demo group's committees at start-up (no one is logged in)",
     "core.ledgers.entries.locked_years": "which years are locked: no entry data",
     "core.ledgers.entries.checked_fields": "checks an entry's values; called inside services that check the caller",
     "core.ledgers.query.unit_names": "member names for the query's pickers (the registry every role reads)",

@@ -8,7 +8,7 @@ from core import ui
 from core.auth import STAFF_ROLES
 from core.display import bilingual
 from core.excel import table_export
-from core.group import council, members
+from core.group import committees, council, members
 from core.models import SeatRole
 from core.safe_text import plain
 from core.timeutil import china_today
@@ -132,3 +132,70 @@ if is_staff:
             submitted = st.form_submit_button(ui.t("council.start_term"), type="primary")
         if submitted:
             save(council.start_term, user, name=name, name_en=name_en, started_on=started)
+
+# ---------------------------------------------------------------- committees (专门委员会/工作委员会)
+board = ui.read(committees.listing, user)
+active = board[board["dissolved_on"].isna()]
+st.subheader(ui.t("committee.heading", count=len(active)))
+if board.empty:
+    st.info(ui.t("committee.none"), icon=":material/info:")
+else:
+    st.dataframe(pd.DataFrame({
+        ui.t("committee.col_name"): [bilingual(zh, en, ui.lang()) for zh, en in zip(board["name"], board["name_en"])],
+        ui.t("committee.col_chair"): board["chair_unit"].fillna(""),
+        ui.t("committee.col_established"): board["established_on"],
+        ui.t("committee.col_status"): [ui.t("committee.active") if pd.isna(day) else
+                                       ui.t("committee.dissolved_on", day=day) for day in board["dissolved_on"]],
+        ui.t("committee.col_note"): board["note"],
+    }), hide_index=True, width="stretch")
+if is_staff:
+    chairs = {0: ui.t("committee.no_chair"), **dict(ui.read(members.options))}
+    labels = {key: ui.t(f"committee.col_{key}") for key in ("name", "name_en", "chair_member_id",
+                                                              "established_on", "dissolved_on", "note")}
+    with st.expander(ui.t("committee.add"), icon=":material/groups:"):
+        with st.form("committee_add"):
+            zh_col, en_col = st.columns(2)
+            name = zh_col.text_input(labels["name"], key="committee_add_name")
+            name_en = en_col.text_input(labels["name_en"], key="committee_add_name_en")
+            chair = st.selectbox(labels["chair_member_id"], list(chairs), format_func=chairs.get,
+                                 key="committee_add_chair")
+            established = st.date_input(labels["established_on"], china_today(), min_value=date(2000, 1, 1),
+                                        key="committee_add_established")
+            note = st.text_input(labels["note"], key="committee_add_note")
+            added = st.form_submit_button(ui.t("common.save"), type="primary")
+        if added:
+            save(committees.add, user, name=name, name_en=name_en, chair_member_id=chair or None,
+                 established_on=established, note=note)
+    if not board.empty:
+        with st.expander(ui.t("committee.edit"), icon=":material/edit:"):
+            names = dict(zip(board["id"], board["name"]))
+            picked = int(st.selectbox(ui.t("committee.pick"), list(names), format_func=names.get,
+                                      key="committee_pick"))
+            row = board[board["id"] == picked].iloc[0]
+            version = ui.edit_version("committee", picked, int(row["version"]))
+            with st.form(f"committee_edit_{picked}"):
+                zh_col, en_col = st.columns(2)
+                name = zh_col.text_input(labels["name"], row["name"], key=ui.field_key("committee", picked, "name"))
+                name_en = en_col.text_input(labels["name_en"], row["name_en"],
+                                            key=ui.field_key("committee", picked, "name_en"))
+                current_chair = int(row["chair_member_id"]) if pd.notna(row["chair_member_id"]) else 0
+                chair = st.selectbox(labels["chair_member_id"], list(chairs), format_func=chairs.get,
+                                     index=list(chairs).index(current_chair) if current_chair in chairs else 0,
+                                     key=ui.field_key("committee", picked, "chair"))
+                established = st.date_input(labels["established_on"], row["established_on"],
+                                            min_value=date(2000, 1, 1),
+                                            key=ui.field_key("committee", picked, "established"))
+                note = st.text_input(labels["note"], row["note"], key=ui.field_key("committee", picked, "note"))
+                dissolved_now = pd.notna(row["dissolved_on"])
+                is_dissolved = st.checkbox(ui.t("committee.is_dissolved"), dissolved_now,
+                                           key=ui.field_key("committee", picked, "is_dissolved"))
+                dissolved = st.date_input(labels["dissolved_on"], row["dissolved_on"] if dissolved_now
+                                          else china_today(), min_value=date(2000, 1, 1),
+                                          key=ui.field_key("committee", picked, "dissolved"))
+                edited = st.form_submit_button(ui.t("common.save"), type="primary")
+            if edited:
+                save(committees.update, user, committee_id=picked, expected_version=version,
+                     values={"name": name, "name_en": name_en, "chair_member_id": chair or None,
+                             "established_on": established, "note": note,
+                             "dissolved_on": dissolved if is_dissolved else None},
+                     reload=("committee", picked), labels=labels)

@@ -18,6 +18,7 @@ from core import attachments, audit, credit_code
 from core.auth import STAFF_ROLES, CurrentUser, require_role
 from core.db import StaleEditError, update_versioned
 from core.errors import ValidationFailed
+from core.group import committees
 from core.models import (
     CouncilSeat,
     CouncilTerm,
@@ -87,7 +88,7 @@ FIELDS: tuple[ProfileField, ...] = (
 FIELDS_BY_KEY = {f.key: f for f in FIELDS}
 # Counts computed from the registry (never typed), the keys `counts` returns.
 COUNT_KEYS = ("members", *(f"members_{t}" for t in MemberType), "suspended", "joined", "exited",
-              "council_size", "standing_council_size", "office_staff")
+              "council_size", "standing_council_size", "committees", "office_staff")
 
 
 @dataclass(frozen=True)
@@ -248,7 +249,8 @@ def _council_term_at(session: Session, day: date) -> CouncilTerm | None:
 
 def counts(session: Session, current: CurrentUser | None, *, year: int) -> dict:
     """Members by type at the year's end, suspended units, joins and exits in the year, council and
-    standing council seats of the term in force at the year's end, and office staff."""
+    standing council seats of the term in force at the year's end, committees active then, and
+    office staff."""
     require_role(current, *Role)
     end = date(year, 12, 31)
     status = _status_at(session, end)
@@ -269,6 +271,7 @@ def counts(session: Session, current: CurrentUser | None, *, year: int) -> dict:
     out["council_term"] = term.name if term else ""
     out["council_size"] = len(seats)
     out["standing_council_size"] = sum(1 for role in seats if role in STANDING_SEATS)
+    out["committees"] = committees.active_count(session, current, day=end)
     out["office_staff"] = session.exec(select(func.count()).select_from(StaffMember)
                                        .where(StaffMember.active)).one()
     return out

@@ -50,7 +50,7 @@ def member_structure(summary, t: Translate) -> pd.DataFrame:
 
 def council(summary, t: Translate) -> pd.DataFrame:
     rows = [(t(f"report_summary.{key}"), str(summary.counts[key]))
-            for key in ("council_term", "council_size", "standing_council_size", "office_staff")]
+            for key in ("council_term", "council_size", "standing_council_size", "committees", "office_staff")]
     return pd.DataFrame(rows, columns=[t("report_summary.col_item"), t("report_summary.col_value")])
 
 
