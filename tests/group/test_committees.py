@@ -15,7 +15,7 @@ from core.i18n import translate
 from core.models import AuditLog
 from core.reports import profile
 from tests.conftest import make_member, make_user
-from tests.pages_support import app_as, session_scope
+from tests.pages_support import app_as, session_scope, user_for
 
 
 def _as(session, role):
@@ -96,3 +96,17 @@ def test_secretariat_adds_a_committee_through_the_council_page(demo_db_url):
     with session_scope(demo_db_url) as session:
         row = session.exec(select(Committee).where(Committee.name == "产教融合研究委员会")).one()
         assert row.name_en == "Industry-Education Research Committee" and row.dissolved_on is None
+
+
+def test_the_years_summary_counts_the_demo_committees_active_at_its_end(demo_db_url):
+    from core.reports import summary, tables
+
+    staff = user_for(demo_db_url, "secretariat")
+    with session_scope(demo_db_url) as session:
+        y2021 = summary.year_summary(session, staff, year=2021)
+        y2023 = summary.year_summary(session, staff, year=2023)
+    # four set up in 2018-2019; the IT working committee was wound up at the end of 2022
+    assert (y2021.counts["committees"], y2023.counts["committees"]) == (4, 3)
+    assert y2021.figures["count.committees"] == 4
+    shown = tables.council(y2021, translate)
+    assert translate("report_summary.committees") in list(shown.iloc[:, 0])
