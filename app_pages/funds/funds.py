@@ -83,7 +83,8 @@ if not arrears.empty and st.button(ui.t("funds.remind", count=len(arrears)), key
                       body=ui.t("funds.remind_body", year=year), flash_key=FLASH, flash="funds.reminded")
 
 units = dict(zip(fees["member_id"], fees["unit"], strict=True))
-pay, spend, plan = st.tabs([ui.t("funds.tab_payment"), ui.t("funds.tab_expense"), ui.t("funds.tab_budget")])
+pay, income, spend, plan = st.tabs([ui.t("funds.tab_payment"), ui.t("funds.tab_income"), ui.t("funds.tab_expense"),
+                                    ui.t("funds.tab_budget")])
 with pay, st.form("funds_payment"):
     unit = st.selectbox(ui.t("funds.col_unit"), list(units), format_func=units.get, key="funds_pay_unit")
     a, b = st.columns(2)
@@ -94,6 +95,26 @@ with pay, st.form("funds_payment"):
         ui.save_and_rerun(funds.record_payment, user, member_id=unit, year=year, amount_fen=fen(amount),
                           paid_on=paid_on, files=[(voucher.name, voucher.getvalue())] if voucher else [],
                           flash_key=FLASH, flash="funds.saved")
+with income:
+    with st.form("funds_income"):
+        a, b, c = st.columns(3)
+        source = a.selectbox(ui.t("funds.col_source"), list(funds.INCOME_SOURCES), key="funds_inc_source",
+                             format_func=lambda k: ui.t(f"fund_category.{k}"))
+        amount = b.number_input(ui.t("funds.amount_yuan"), min_value=0.0, step=1000.0, format="%.2f",
+                                key="funds_inc_amount")
+        received_on = c.date_input(ui.t("funds.col_received_on"), value=min(china_today(), date(year, 12, 31)),
+                                   key="funds_inc_on")
+        payer = st.text_input(ui.t("funds.col_payer"), max_chars=500, key="funds_inc_payer")
+        voucher = st.file_uploader(ui.t("funds.voucher"), type=UPLOAD_EXTENSIONS, key="funds_inc_voucher")
+        if st.form_submit_button(ui.t("funds.record_income"), type="primary"):
+            ui.save_and_rerun(funds.record_income, user, received_on=received_on, amount_fen=fen(amount),
+                              source=source, payer=payer, files=[(voucher.name, voucher.getvalue())] if voucher else [],
+                              flash_key=FLASH, flash="funds.saved")
+    received = ui.read(funds.incomes, user, year=year)
+    if not received.empty:
+        st.dataframe(money_table(received.assign(source=received["source"].map(lambda k: ui.t(f"fund_category.{k}"))),
+                                 ["amount_fen"])[["received_on", "source", "amount_fen", "payer"]]
+                     .rename(columns=lambda c: ui.t(f"funds.col_{c}")), hide_index=True, width="stretch")
 with spend:
     with st.form("funds_expense"):
         a, b, c = st.columns(3)

@@ -37,7 +37,7 @@ from core.resources import catalogue as _catalogue  # noqa: F401
 ORIGIN_PAGES = {"message": "inbox", "milestone": "plan", "ledger_entry": "ledgers", "meeting": "meetings",
                 "briefing": "briefings", "post": "boards", "shared_resource": "resources",
                 "group_profile": "report_profile", "award_nomination": "awards", "fee_payment": "funds",
-                "fund_expense": "funds", OWNER_KIND: "archive"}
+                "fund_expense": "funds", "fund_income": "funds", OWNER_KIND: "archive"}
 READERS = {Access.PUBLIC: (Role.COUNCIL, Role.MEMBER, *STAFF_ROLES), Access.MEMBERS: (Role.COUNCIL, Role.MEMBER, *STAFF_ROLES),
            Access.COUNCIL: (Role.COUNCIL, *STAFF_ROLES), Access.SECRETARIAT: STAFF_ROLES}
 COLUMNS = ["id", "filename", "category", "year", "member_id", "unit", "origin_kind", "origin_id", "title",

@@ -16,12 +16,14 @@ from core import attachments, audit
 from core.auth import STAFF_ROLES, CurrentUser, require_own_unit_or_overseer, require_role
 from core.db import update_versioned
 from core.errors import NotFound, PermissionDenied, ValidationFailed
-from core.funds.models import Expense, FeePayment, FeeRate, FundBudget, Source, Use
+from core.funds.models import Expense, FeePayment, FeeRate, FundBudget, Income, Source, Use
 from core.messages.system import send_system
 from core.models import MemberStatus, MemberUnit, PlanArea, Role, StaffMember
 from core.settings import get_setting
 
-PAYMENT_KIND, EXPENSE_KIND = "fee_payment", "fund_expense"  # voucher files
+PAYMENT_KIND, EXPENSE_KIND, INCOME_KIND = "fee_payment", "fund_expense", "fund_income"  # voucher files
+# Membership fees come in as FeePayments per unit; every other source as Income.
+INCOME_SOURCES = tuple(s for s in Source if s != Source.MEMBERSHIP_FEE)
 DEFAULT_APPROVAL_FEN = 500_000  # 5,000 元 unless the setting "funds_approval_fen" says otherwise
 READERS = (Role.COUNCIL, *STAFF_ROLES)
 
@@ -145,6 +147,37 @@ def remind_arrears(session: Session, current: CurrentUser | None, *, year: int, 
     return len(owing)
 
 
+def record_income(session: Session, current: CurrentUser | None, *, received_on: date, amount_fen: int,
+                  source: str, payer: str, files: list[tuple[str, bytes]] = ()) -> Income:
+    """Income from the lead unit, a government project or a sponsor, with its voucher."""
+    require_role(current, *STAFF_ROLES)
+    if source not in INCOME_SOURCES:
+        raise ValidationFailed("funds.bad_category")
+    if _money(amount_fen) == 0:
+        raise ValidationFailed("funds.bad_amount")
+    payer = " ".join((payer or "").split())[:500]
+    if not payer:
+        raise ValidationFailed("funds.payer_required")
+    row = Income(year=received_on.year, received_on=received_on, amount_fen=amount_fen, source=source,
+                 payer=payer, recorded_by=current.id)
+    session.add(row)
+    session.flush()
+    audit.record(session, action="fund_income_recorded", actor_id=current.id, actor_name=current.username,
+                 entity="fund_income", entity_id=row.id, detail=payer,
+                 after={"amount_fen": amount_fen, "source": source, "received_on": str(received_on)})
+    for filename, content in files:
+        attachments.add(session, current, owner_kind=INCOME_KIND, owner_id=row.id, filename=filename, content=content)
+    return row
+
+
+def incomes(session: Session, current: CurrentUser | None, *, year: int) -> pd.DataFrame:
+    require_role(current, *READERS)
+    columns = ["id", "received_on", "amount_fen", "source", "payer"]
+    rows = session.exec(select(*(getattr(Income, c) for c in columns)).where(Income.year == year)
+                        .order_by(Income.received_on, Income.id)).all()
+    return pd.DataFrame(rows, columns=columns)
+
+
 def approval_threshold(session: Session) -> int:
     """Expenses above this many fen wait for the director (setting "funds_approval_fen")."""
     return int(get_setting(session, "funds_approval_fen") or DEFAULT_APPROVAL_FEN)
@@ -203,7 +236,8 @@ def expenses(session: Session, current: CurrentUser | None, *, year: int) -> pd.
 
 
 def budget_vs_actual(session: Session, current: CurrentUser | None, *, year: int, by: str = "category") -> pd.DataFrame:
-    """Budget and actual per category (income: fees received for membership fees; spending:
+    """Budget and actual per category (income: fees received for membership fees, recorded income
+    for the other sources; spending:
     approved expenses) or per plan area (spending only), in fen."""
     require_role(current, *READERS)
     key = FundBudget.category if by == "category" else FundBudget.plan_area_id
@@ -215,6 +249,8 @@ def budget_vs_actual(session: Session, current: CurrentUser | None, *, year: int
     if by == "category":
         actual[Source.MEMBERSHIP_FEE] = int(session.exec(select(func.coalesce(func.sum(FeePayment.amount_fen), 0))
                                                          .where(FeePayment.year == year)).one())
+        actual.update(session.exec(select(Income.source, func.sum(Income.amount_fen)).where(Income.year == year)
+                                   .group_by(Income.source)).all())
         keys = [*Source, *Use]
     else:
         keys = sorted({*budget, *actual} - {None}) + ([None] if None in {*budget, *actual} else [])
@@ -246,5 +282,7 @@ def _payment_readers(session: Session, user: CurrentUser, payment_id: int) -> bo
 
 
 attachments.register_owner(PAYMENT_KIND, may_attach=_staff_only, may_read=_payment_readers)
+attachments.register_owner(INCOME_KIND, may_attach=_staff_only,
+                           may_read=lambda session, user, _id: user.role in READERS)
 attachments.register_owner(EXPENSE_KIND, may_attach=_staff_only,
                            may_read=lambda session, user, _id: user.role in READERS)

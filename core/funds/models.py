@@ -76,3 +76,17 @@ class Expense(SQLModel, table=True):
     approved_by: int | None = Field(default=None, foreign_key="app_user.id")
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     version: int = 1
+
+
+class Income(SQLModel, table=True):
+    """Money received from a source other than membership fees (those are FeePayments)."""
+
+    __tablename__ = "fund_income"
+    id: int | None = Field(default=None, primary_key=True)
+    year: int = Field(index=True)
+    received_on: date
+    amount_fen: int = Field(sa_type=sa.BigInteger)
+    source: str = Field(max_length=30)  # a Source other than membership_fee
+    payer: str = Field(max_length=500)  # who paid / what for
+    recorded_by: int | None = Field(default=None, foreign_key="app_user.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -94,3 +94,35 @@ def test_budget_against_actual_per_category(session, books):
     assert table.loc["training"].tolist() == [1_000_000, 333_333, 666_667]
     with pytest.raises(PermissionDenied):
         funds.budget_vs_actual(session, people["school"], year=2026)
+
+
+def test_income_by_source_feeds_budget_vs_actual_to_the_cent(session, books):
+    people, school, _ = books
+    funds.set_budget(session, people["office"], year=2026, category="government", amount_fen=10_000_000)
+    funds.record_income(session, people["office"], received_on=date(2026, 5, 1), amount_fen=3_333_333,
+                        source="government", payer="省教育厅 专项")
+    funds.record_income(session, people["office"], received_on=date(2026, 6, 1), amount_fen=6_666_667,
+                        source="government", payer="省教育厅 专项 二期", files=[("v.pdf", b"%PDF-1.4 x")])
+    funds.record_income(session, people["office"], received_on=date(2026, 7, 1), amount_fen=1,
+                        source="sponsorship", payer="某企业")
+    funds.record_payment(session, people["office"], member_id=school.id, year=2026, amount_fen=299_999,
+                         paid_on=date(2026, 3, 1))
+    frame = funds.budget_vs_actual(session, people["council"], year=2026).set_index("key")
+    assert frame.loc["government", ["budget_fen", "actual_fen", "diff_fen"]].tolist() == [10_000_000, 10_000_000, 0]
+    assert frame.loc["sponsorship", "actual_fen"] == 1
+    assert frame.loc["membership_fee", "actual_fen"] == 299_999
+    assert frame.loc["lead_allocation", "actual_fen"] == 0
+    assert funds.incomes(session, people["council"], year=2026)["amount_fen"].sum() == 10_000_001
+
+
+def test_income_is_staff_only_and_checked(session, books):
+    people, _, _ = books
+    with pytest.raises(PermissionDenied):
+        funds.record_income(session, people["council"], received_on=date(2026, 5, 1), amount_fen=100,
+                            source="government", payer="x")
+    with pytest.raises(PermissionDenied):
+        funds.incomes(session, people["school"], year=2026)
+    for source, amount, payer in (("membership_fee", 100, "x"), ("government", 0, "x"), ("government", 100, " ")):
+        with pytest.raises(ValidationFailed):
+            funds.record_income(session, people["office"], received_on=date(2026, 5, 1), amount_fen=amount,
+                                source=source, payer=payer)

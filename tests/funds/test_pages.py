@@ -25,3 +25,17 @@ def test_the_secretariat_records_a_payment_to_the_fen(demo_db_url):
         assert session.exec(select(FeePayment.amount_fen).where(FeePayment.member_id == unit)
                             .order_by(FeePayment.id.desc())).first() == 123_456
         assert session.exec(select(func.count()).select_from(User)).one() >= 4
+
+
+def test_the_secretariat_records_sponsorship_income_to_the_fen(demo_db_url):
+    from core.funds.models import Income
+
+    at = app_as(demo_db_url, "secretariat", "funds")
+    at.selectbox(key="funds_inc_source").set_value("sponsorship")
+    at.number_input(key="funds_inc_amount").set_value(8765.43)
+    at.text_input(key="funds_inc_payer").set_value("合作企业 赞助技能大赛")
+    button(at, "funds.record_income").click().run()
+    assert not at.exception and not at.error
+    with session_scope(demo_db_url) as session:
+        row = session.exec(select(Income).order_by(Income.id.desc())).first()
+        assert (row.source, row.amount_fen, row.payer) == ("sponsorship", 876_543, "合作企业 赞助技能大赛")
