@@ -21,6 +21,9 @@ class PageSpec:
     icon: str
     roles: tuple[str, ...]
     section: str = "nav.section.main"
+    # False: opened only through a link (e.g. a meeting room screen's signed URL), never listed
+    # in anyone's navigation; its guard still decides who may open it.
+    listed: bool = True
 
     @property
     def title_key(self) -> str:
@@ -88,6 +91,8 @@ PAGES: tuple[PageSpec, ...] = (
              "nav.section.meetings"),
     PageSpec("meeting_mode", "app_pages/meetings/present.py", ":material/slideshow:", (Role.COUNCIL, *STAFF),
              "nav.section.meetings"),
+    PageSpec("meeting_screen", "app_pages/meetings/screen.py", ":material/tv:", (PUBLIC, *ALL_ROLES),
+             "nav.section.meetings", listed=False),
     PageSpec("assessment_ranking", "app_pages/assessment/ranking.py", ":material/leaderboard:", (Role.COUNCIL, *STAFF),
              "nav.section.assessment"),
     PageSpec("assessment_mine", "app_pages/assessment/mine.py", ":material/workspace_premium:", (Role.MEMBER,),
@@ -126,7 +131,8 @@ def role_of(user) -> str:
 
 
 def pages_for(role: str) -> list[PageSpec]:
-    return [page for page in PAGES if role in page.roles]
+    """The role's navigation: the listed pages it may open."""
+    return [page for page in PAGES if role in page.roles and page.listed]
 
 
 def default_page(role: str) -> str:

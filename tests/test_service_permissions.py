@@ -86,6 +86,7 @@ OPEN = {
     "core.ledgers.search_index.ready": "writes this transaction's marked index rows: no caller data returned",
     "core.ledgers.search_index.sync": "writes this transaction's marked index rows: no caller data returned",
     "core.meetings.demo_meetings.build": "writes the demo group's meetings at start-up (no one is logged in)",
+    "core.meetings.screen.screen_deck": "a meeting room screen: its signed link is the permission; public slides only",
     "core.assessment.demo_assessment.build": "writes the demo group's assessment at start-up (no one is logged in)",
     "core.archive.demo_archive.build": "files the demo group's documents at start-up (no one is logged in)",
     "core.funds.demo_funds.build": "writes the demo group's books at start-up (no one is logged in)",

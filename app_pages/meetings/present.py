@@ -11,12 +11,7 @@ user = ui.guard("meeting_mode")
 st.title(ui.t("page.meeting_mode"))  # for screen readers and the page's tab; hidden on the projector
 # The page is the presentation: Streamlit's sidebar, toolbar and margins are hidden and the
 # deck's frame takes the whole window, whatever its size.
-st.html("<style>[data-testid=stSidebar],[data-testid=stSidebarCollapsedControl],header[data-testid=stHeader],"
-        "[data-testid=stToolbar],[data-testid=stDecoration],[data-testid=stHeading]{display:none!important}"
-        ".block-container,[data-testid=stMainBlockContainer]{padding:0!important;max-width:100%!important}"
-        "[data-testid=stMain] iframe{position:fixed!important;inset:0;height:100vh!important;width:100vw!important;"
-        "border:0;z-index:1000;background:#fff}"
-        "[data-testid=stAppViewContainer]{overflow:hidden}</style>")
+st.html(deck_html.HOST_CSS)
 
 
 def _int(name: str) -> int | None:

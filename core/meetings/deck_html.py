@@ -234,6 +234,15 @@ SCRIPT = """
 """
 
 
+# The page hosting the deck in Streamlit (meeting mode, meeting room screen) is the presentation:
+# Streamlit's sidebar, toolbar and margins hidden, the deck's frame taking the whole window.
+HOST_CSS = ("<style>[data-testid=stSidebar],[data-testid=stSidebarCollapsedControl],header[data-testid=stHeader],"
+            "[data-testid=stToolbar],[data-testid=stDecoration],[data-testid=stHeading]{display:none!important}"
+            ".block-container,[data-testid=stMainBlockContainer]{padding:0!important;max-width:100%!important}"
+            "[data-testid=stMain] iframe{position:fixed!important;inset:0;height:100vh!important;width:100vw!important;"
+            "border:0;z-index:1000;background:#fff}"
+            "[data-testid=stAppViewContainer]{overflow:hidden}</style>")
+
 AUTOSTART = "<script>document.getElementById('auto').dispatchEvent(new Event('change'));</script>"
 
 

@@ -148,7 +148,8 @@ def navigation(user: auth.CurrentUser | None):
         # Every page is registered so that its URL always resolves (a link opened logged out, or
         # by a role without it): pages the role may not open are hidden, and their guard says
         # why (log in first, or not for your role) instead of Streamlit's "Page not found".
-        allowed = role in spec.roles
+        # An unlisted page (a meeting screen's link) is hidden from everyone and opened by its URL.
+        allowed = role in spec.roles and spec.listed
         page = st.Page(str(ROOT / spec.path), title=_nav_title(spec, user) if allowed else t(spec.title_key),
                        icon=spec.icon, url_path=spec.url_path, default=spec.key == default,
                        visibility="visible" if allowed else "hidden")
