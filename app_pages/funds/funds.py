@@ -68,7 +68,10 @@ series = ui.t("funds.series")
 chart = chart.assign(value=chart["value"] / 100, **{series: chart["variable"].map(lambda c: ui.t(f"funds.col_{c}"))})
 st.bar_chart(chart, x="key", y="value", color=series, stack=False, horizontal=True,
              x_label="", y_label=ui.t("funds.yuan"))
-ui.export_table(table, ui.t("funds.compare_title", year=year), key="funds_export")
+money = ["budget_fen", "actual_fen", "diff_fen"]
+ui.export_table(funds.in_yuan(compare.assign(key=labels), money).rename(columns=lambda c: ui.t(f"funds.col_{c}")),
+                ui.t("funds.compare_title", year=year), key="funds_export",
+                decimals={ui.t(f"funds.col_{c}"): 2 for c in money})
 fees = ui.read(funds.fees, user, year=year)
 st.subheader(ui.t("funds.fees"))
 st.caption(ui.t("funds.fees_total", due=yuan(fees["due_fen"].sum()), paid=yuan(fees["paid_fen"].sum()),

@@ -260,6 +260,12 @@ def budget_vs_actual(session: Session, current: CurrentUser | None, *, year: int
     return frame
 
 
+def in_yuan(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Fen columns as yuan numbers for a workbook (written with 2 decimals, so a reader's sums
+    work); fen / 100 is the nearest double to the exact yuan, as Excel would store it anyway."""
+    return frame.assign(**{c: frame[c].astype("int64") / 100 for c in columns})
+
+
 def plan_areas(session: Session, current: CurrentUser | None) -> dict[int, str]:
     """The current plan's areas a budget line or an expense may belong to."""
     from core.plan.tracking import current_plan

@@ -126,3 +126,28 @@ def test_income_is_staff_only_and_checked(session, books):
         with pytest.raises(ValidationFailed):
             funds.record_income(session, people["office"], received_on=date(2026, 5, 1), amount_fen=amount,
                                 source=source, payer=payer)
+
+
+def test_the_budget_workbook_holds_yuan_as_numbers_equal_to_the_fen(session, books):
+    import io
+
+    import openpyxl
+
+    from core.excel import table_export
+
+    people, school, _ = books
+    funds.set_budget(session, people["office"], year=2026, category="membership_fee", amount_fen=1_234_567)
+    funds.record_payment(session, people["office"], member_id=school.id, year=2026, amount_fen=100_001,
+                         paid_on=date(2026, 3, 1))
+    compare = funds.budget_vs_actual(session, people["council"], year=2026)
+    money = ["budget_fen", "actual_fen", "diff_fen"]
+    book = openpyxl.load_workbook(io.BytesIO(table_export.shown(funds.in_yuan(compare, money), "budget",
+                                                                {c: 2 for c in money})))
+    sheet = book.active
+    header = [c.value for c in sheet[1]]
+    rows = {r[header.index("key")].value: r for r in sheet.iter_rows(min_row=2) if r[0].value}
+    fee = rows["membership_fee"]
+    for column, fen in (("budget_fen", 1_234_567), ("actual_fen", 100_001), ("diff_fen", 1_134_566)):
+        cell = fee[header.index(column)]
+        assert isinstance(cell.value, (int, float)) and cell.value == fen / 100
+        assert "0.00" in cell.number_format
