@@ -108,7 +108,7 @@ with st.container(border=True):
         origin = urlsplit(st.context.url or "")
         base = f"{origin.scheme}://{origin.netloc}" if origin.netloc else ""
         st.caption(ui.t("meetings.screen_link"), help=ui.t("meetings.screen_link_help"))
-        st.code(f"{base}/meeting_screen?t={token}", language=None)
+        st.code(f"{base}/meeting_screen?t={token}", language=None, wrap_lines=True)
     mine = detail["mine"]
     if mine is not None and user.role == Role.MEMBER:
         st.markdown(ui.t("meetings.my_answer", status=ui.t(f"invitation_status.{mine.status}")))
