@@ -23,8 +23,7 @@ def _as(session, role):
 
 
 def _add(session, staff, name="专业建设委员会", **fields):
-    values = dict(name=name, name_en="Programme Committee", established_on=date(2018, 6, 15))
-    values.update(fields)
+    values = {"name": name, "name_en": "Programme Committee", "established_on": date(2018, 6, 15), **fields}
     return committees.add(session, staff, **values)
 
 
