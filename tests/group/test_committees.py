@@ -109,3 +109,13 @@ def test_the_years_summary_counts_the_demo_committees_active_at_its_end(demo_db_
     assert y2021.figures["count.committees"] == 4
     shown = tables.council(y2021, translate)
     assert translate("report_summary.committees") in list(shown.iloc[:, 0])
+
+
+def test_secretariat_dissolves_a_committee_on_the_council_page(demo_db_url):
+    at = app_as(demo_db_url, "secretariat", "council")
+    picked = at.selectbox(key="committee_pick").value
+    next(c for c in at.checkbox if c.label == translate("committee.is_dissolved")).check()
+    next(b for b in at.button if b.key and f"committee_edit_{picked}" in b.key).click().run()
+    assert not at.exception and [s.value for s in at.toast] == [translate("council.saved")]
+    with session_scope(demo_db_url) as session:
+        assert session.get(Committee, picked).dissolved_on is not None
