@@ -36,6 +36,8 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     # A year counts as complete (views open on it, mirror alarms count) once its deadline has
     # passed or this share of the expected units is approved: core/indicators/years.py.
     "year_complete_pct": 90,
+    # Expenses above this many fen wait for the secretariat director (core/funds/funds.py).
+    "funds_approval_fen": 500_000,
     "upload_limit_mb": 20,
     "unit_attachment_quota_mb": 200,
     # What the Excel reader accepts (core.excel.reader.Limits): rows per sheet, the size a
@@ -91,12 +93,14 @@ def reporting_deadline(session: Session, year: int):
 
 EDITABLE = ("group_name_zh", "group_name_en", "group_profile_zh", "group_profile_en",
             "reporting_year", "reporting_deadline", "change_comment_pct", "mirror_gap_pct",
-            "year_complete_pct", "upload_limit_mb", "excel_max_rows", "excel_max_unpacked_mb", "excel_max_ratio")
+            "year_complete_pct", "funds_approval_fen", "upload_limit_mb", "excel_max_rows", "excel_max_unpacked_mb", "excel_max_ratio")
 # Accepted ranges of the Excel reader's limits.
 EXCEL_LIMIT_RANGES = {"excel_max_rows": (100, 1_000_000), "excel_max_unpacked_mb": (10, 2_000),
                       "excel_max_ratio": (10, 1_000)}
 # Below half approved a year's totals are not the group's: the rule would call it complete too soon.
 YEAR_COMPLETE_RANGE = (50, 100)
+# Expense approval threshold in fen: 0.01 元 (every expense waits) to 1 亿元.
+FUNDS_APPROVAL_RANGE = (1, 10_000_000_000)
 
 
 def settings_version(session: Session) -> int:
@@ -146,7 +150,7 @@ def update_settings(session: Session, current, values: dict, *, expected_version
         if key.startswith("group_name") and not str(value or "").strip():
             raise ValidationFailed("settings.name_required")
         if key in ("reporting_year", "change_comment_pct", "mirror_gap_pct", "year_complete_pct",
-                   "upload_limit_mb"):
+                   "funds_approval_fen", "upload_limit_mb"):
             if not isinstance(value, int) or isinstance(value, bool):
                 raise ValidationFailed("settings.bad_number", field=key)
         if key == "reporting_year" and not 2000 <= value <= 2100:
@@ -158,6 +162,9 @@ def update_settings(session: Session, current, values: dict, *, expected_version
         if key == "year_complete_pct" and not YEAR_COMPLETE_RANGE[0] <= value <= YEAR_COMPLETE_RANGE[1]:
             raise ValidationFailed("settings.bad_complete_pct", low=YEAR_COMPLETE_RANGE[0],
                                    high=YEAR_COMPLETE_RANGE[1])
+        if key == "funds_approval_fen" and not FUNDS_APPROVAL_RANGE[0] <= value <= FUNDS_APPROVAL_RANGE[1]:
+            raise ValidationFailed("settings.bad_funds_approval", low=FUNDS_APPROVAL_RANGE[0] / 100,
+                                   high=FUNDS_APPROVAL_RANGE[1] // 100)
         if key == "upload_limit_mb" and not 1 <= value <= server_upload_limit_mb():
             raise ValidationFailed("settings.bad_upload_limit", max=server_upload_limit_mb())
         if key in EXCEL_LIMIT_RANGES:

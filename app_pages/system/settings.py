@@ -1,5 +1,7 @@
 """Settings and health (系统设置, admin): what the portal says, the reporting year, limits."""
 
+from decimal import Decimal
+
 import pandas as pd
 import streamlit as st
 
@@ -7,7 +9,7 @@ from core import ui
 from core.config import server_upload_limit_mb
 from core.home import overview
 from core.plan import tracking as plan_service
-from core.settings import YEAR_COMPLETE_RANGE, reporting_deadline, settings_version, update_settings
+from core.settings import FUNDS_APPROVAL_RANGE, YEAR_COMPLETE_RANGE, reporting_deadline, settings_version, update_settings
 from core.system import health
 from core.timeutil import china_today
 
@@ -36,6 +38,12 @@ with st.form("settings_form"):
                                  min(max(int(values["year_complete_pct"]), YEAR_COMPLETE_RANGE[0]),
                                      YEAR_COMPLETE_RANGE[1]),
                                  help=ui.t("settings.year_complete_help"))
+    # Shown and typed in yuan, stored in fen (integers: money is never a float in the books).
+    approval = right.number_input(ui.t("settings.funds_approval_yuan"), FUNDS_APPROVAL_RANGE[0] / 100,
+                                  FUNDS_APPROVAL_RANGE[1] / 100,
+                                  min(max(int(values["funds_approval_fen"]), FUNDS_APPROVAL_RANGE[0]),
+                                      FUNDS_APPROVAL_RANGE[1]) / 100, step=100.0, format="%.2f",
+                                  help=ui.t("settings.funds_approval_help"))
     server_limit = server_upload_limit_mb()
     limit = right.number_input(ui.t("settings.upload_limit_mb"), 1, server_limit,
                                min(int(values["upload_limit_mb"]), server_limit),
@@ -62,7 +70,8 @@ if submitted:
             "group_name_zh": name_zh, "group_name_en": name_en, "group_profile_zh": profile_zh,
             "group_profile_en": profile_en, "reporting_year": int(year), "reporting_deadline": deadline,
             "change_comment_pct": int(pct), "mirror_gap_pct": int(gap),
-            "year_complete_pct": int(complete), "upload_limit_mb": int(limit), "excel_max_rows": int(excel_rows),
+            "year_complete_pct": int(complete),
+            "funds_approval_fen": int((Decimal(str(approval)) * 100).quantize(Decimal(1))), "upload_limit_mb": int(limit), "excel_max_rows": int(excel_rows),
             "excel_max_unpacked_mb": int(excel_unpacked), "excel_max_ratio": int(excel_ratio)},
             expected_version=version)
         if plan_id is not None:

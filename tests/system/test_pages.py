@@ -147,3 +147,14 @@ def test_audit_log_names_people_and_objects(demo_db_url):
     assert f"member_id: {unit.name} · person_title: —" in list(table[translate("audit.after")])  # a reference by name
     actor_filter = at.selectbox(key="audit_actor")
     assert admin.display_name in actor_filter.options and "demo-admin" not in actor_filter.options
+
+
+def test_settings_set_the_expense_approval_amount_in_yuan(demo_db_url):
+    at = app_as(demo_db_url, "admin", "settings")
+    amount = [w for w in at.number_input if w.label == translate("settings.funds_approval_yuan")][0]
+    assert amount.value == 5000.0
+    amount.set_value(12345.67)
+    button(at, "common.save").click().run()
+    assert [t.value for t in at.toast] == [translate("settings.saved")]
+    with session_scope(demo_db_url) as session:
+        assert settings.get_setting(session, "funds_approval_fen") == 1_234_567

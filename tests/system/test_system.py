@@ -289,3 +289,16 @@ def test_every_audited_kind_of_object_has_a_name_in_both_languages():
     missing = sorted(f"audit_entity.{kind}" for kind in kinds for lang in ("zh", "en")
                      if f"audit_entity.{kind}" not in catalog(lang))
     assert kinds and missing == []
+
+
+def test_the_expense_approval_amount_is_checked_in_fen_and_feeds_the_funds_threshold(session):
+    from core.funds import funds
+
+    admin = _as(session)
+    for bad in (0, 10_000_000_001, 12.5):
+        with pytest.raises(ValidationFailed):
+            settings_service.update_settings(session, admin, {"funds_approval_fen": bad})
+    assert funds.approval_threshold(session) == 500_000
+    assert settings_service.update_settings(session, admin, {"funds_approval_fen": 1_234_567}) == \
+        {"funds_approval_fen": 1_234_567}
+    assert funds.approval_threshold(session) == 1_234_567
