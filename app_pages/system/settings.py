@@ -9,7 +9,13 @@ from core import ui
 from core.config import server_upload_limit_mb
 from core.home import overview
 from core.plan import tracking as plan_service
-from core.settings import FUNDS_APPROVAL_RANGE, YEAR_COMPLETE_RANGE, reporting_deadline, settings_version, update_settings
+from core.settings import (
+    FUNDS_APPROVAL_RANGE,
+    YEAR_COMPLETE_RANGE,
+    reporting_deadline,
+    settings_version,
+    update_settings,
+)
 from core.system import health
 from core.timeutil import china_today
 
