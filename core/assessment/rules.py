@@ -10,6 +10,7 @@ import math
 
 from core.assessment.sources import CATEGORY, COUNT, RATIO, SOURCES
 from core.errors import ValidationFailed
+from core.i18n import Text
 
 RULES = {"levels": CATEGORY, "ratio": RATIO, "capped": COUNT, "penalty": COUNT}
 REQUIRED = {"ratio": ("full_at",), "capped": ("cap",), "penalty": ("per",)}
@@ -95,7 +96,7 @@ def validate(criteria: list[dict], unit_types: list[str]) -> list[dict]:
         total = sum(c["weight"] for c in clean if c["unit_type"] in (ALL_TYPES, unit_type)
                     and math.isfinite(c["weight"]))
         if abs(total - 100) > 1e-6:
-            problems.append(("assessment.weights_not_100", {"type": unit_type, "total": f"{total:g}"}))
+            problems.append(("assessment.weights_not_100", {"type": Text(f"member_type.{unit_type}"), "total": f"{total:g}"}))
     if problems:
         error = ValidationFailed(problems[0][0], **problems[0][1])
         error.more = problems[1:]

@@ -6,7 +6,7 @@ from sqlmodel import select
 
 from core import nav
 from core.assessment.models import AssessmentAdjustment, AssessmentScheme
-from core.i18n import translate
+from core.i18n import Text, translate
 from core.settings import reporting_year
 from tests.pages_support import app_as, button, session_scope, user_for
 
@@ -54,7 +54,7 @@ def test_weights_that_do_not_add_up_are_said_and_nothing_is_saved(demo_db_url):
                                                            "added_rows": [], "deleted_rows": []}
     at.run()
     at.button(key="assessment_save").click().run()
-    assert translate("assessment.weights_not_100", type="school", total="120")[:6] in " ".join(
+    assert translate("assessment.weights_not_100", type=Text("member_type.school"), total="120") in " ".join(
         e.value for e in at.error)
     with session_scope(demo_db_url) as session:
         assert session.get(AssessmentScheme, draft.id).criteria[0]["weight"] == 30
