@@ -3,6 +3,7 @@ and compared with the database, submissions frozen and changes since shown."""
 from __future__ import annotations
 
 import io
+from datetime import date
 
 import openpyxl
 import pytest
@@ -10,6 +11,7 @@ from sqlmodel import func, select
 
 from core.db import StaleEditError
 from core.errors import PermissionDenied, ValidationFailed
+from core.group import committees
 from core.indicators import analysis
 from core.models import Indicator, IndicatorValue, LedgerEntry, MemberUnit, ValueStatus
 from core.reports import platform, submissions
@@ -34,6 +36,9 @@ def test_the_national_workbook_holds_the_databases_figures(demo_db_url):
     # the year's end from the registry's history, by type, adding up
     assert yearly["cydwzs"] == sum(yearly[c] for c in ("zfbms", "hyxhs", "yxs", "qys", "kyyss", "qtdws")) > 0
     assert yearly["qyzb"] == pytest.approx(round(100 * yearly["qys"] / yearly["cydwzs"], 1))
+    # committees active at the year's end, from the registry (the demo dissolved one in 2022)
+    with session_scope(demo_db_url) as session:
+        assert yearly["zmwyhs"] == committees.active_count(session, staff, day=date(2021, 12, 31)) == 4
 
 
 def test_provincial_cooperation_rows_sum_the_schools_counted_ledger_entries(demo_db_url):
