@@ -175,15 +175,20 @@ def plan_import(session: Session, kind: ImportKind, content: bytes, filename: st
         seen[key] = row_number
         planned = PlannedRow(row=row_number, key=key, label=str(values.get(kind.label_column, key)),
                              values=values)
-        existing = kind.find_existing(session, key)
-        if existing is None:
-            plan.adds.append(planned)
-            continue
-        planned.existing_id, current = existing
-        planned.changes = {name: (current.get(name), value) for name, value in values.items()
-                           if name in current and _differs(current.get(name), value)}
-        (plan.changes if planned.changes else plan.unchanged).append(planned)
+        place(plan, planned, kind.find_existing(session, key))
     return plan
+
+
+def place(plan: ImportPlan, planned: PlannedRow, existing: tuple[int, dict] | None) -> None:
+    """File a valid row as an add, a change (the fields that differ, old and new) or unchanged,
+    given the stored row it matches (id, field values) or None. Every planner uses this rule."""
+    if existing is None:
+        plan.adds.append(planned)
+        return
+    planned.existing_id, current = existing
+    planned.changes = {name: (current.get(name), value) for name, value in planned.values.items()
+                       if name in current and _differs(current.get(name), value)}
+    (plan.changes if planned.changes else plan.unchanged).append(planned)
 
 
 def _differs(old: Any, new: Any) -> bool:

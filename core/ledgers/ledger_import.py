@@ -182,22 +182,9 @@ def _plan_sheet(ctx: Context, rows: import_rows.Rows, filename: str, sha256: str
             continue
         seen[key] = row
         planned = importer.PlannedRow(row=row, key=key, label=str(values.get("title", key)), values=values)
-        existing = _find_existing(ctx, key)
-        if existing is None:
-            plan.adds.append(planned)
-            continue
-        planned.existing_id, current = existing
-        planned.changes = {name: (current.get(name), value) for name, value in values.items()
-                           if name in current and _differs(current.get(name), value)}
-        (plan.changes if planned.changes else plan.unchanged).append(planned)
+        importer.place(plan, planned, _find_existing(ctx, key))
     importer.report("validating", 0.8)
     return plan
-
-
-def _differs(old, new) -> bool:
-    if new in (None, ""):  # an empty cell leaves the stored value alone
-        return False
-    return (old if old is not None else "") != new
 
 
 def _refuse_locked(plan: importer.ImportPlan, locked: set[int]) -> None:
