@@ -23,7 +23,7 @@ def upgrade() -> None:
     for table in _TABLES:
         with op.batch_alter_table(table) as batch:
             batch.add_column(sa.Column("voided_at", UTCDateTime(), nullable=True))
-            batch.add_column(sa.Column("voided_by", sa.Integer(), sa.ForeignKey("app_user.id"), nullable=True))
+            batch.add_column(sa.Column("voided_by", sa.Integer(), sa.ForeignKey("app_user.id", name=f"fk_{table}_voided_by"), nullable=True))
             batch.add_column(sa.Column("void_reason", sa.String(length=500), nullable=False, server_default=""))
 
 
