@@ -34,6 +34,12 @@ def _money(amount_fen) -> int:
     return amount_fen
 
 
+def _day(value) -> date:
+    if not isinstance(value, date):
+        raise ValidationFailed("funds.bad_date")
+    return value
+
+
 def _check_area(session: Session, plan_area_id: int | None) -> None:
     if plan_area_id is not None and session.get(PlanArea, plan_area_id) is None:
         raise ValidationFailed("funds.unknown_area")
@@ -82,16 +88,24 @@ def fee_rates(session: Session, current: CurrentUser | None, *, year: int) -> di
     return dict(session.exec(select(FeeRate.member_type, FeeRate.amount_fen).where(FeeRate.year == year)).all())
 
 
-def record_payment(session: Session, current: CurrentUser | None, *, member_id: int, year: int, amount_fen: int,
-                   paid_on: date, note: str = "", files: list[tuple[str, bytes]] = ()) -> FeePayment:
-    """A unit's fee payment as the secretariat received it, with its voucher."""
-    require_role(current, *STAFF_ROLES)
+def _payment_values(session: Session, *, member_id: int, year: int, amount_fen: int, paid_on: date,
+                    note: str) -> dict:
+    """A payment's values checked and cleaned (recording and correcting share the rules)."""
     if session.get(MemberUnit, member_id) is None:
         raise ValidationFailed("funds.unknown_unit")
     if _money(amount_fen) == 0:
         raise ValidationFailed("funds.bad_amount")
-    row = FeePayment(member_id=member_id, year=year, amount_fen=amount_fen, paid_on=paid_on,
-                     note=(note or "").strip()[:500], recorded_by=current.id)
+    return {"member_id": member_id, "year": int(year), "amount_fen": amount_fen, "paid_on": _day(paid_on),
+            "note": (note or "").strip()[:500]}
+
+
+def record_payment(session: Session, current: CurrentUser | None, *, member_id: int, year: int, amount_fen: int,
+                   paid_on: date, note: str = "", files: list[tuple[str, bytes]] = ()) -> FeePayment:
+    """A unit's fee payment as the secretariat received it, with its voucher."""
+    require_role(current, *STAFF_ROLES)
+    values = _payment_values(session, member_id=member_id, year=year, amount_fen=amount_fen, paid_on=paid_on,
+                             note=note)
+    row = FeePayment(**values, recorded_by=current.id)
     session.add(row)
     session.flush()
     audit.record(session, action="fee_payment_recorded", actor_id=current.id, actor_name=current.username,
@@ -117,7 +131,8 @@ def fees(session: Session, current: CurrentUser | None, *, year: int, member_id:
         query = query.where(MemberUnit.id == member_id)
     units = session.exec(query.order_by(MemberUnit.id)).all()
     paid = dict(session.exec(select(FeePayment.member_id, func.sum(FeePayment.amount_fen))
-                             .where(FeePayment.year == year).group_by(FeePayment.member_id)).all())
+                             .where(FeePayment.year == year, FeePayment.voided_at.is_(None))
+                             .group_by(FeePayment.member_id)).all())
     rows = [{"member_id": uid, "unit": name, "unit_type": kind, "due_fen": int(rates.get(kind, 0)),
              "paid_fen": int(paid.get(uid, 0))} for uid, name, kind in units]
     frame = pd.DataFrame(rows, columns=["member_id", "unit", "unit_type", "due_fen", "paid_fen"])
@@ -125,15 +140,23 @@ def fees(session: Session, current: CurrentUser | None, *, year: int, member_id:
     return frame
 
 
+PAYMENT_COLUMNS = ["id", "member_id", "year", "amount_fen", "paid_on", "note", "version", "voided_at", "void_reason"]
+INCOME_COLUMNS = ["id", "received_on", "amount_fen", "source", "payer", "version", "voided_at", "void_reason"]
+EXPENSE_COLUMNS = ["id", "spent_on", "amount_fen", "category", "plan_area_id", "description", "status", "version",
+                   "voided_at", "void_reason"]
+
+
+def _rows(session: Session, model, columns: list[str], *where, order) -> pd.DataFrame:
+    """Rows as a frame, voided ones included (marked by voided_at): the books keep them in view."""
+    rows = session.exec(select(*(getattr(model, c) for c in columns)).where(*where).order_by(*order)).all()
+    return pd.DataFrame(rows, columns=columns)
+
+
 def payments(session: Session, current: CurrentUser | None, *, member_id: int, year: int | None = None) -> pd.DataFrame:
-    """One unit's payments: its liaison, the council and the secretariat only."""
+    """One unit's payments (voided ones marked): its liaison, the council and the secretariat only."""
     require_own_unit_or_overseer(current, member_id)
-    query = select(FeePayment.id, FeePayment.year, FeePayment.amount_fen, FeePayment.paid_on, FeePayment.note) \
-        .where(FeePayment.member_id == member_id)
-    if year is not None:
-        query = query.where(FeePayment.year == year)
-    return pd.DataFrame(session.exec(query.order_by(FeePayment.paid_on)).all(),
-                        columns=["id", "year", "amount_fen", "paid_on", "note"])
+    where = [FeePayment.member_id == member_id] + ([FeePayment.year == year] if year is not None else [])
+    return _rows(session, FeePayment, PAYMENT_COLUMNS, *where, order=(FeePayment.paid_on, FeePayment.id))
 
 
 def remind_arrears(session: Session, current: CurrentUser | None, *, year: int, title: str, body: str) -> int:
@@ -147,10 +170,7 @@ def remind_arrears(session: Session, current: CurrentUser | None, *, year: int, 
     return len(owing)
 
 
-def record_income(session: Session, current: CurrentUser | None, *, received_on: date, amount_fen: int,
-                  source: str, payer: str, files: list[tuple[str, bytes]] = ()) -> Income:
-    """Income from the lead unit, a government project or a sponsor, with its voucher."""
-    require_role(current, *STAFF_ROLES)
+def _income_values(*, received_on: date, amount_fen: int, source: str, payer: str) -> dict:
     if source not in INCOME_SOURCES:
         raise ValidationFailed("funds.bad_category")
     if _money(amount_fen) == 0:
@@ -158,12 +178,20 @@ def record_income(session: Session, current: CurrentUser | None, *, received_on:
     payer = " ".join((payer or "").split())[:500]
     if not payer:
         raise ValidationFailed("funds.payer_required")
-    row = Income(year=received_on.year, received_on=received_on, amount_fen=amount_fen, source=source,
-                 payer=payer, recorded_by=current.id)
+    return {"year": _day(received_on).year, "received_on": received_on, "amount_fen": amount_fen, "source": source,
+            "payer": payer}
+
+
+def record_income(session: Session, current: CurrentUser | None, *, received_on: date, amount_fen: int,
+                  source: str, payer: str, files: list[tuple[str, bytes]] = ()) -> Income:
+    """Income from the lead unit, a government project or a sponsor, with its voucher."""
+    require_role(current, *STAFF_ROLES)
+    values = _income_values(received_on=received_on, amount_fen=amount_fen, source=source, payer=payer)
+    row = Income(**values, recorded_by=current.id)
     session.add(row)
     session.flush()
     audit.record(session, action="fund_income_recorded", actor_id=current.id, actor_name=current.username,
-                 entity="fund_income", entity_id=row.id, detail=payer,
+                 entity="fund_income", entity_id=row.id, detail=row.payer,
                  after={"amount_fen": amount_fen, "source": source, "received_on": str(received_on)})
     for filename, content in files:
         attachments.add(session, current, owner_kind=INCOME_KIND, owner_id=row.id, filename=filename, content=content)
@@ -172,10 +200,7 @@ def record_income(session: Session, current: CurrentUser | None, *, received_on:
 
 def incomes(session: Session, current: CurrentUser | None, *, year: int) -> pd.DataFrame:
     require_role(current, *READERS)
-    columns = ["id", "received_on", "amount_fen", "source", "payer"]
-    rows = session.exec(select(*(getattr(Income, c) for c in columns)).where(Income.year == year)
-                        .order_by(Income.received_on, Income.id)).all()
-    return pd.DataFrame(rows, columns=columns)
+    return _rows(session, Income, INCOME_COLUMNS, Income.year == year, order=(Income.received_on, Income.id))
 
 
 def approval_threshold(session: Session) -> int:
@@ -183,9 +208,8 @@ def approval_threshold(session: Session) -> int:
     return int(get_setting(session, "funds_approval_fen") or DEFAULT_APPROVAL_FEN)
 
 
-def record_expense(session: Session, current: CurrentUser | None, *, spent_on: date, amount_fen: int, category: str,
-                   description: str, plan_area_id: int | None = None, files: list[tuple[str, bytes]] = ()) -> Expense:
-    require_role(current, *STAFF_ROLES)
+def _expense_values(session: Session, *, spent_on: date, amount_fen: int, category: str, description: str,
+                    plan_area_id: int | None) -> dict:
     if category not in set(Use):
         raise ValidationFailed("funds.bad_category")
     if _money(amount_fen) == 0:
@@ -194,13 +218,21 @@ def record_expense(session: Session, current: CurrentUser | None, *, spent_on: d
     description = " ".join((description or "").split())[:500]
     if not description:
         raise ValidationFailed("funds.description_required")
+    return {"year": _day(spent_on).year, "spent_on": spent_on, "amount_fen": amount_fen, "category": category,
+            "plan_area_id": plan_area_id, "description": description}
+
+
+def record_expense(session: Session, current: CurrentUser | None, *, spent_on: date, amount_fen: int, category: str,
+                   description: str, plan_area_id: int | None = None, files: list[tuple[str, bytes]] = ()) -> Expense:
+    require_role(current, *STAFF_ROLES)
+    values = _expense_values(session, spent_on=spent_on, amount_fen=amount_fen, category=category,
+                             description=description, plan_area_id=plan_area_id)
     status = "pending" if amount_fen > approval_threshold(session) else "approved"
-    row = Expense(year=spent_on.year, spent_on=spent_on, amount_fen=amount_fen, category=category,
-                  plan_area_id=plan_area_id, description=description, status=status, recorded_by=current.id)
+    row = Expense(**values, status=status, recorded_by=current.id)
     session.add(row)
     session.flush()
     audit.record(session, action="fund_expense_recorded", actor_id=current.id, actor_name=current.username,
-                 entity="fund_expense", entity_id=row.id, detail=description,
+                 entity="fund_expense", entity_id=row.id, detail=row.description,
                  after={"amount_fen": amount_fen, "category": category, "status": status})
     for filename, content in files:
         attachments.add(session, current, owner_kind=EXPENSE_KIND, owner_id=row.id, filename=filename, content=content)
@@ -219,6 +251,8 @@ def approve_expense(session: Session, current: CurrentUser | None, *, expense_id
     row = session.get(Expense, expense_id)
     if row is None:
         raise NotFound("funds.expense_not_found")
+    if row.voided_at is not None:
+        raise ValidationFailed("funds.voided")
     if row.status != "pending":
         raise ValidationFailed("funds.not_pending")
     update_versioned(session, Expense, expense_id, expected_version, {"status": "approved", "approved_by": current.id})
@@ -228,29 +262,27 @@ def approve_expense(session: Session, current: CurrentUser | None, *, expense_id
 
 def expenses(session: Session, current: CurrentUser | None, *, year: int) -> pd.DataFrame:
     require_role(current, *READERS)
-    rows = session.exec(select(Expense).where(Expense.year == year).order_by(Expense.spent_on, Expense.id)).all()
-    return pd.DataFrame([{k: getattr(r, k) for k in ("id", "spent_on", "amount_fen", "category", "plan_area_id",
-                                                      "description", "status", "version")} for r in rows],
-                        columns=["id", "spent_on", "amount_fen", "category", "plan_area_id", "description", "status",
-                                 "version"])
+    return _rows(session, Expense, EXPENSE_COLUMNS, Expense.year == year, order=(Expense.spent_on, Expense.id))
 
 
 def budget_vs_actual(session: Session, current: CurrentUser | None, *, year: int, by: str = "category") -> pd.DataFrame:
     """Budget and actual per category (income: fees received for membership fees, recorded income
-    for the other sources; spending:
-    approved expenses) or per plan area (spending only), in fen."""
+    for the other sources; spending: approved expenses) or per plan area (spending only), in fen.
+    Voided rows count nowhere."""
     require_role(current, *READERS)
     key = FundBudget.category if by == "category" else FundBudget.plan_area_id
     budget = dict(session.exec(select(key, func.sum(FundBudget.amount_fen)).where(FundBudget.year == year)
                                .group_by(key)).all())
     ekey = Expense.category if by == "category" else Expense.plan_area_id
     actual = dict(session.exec(select(ekey, func.sum(Expense.amount_fen))
-                               .where(Expense.year == year, Expense.status == "approved").group_by(ekey)).all())
+                               .where(Expense.year == year, Expense.status == "approved", Expense.voided_at.is_(None))
+                               .group_by(ekey)).all())
     if by == "category":
         actual[Source.MEMBERSHIP_FEE] = int(session.exec(select(func.coalesce(func.sum(FeePayment.amount_fen), 0))
-                                                         .where(FeePayment.year == year)).one())
-        actual.update(session.exec(select(Income.source, func.sum(Income.amount_fen)).where(Income.year == year)
-                                   .group_by(Income.source)).all())
+                                                         .where(FeePayment.year == year,
+                                                                FeePayment.voided_at.is_(None))).one())
+        actual.update(session.exec(select(Income.source, func.sum(Income.amount_fen))
+                                   .where(Income.year == year, Income.voided_at.is_(None)).group_by(Income.source)).all())
         keys = [*Source, *Use]
     else:
         keys = sorted({*budget, *actual} - {None}) + ([None] if None in {*budget, *actual} else [])

@@ -60,6 +60,11 @@ class FeePayment(SQLModel, table=True):
     note: str = Field(default="", max_length=500)
     recorded_by: int | None = Field(default=None, foreign_key="app_user.id")
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    version: int = 1
+    # A mistaken row is voided, not deleted: it leaves every total but stays in the books (audited).
+    voided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    voided_by: int | None = Field(default=None, foreign_key="app_user.id")
+    void_reason: str = Field(default="", max_length=500)
 
 
 class Expense(SQLModel, table=True):
@@ -76,6 +81,10 @@ class Expense(SQLModel, table=True):
     approved_by: int | None = Field(default=None, foreign_key="app_user.id")
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     version: int = 1
+    # A mistaken row is voided, not deleted: it leaves every total but stays in the books (audited).
+    voided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    voided_by: int | None = Field(default=None, foreign_key="app_user.id")
+    void_reason: str = Field(default="", max_length=500)
 
 
 class Income(SQLModel, table=True):
@@ -90,3 +99,8 @@ class Income(SQLModel, table=True):
     payer: str = Field(max_length=500)  # who paid / what for
     recorded_by: int | None = Field(default=None, foreign_key="app_user.id")
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    version: int = 1
+    # A mistaken row is voided, not deleted: it leaves every total but stays in the books (audited).
+    voided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    voided_by: int | None = Field(default=None, foreign_key="app_user.id")
+    void_reason: str = Field(default="", max_length=500)
