@@ -1,6 +1,8 @@
-"""The archive (档案管理): every file the platform holds, by year, category, unit and text, with
-its origin; the secretariat files more (charter, rules, contracts, photos) with retention and
-access level, and downloads a year's package for the paper archive."""
+"""The archive (档案管理): every document the platform holds (files, minutes, briefings, submitted
+workbooks), by year, category, unit and text, with its origin; the secretariat files more
+(charter, rules, contracts, photos) with retention and access level, sees what is past its
+retention, and downloads a year's package for the paper archive."""
+import pandas as pd
 import streamlit as st
 
 from core import nav, ui
@@ -21,11 +23,29 @@ staff = user.role in STAFF_ROLES
 units = ui.read(unit_choices)
 filter_units = units if user.role != Role.MEMBER else {k: v for k, v in units.items() if k == user.member_id}
 years = ui.read(archive.years, user)
-CATEGORIES = [*DocCategory, *[k for k in archive.ORIGIN_PAGES if k != archive.OWNER_KIND]]
+CATEGORIES = archive.categories()
+ORIGIN_KEYS = {"meeting": "archive_origin.meeting", "briefing": "archive_origin.briefing",
+               "report_submission": "archive_origin.report_submission"}
 
 
 def category_label(code) -> str:
     return ui.t("common.choose_all") if code is None else ui.t(f"archive_category.{code}")
+
+
+def origin_label(kind: str) -> str:
+    return ui.t(ORIGIN_KEYS.get(kind, f"archive_category.{kind}"))
+
+
+def retention_label(years) -> str:
+    if years is None or years != years:  # not a filed document (None / NaN)
+        return ""
+    return ui.t("archive.permanent") if int(years) == 0 else ui.t("archive.years_n", n=int(years))
+
+
+def review_label(row) -> str:
+    if row.review_due is None or row.review_due != row.review_due:
+        return ""
+    return f"⚠ {row.review_due} · {ui.t('archive.past_retention')}" if row.past_retention else str(row.review_due)
 
 
 a, b, c, d = st.columns([1, 1, 2, 2])
@@ -35,31 +55,39 @@ category = b.selectbox(ui.t("archive.category"), [None, *CATEGORIES], key="archi
 member_id = c.selectbox(ui.t("archive.unit"), [None, *filter_units], key="archive_unit",
                         format_func=lambda u: ui.t("common.choose_all") if u is None else units[u])
 text = d.text_input(ui.t("archive.search"), key="archive_text", max_chars=100)
-found = ui.read(archive.search, user, year=year, category=category, member_id=member_id, text=text)
+past = False
+if staff:
+    overdue = ui.read(archive.retention_list, user, past_only=True)
+    if not overdue.empty:
+        st.warning(ui.t("archive.past_count", count=len(overdue)), icon=":material/history:")
+    past = st.toggle(ui.t("archive.past_filter"), key="archive_past")
+found = ui.read(archive.search, user, year=year, category=category, member_id=member_id, text=text,
+                past_retention=past)
 st.caption(ui.t("archive.count", count=len(found)))
 if found.empty:
     st.info(ui.t("archive.none"), icon=":material/folder_off:")
 else:
     shown = found.assign(category=found["category"].map(category_label),
-                         origin=found["origin_kind"].map(lambda k: ui.t(f"archive_category.{k}")) + " #"
-                         + found["origin_id"].astype(str),
+                         origin=found["origin_kind"].map(origin_label) + " #" + found["origin_id"].astype(str),
                          access=found["access"].map(lambda a: ui.t(f"archive_access.{a}") if a else ""),
-                         kb=found["size_bytes"] // 1024 + 1)
-    st.dataframe(shown[["filename", "title", "category", "year", "unit", "origin", "access", "kb"]]
-                 .rename(columns=lambda c: ui.t(f"archive.col_{c}")), hide_index=True, width="stretch")
-    labels = {int(r.id): f"{r.filename} · {r.year}" for r in found.itertuples()}
+                         retention=found["retention_years"].map(retention_label),
+                         review_due=[review_label(r) for r in found.itertuples()],
+                         kb=(pd.to_numeric(found["size_bytes"]) // 1024 + 1).astype("Int64"))  # none: made on download
+    st.dataframe(shown[["filename", "title", "category", "year", "unit", "origin", "access", "retention",
+                        "review_due", "kb"]].rename(columns=lambda c: ui.t(f"archive.col_{c}")),
+                 hide_index=True, width="stretch")
+    labels = {r.key: f"{r.filename} · {r.year}" for r in found.itertuples()}
     chosen = st.selectbox(ui.t("archive.pick"), list(labels), format_func=labels.get, key="archive_pick")
-    row = found[found["id"] == chosen].iloc[0]
+    row = found[found["key"] == chosen].iloc[0]
     left, right = st.columns(2)
     with left:
         st.download_button(ui.t("archive.download", name=plain(row["filename"])),
-                           lambda file_id=chosen: ui.read(archive.download, user, file_id)[2],
+                           lambda key=chosen: ui.read(archive.download, user, key)[2],
                            file_name=row["filename"], key=f"archive_file_{chosen}", icon=":material/download:")
     origin_page = archive.ORIGIN_PAGES.get(row["origin_kind"], "home")
     if nav.may_open(user.role, origin_page):
         with right:
-            ui.link_to_page(origin_page,
-                            ui.t("archive.origin", origin=ui.t(f"archive_category.{row['origin_kind']}")))
+            ui.link_to_page(origin_page, ui.t("archive.origin", origin=origin_label(row["origin_kind"])))
 
 if not staff:
     st.stop()

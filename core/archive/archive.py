@@ -1,21 +1,26 @@
-"""The archive (档案管理): every file the platform holds — notices' attachments and minutes,
-briefing photos, plan and ledger evidence, meeting files, report profiles, award evidence,
-shared resources' files — and the documents the secretariat files here (charter, rules,
-contracts, meeting photos), findable by year, category, unit and text, each with its origin.
+"""The archive (档案管理): every document the platform holds — notices' attachments, minutes,
+briefings, submitted platform workbooks, briefing photos, plan and ledger evidence, meeting
+files, report profiles, award evidence, shared resources' files — and the documents the
+secretariat files here (charter, rules, contracts, meeting photos, with a retention period),
+findable by year, category, unit and text, each with its origin.
 
-Who may open a file is decided by the module owning it (core.attachments' owner registry), so
-the archive never shows or hands out a file its owner would refuse; a filed document's access
-level (public, members, council, secretariat) is enforced the same way, on every download.
+The kinds of document are sources (core/archive/sources.py): stored files here, the generated
+ones in core/archive/generated.py. Who may open a document is decided by the module owning it
+(core.attachments' owner registry, the meetings' and reports' rules), so the archive never
+shows or hands out a document its owner would refuse; a filed document's access level (public,
+members, council, secretariat) is enforced the same way, on every download.
 """
 from __future__ import annotations
 
 import io
 import zipfile
+from datetime import date
 
 import pandas as pd
 from sqlmodel import Session, select
 
 from core import attachments, audit
+from core.archive import sources
 from core.archive.models import Access, ArchiveDocument, DocCategory
 from core.auth import STAFF_ROLES, CurrentUser, require_role
 from core.errors import NotFound, PermissionDenied, ValidationFailed
@@ -33,15 +38,18 @@ from core.plan import tracking as _tracking  # noqa: F401
 from core.reports import profile as _profile  # noqa: F401
 from core.resources import catalogue as _catalogue  # noqa: F401
 
-# Where a file's origin is seen (nav page keys).
+# Where a document's origin is seen (nav page keys), by the kind of its origin.
 ORIGIN_PAGES = {"message": "inbox", "milestone": "plan", "ledger_entry": "ledgers", "meeting": "meetings",
                 "briefing": "briefings", "post": "boards", "shared_resource": "resources",
                 "group_profile": "report_profile", "award_nomination": "awards", "fee_payment": "funds",
-                "fund_expense": "funds", "fund_income": "funds", OWNER_KIND: "archive"}
+                "fund_expense": "funds", "fund_income": "funds", "report_submission": "report_platform",
+                OWNER_KIND: "archive"}
+# The owners of stored files offered as categories (a filed document is found by its own category).
+FILE_OWNERS = tuple(k for k in ORIGIN_PAGES if k not in (OWNER_KIND, "report_submission"))
 READERS = {Access.PUBLIC: (Role.COUNCIL, Role.MEMBER, *STAFF_ROLES), Access.MEMBERS: (Role.COUNCIL, Role.MEMBER, *STAFF_ROLES),
            Access.COUNCIL: (Role.COUNCIL, *STAFF_ROLES), Access.SECRETARIAT: STAFF_ROLES}
-COLUMNS = ["id", "filename", "category", "year", "member_id", "unit", "origin_kind", "origin_id", "title",
-           "access", "size_bytes", "created_at"]
+COLUMNS = ["key", "filename", "category", "year", "member_id", "unit", "origin_kind", "origin_id", "title",
+           "access", "size_bytes", "created_at", "retention_years", "review_due", "past_retention"]
 
 
 def may_open(current: CurrentUser, access: str) -> bool:
@@ -81,6 +89,12 @@ def file_document(session: Session, current: CurrentUser | None, *, title: str, 
     return doc
 
 
+def review_due(year: int, retention_years: int | None) -> date | None:
+    """The day a filed document is due for review: the end of its year plus its retention
+    period (None: kept permanently)."""
+    return date(year + retention_years, 12, 31) if retention_years else None
+
+
 def _readable(session: Session, current: CurrentUser):
     """A check of (owner kind, owner id) by the owner's own rule, remembered per owner."""
     seen: dict[tuple[str, int], bool] = {}
@@ -93,44 +107,25 @@ def _readable(session: Session, current: CurrentUser):
     return check
 
 
-def search(session: Session, current: CurrentUser | None, *, year: int | None = None, category: str | None = None,
-           member_id: int | None = None, text: str = "") -> pd.DataFrame:
-    """The files the caller may open, newest first: `category` is a filed document's category
-    or the kind of owner (message, ledger_entry, ...); `text` matches file names and titles.
-    A liaison filters by its own unit only (the files other units may show it are found unfiltered)."""
-    if current is None:
-        raise PermissionDenied("auth.login_required")
-    if member_id is not None and current.role == Role.MEMBER and member_id != current.member_id:
-        raise PermissionDenied("auth.not_your_unit")
+def _file_rows(session: Session, current: CurrentUser):
+    """Every stored file (attachments of every owner, the documents filed here) the caller may open."""
     rows = session.exec(select(Attachment.id, Attachment.filename, Attachment.owner_kind, Attachment.owner_id,
                                Attachment.size_bytes, Attachment.created_at, User.member_id)
-                        .outerjoin(User, User.id == Attachment.uploaded_by).order_by(Attachment.id.desc())).all()
+                        .outerjoin(User, User.id == Attachment.uploaded_by)).all()
     docs = {d.id: d for d in session.exec(select(ArchiveDocument)).all()}
-    names = dict(session.exec(select(MemberUnit.id, MemberUnit.name)).all())
     readable = _readable(session, current)
-    words = [w.lower() for w in (text or "").split()]
-    out = []
     for file_id, filename, kind, owner_id, size, created, uploader_unit in rows:
+        if not readable(kind, owner_id):
+            continue
         doc = docs.get(owner_id) if kind == OWNER_KIND else None
-        row = {"id": file_id, "filename": filename, "category": doc.category if doc else kind,
-               "year": doc.year if doc else created.astimezone(CHINA_TZ).year,
-               "member_id": doc.member_id if doc else uploader_unit, "origin_kind": kind, "origin_id": owner_id,
-               "title": doc.title if doc else "", "access": doc.access if doc else "", "size_bytes": size,
-               "created_at": created}
-        if (year is not None and row["year"] != year) or (category and row["category"] != category) \
-                or (member_id is not None and row["member_id"] != member_id):
-            continue
-        if words and not all(w in f"{filename} {row['title']}".lower() for w in words):
-            continue
-        if readable(kind, owner_id):
-            out.append({**row, "unit": names.get(row["member_id"], "")})
-    return pd.DataFrame(out, columns=COLUMNS)
+        filed = {"category": doc.category, "year": doc.year, "member_id": doc.member_id, "title": doc.title,
+                 "access": doc.access, "retention_years": doc.retention_years} if doc else \
+            {"category": kind, "year": created.astimezone(CHINA_TZ).year, "member_id": uploader_unit}
+        yield sources.full_row("file", file_id, filename=filename, origin_kind=kind, origin_id=owner_id,
+                               size_bytes=size, created_at=created, **filed)
 
 
-def download(session: Session, current: CurrentUser | None, attachment_id: int) -> tuple[str, str, bytes]:
-    """A file from the archive, if its owner's rule (a filed document's access level) lets the caller open it."""
-    if current is None:
-        raise PermissionDenied("auth.login_required")
+def _file(session: Session, current: CurrentUser, attachment_id: int) -> tuple[str, str, bytes]:
     row = session.get(Attachment, attachment_id)
     if row is None:
         raise NotFound("attachment.not_found")
@@ -139,23 +134,96 @@ def download(session: Session, current: CurrentUser | None, attachment_id: int) 
     return row.filename, row.mime_type, row.content
 
 
+sources.register_source("file", rows=_file_rows, render=_file, categories=(*map(str, DocCategory), *FILE_OWNERS))
+
+
+def categories() -> list[str]:
+    """Every category a document can be found under, for the filter: filed documents' categories,
+    the owners of stored files, then the generated kinds."""
+    return list(dict.fromkeys(c for source in sources.SOURCES.values() for c in source.categories))
+
+
+def _all_rows(session: Session, current: CurrentUser | None) -> list[dict]:
+    if current is None:
+        raise PermissionDenied("auth.login_required")
+    return [row for source in sources.SOURCES.values() for row in source.rows(session, current)]
+
+
+def search(session: Session, current: CurrentUser | None, *, year: int | None = None, category: str | None = None,
+           member_id: int | None = None, text: str = "", past_retention: bool = False,
+           today: date | None = None) -> pd.DataFrame:
+    """The documents the caller may open, newest first, from every source (stored files, minutes,
+    briefings, submitted workbooks), each under its owner's rule. `category` is a filed document's
+    category, the kind of owner of a file (message, ledger_entry, ...) or a generated kind
+    (minutes, briefing_issue, submission); `text` matches file names, titles and the text of
+    minutes and briefings; `past_retention` keeps filed documents whose review day has passed on
+    `today` (China's today by default). A liaison filters by its own unit only (the files other
+    units may show it are found unfiltered)."""
+    if current is None:
+        raise PermissionDenied("auth.login_required")
+    if member_id is not None and current.role == Role.MEMBER and member_id != current.member_id:
+        raise PermissionDenied("auth.not_your_unit")
+    today = today or china_today()
+    names = dict(session.exec(select(MemberUnit.id, MemberUnit.name)).all())
+    words = [w.lower() for w in (text or "").split()]
+    out = []
+    for row in _all_rows(session, current):
+        due = review_due(row["year"], row["retention_years"])
+        row.update(review_due=due, past_retention=due is not None and today > due)
+        if (year is not None and row["year"] != year) or (category and row["category"] != category) \
+                or (member_id is not None and row["member_id"] != member_id) \
+                or (past_retention and not row["past_retention"]):
+            continue
+        if words and not all(w in f"{row['filename']} {row['title']} {row['text']}".lower() for w in words):
+            continue
+        out.append({**row, "unit": names.get(row["member_id"], "")})
+    out.sort(key=lambda r: (r["created_at"], r["key"]), reverse=True)
+    return pd.DataFrame(out, columns=COLUMNS)
+
+
+def retention_list(session: Session, current: CurrentUser | None, *, today: date | None = None,
+                   past_only: bool = False) -> pd.DataFrame:
+    """The filed documents with their retention (0: permanent), the day each is due for review
+    and whether that day has passed on `today` — for the secretariat's yearly weeding."""
+    require_role(current, *STAFF_ROLES)
+    today = today or china_today()
+    out = []
+    for doc in session.exec(select(ArchiveDocument).order_by(ArchiveDocument.year, ArchiveDocument.id)).all():
+        due = review_due(doc.year, doc.retention_years)
+        row = {"id": doc.id, "title": doc.title, "category": doc.category, "year": doc.year, "access": doc.access,
+               "retention_years": doc.retention_years, "review_due": due, "past_retention": due is not None and today > due}
+        if row["past_retention"] or not past_only:
+            out.append(row)
+    return pd.DataFrame(out, columns=["id", "title", "category", "year", "access", "retention_years", "review_due",
+                                      "past_retention"])
+
+
+def download(session: Session, current: CurrentUser | None, key: str) -> tuple[str, str, bytes]:
+    """A document from the archive by its key ("file:12", "minutes:3", ...), if its owner's rule
+    (a filed document's access level) lets the caller open it."""
+    if current is None:
+        raise PermissionDenied("auth.login_required")
+    source, ident = sources.parse(key)
+    return source.render(session, current, ident)
+
+
 def year_package(session: Session, current: CurrentUser | None, *, year: int, index_sheet: str = "index",
                  headers: dict | None = None) -> bytes:
-    """One zip of the year's files for the paper archive, in folders by category, with an index
-    workbook (number, category, file, title, unit, origin, size) — the secretariat only."""
+    """One zip of the year's documents for the paper archive, in folders by category, with an
+    index workbook (number, category, file, title, unit, origin, size) — the secretariat only."""
     require_role(current, *STAFF_ROLES)
     from core.excel import table_export
 
-    found = search(session, current, year=year).sort_values("id")
+    found = search(session, current, year=year).iloc[::-1]  # oldest first
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
         index = []
         for number, row in enumerate(found.itertuples(), start=1):
-            name, _mime, content = download(session, current, int(row.id))
+            name, _mime, content = download(session, current, row.key)
             path = f"{row.category}/{number:04d}_{name}"
             package.writestr(path, content)
             index.append({"no": number, "category": row.category, "path": path, "title": row.title,
-                          "unit": row.unit, "origin": f"{row.origin_kind}#{row.origin_id}", "bytes": int(row.size_bytes)})
+                          "unit": row.unit, "origin": f"{row.origin_kind}#{row.origin_id}", "bytes": len(content)})
         frame = pd.DataFrame(index, columns=["no", "category", "path", "title", "unit", "origin", "bytes"])
         package.writestr(f"{year}_index.xlsx", table_export.shown(frame.rename(columns=headers or {}), index_sheet))
     audit.record(session, action="archive_packaged", actor_id=current.id, actor_name=current.username,
@@ -164,12 +232,8 @@ def year_package(session: Session, current: CurrentUser | None, *, year: int, in
 
 
 def years(session: Session, current: CurrentUser | None) -> list[int]:
-    if current is None:
-        raise PermissionDenied("auth.login_required")
-    first = session.exec(select(Attachment.created_at).order_by(Attachment.id)).first()
-    start = first.astimezone(CHINA_TZ).year if first else china_today().year
-    filed = session.exec(select(ArchiveDocument.year)).all()
-    return sorted({*range(start, china_today().year + 1), *filed}, reverse=True)
+    """The years the caller's documents belong to, and this year (to file in), newest first."""
+    return sorted({china_today().year, *(row["year"] for row in _all_rows(session, current))}, reverse=True)
 
 
 def _may_attach(session: Session, user: CurrentUser, doc_id: int) -> bool:
@@ -182,3 +246,6 @@ def _may_read(session: Session, user: CurrentUser, doc_id: int) -> bool:
 
 
 attachments.register_owner(OWNER_KIND, may_attach=_may_attach, may_read=_may_read)
+
+# The generated sources register after the stored files (the filter lists filed categories first).
+from core.archive import generated as _generated  # noqa: E402,F401

@@ -1,6 +1,8 @@
 """The demo group's filed documents (called by core/demo.py): the charter (public, permanent),
 the management rules the case study asks for (all members), a cooperation agreement
-(secretariat only, 10 years) and photos of the council meeting (council and secretariat)."""
+(secretariat only, 10 years), an older order-class agreement past its ten years (so the
+retention review has something to show) and photos of the council meeting (council and
+secretariat)."""
 from __future__ import annotations
 
 from datetime import date
@@ -31,6 +33,9 @@ def build(session: Session, *, today: date) -> int:
         ("集团经费筹措管理与使用办法", "rules", today.year - 1, "members", 0, None, "经费筹措管理与使用办法.pdf"),
         ("集团资源共建共享管理办法", "rules", today.year - 1, "members", 0, None, "资源共建共享管理办法.pdf"),
         ("校企合作框架协议", "contract", today.year, "secretariat", 10, firm.id if firm else None, "校企合作框架协议.pdf"),
+        # Kept ten years from the end of its year: past its retention now, for the office to review.
+        ("订单班合作协议（2013级）", "contract", today.year - 12, "secretariat", 10, firm.id if firm else None,
+         "订单班合作协议（2013级）.pdf"),
     ]
     for title, category, year, access, keep, unit, filename in documents:
         archive.file_document(session, me, title=title, category=category, year=year, access=access,

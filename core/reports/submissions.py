@@ -12,6 +12,8 @@ from core.reports import platform
 from core.reports.models import ReportSubmission
 from core.reports.summary import READERS
 
+DOWNLOADERS = STAFF_ROLES  # who may take a submitted workbook's bytes (the archive lists them by it too)
+
 
 def _latest(session: Session, year: int, code: str) -> ReportSubmission | None:
     return session.exec(select(ReportSubmission).where(ReportSubmission.year == year,
@@ -75,7 +77,7 @@ def history(session: Session, current: CurrentUser | None, *, year: int) -> pd.D
 
 
 def content(session: Session, current: CurrentUser | None, *, submission_id: int) -> tuple[str, bytes]:
-    require_role(current, *STAFF_ROLES)
+    require_role(current, *DOWNLOADERS)
     row = session.get(ReportSubmission, submission_id)
     if row is None:
         raise NotFound("report_platform.no_submission")

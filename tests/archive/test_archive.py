@@ -39,14 +39,15 @@ def test_only_the_secretariat_files_and_a_file_is_required(session, people):
                                                      ("council", True, False), ("secretariat", False, False)])
 def test_the_access_level_decides_who_finds_and_downloads_a_filed_document(session, people, access, council, member):
     _file(session, people["secretariat"], access)
-    file_id = int(archive.search(session, people["secretariat"])["id"][0])
+    file_key = archive.search(session, people["secretariat"])["key"][0]
+    assert file_key.startswith("file:")
     for who, allowed in (("council", council), ("member", member)):
         assert (not archive.search(session, people[who]).empty) == allowed
         if allowed:
-            assert archive.download(session, people[who], file_id)[2] == PDF
+            assert archive.download(session, people[who], file_key)[2] == PDF
         else:
             with pytest.raises(PermissionDenied):
-                archive.download(session, people[who], file_id)
+                archive.download(session, people[who], file_key)
 
 
 def test_the_search_holds_other_owners_files_under_their_own_rules(session, people):

@@ -1,0 +1,108 @@
+"""The archive's generated and kept documents, each under its own module's rule:
+
+- minutes (会议纪要): a meeting's minutes notice as Word, for whoever may see the meeting
+  (core.meetings' rule — the minutes go to the invited units, the council and the office);
+- briefings (简报): a published issue as Word (core.meetings.briefing_files), under the briefing
+  module's rule for its files;
+- submitted platform workbooks (上报数据表): the bytes exactly as frozen at submission, under
+  core.reports' rule for taking them.
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from core import attachments
+from core.archive import render
+from core.archive.sources import full_row, register_source
+from core.auth import STAFF_ROLES, CurrentUser
+from core.errors import NotFound, PermissionDenied
+from core.meetings import briefing_files, briefings
+from core.meetings.meetings import may_see
+from core.meetings.models import Briefing, Meeting
+from core.models import Message
+from core.reports import platform, submissions
+from core.reports.models import ReportSubmission
+from core.settings import get_setting
+from core.timeutil import CHINA_TZ
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+# ---------------------------------------------------------------- minutes
+def _minutes_readable(session: Session, current: CurrentUser, meeting_id: int, message: Message) -> bool:
+    # Withdrawn minutes (an unpublished notice) stay with the office until published again.
+    return may_see(session, current, meeting_id) and (message.published or current.role in STAFF_ROLES)
+
+
+def _minutes_rows(session: Session, current: CurrentUser):
+    found = session.exec(select(Meeting.id, Meeting.starts_at, Message)
+                         .join(Message, Message.id == Meeting.minutes_message_id)).all()
+    for meeting_id, starts_at, message in found:
+        if _minutes_readable(session, current, meeting_id, message):
+            yield full_row("minutes", meeting_id, filename=f"{render.file_stem(message.title)}.docx",
+                           category="minutes", year=starts_at.astimezone(CHINA_TZ).year, title=message.title,
+                           origin_kind="meeting", text=message.body, created_at=message.updated_at)
+
+
+def _minutes_file(session: Session, current: CurrentUser, meeting_id: int) -> tuple[str, str, bytes]:
+    meeting = session.get(Meeting, meeting_id)
+    message = session.get(Message, meeting.minutes_message_id) if meeting and meeting.minutes_message_id else None
+    if message is None:
+        raise NotFound("archive.not_found")
+    if not _minutes_readable(session, current, meeting_id, message):
+        raise PermissionDenied("archive.no_access")
+    content = render.markdown_docx(title=message.title, body=message.body,
+                                   header=str(get_setting(session, "group_name_zh") or ""))
+    return f"{render.file_stem(message.title)}.docx", render.DOCX_MIME, content
+
+
+# ---------------------------------------------------------------- briefings
+def _briefing_readable(session: Session, current: CurrentUser, briefing_id: int) -> bool:
+    return bool(attachments.OWNERS["briefing"].may_read(session, current, briefing_id))
+
+
+def _briefing_rows(session: Session, current: CurrentUser):
+    for row in session.exec(select(Briefing).where(Briefing.message_id.is_not(None))).all():
+        if _briefing_readable(session, current, row.id):
+            yield full_row("briefing", row.id, filename=f"{render.file_stem(row.title)}.docx",
+                           category="briefing_issue", year=row.period_end.year, title=row.title,
+                           origin_kind="briefing", text=briefings.markdown(row), created_at=row.updated_at)
+
+
+def _briefing_file(session: Session, current: CurrentUser, briefing_id: int) -> tuple[str, str, bytes]:
+    row = session.get(Briefing, briefing_id)
+    if row is None or row.message_id is None:
+        raise NotFound("archive.not_found")  # a draft issue is not a document yet
+    if not _briefing_readable(session, current, briefing_id):
+        raise PermissionDenied("archive.no_access")
+    content = briefing_files.to_docx(session, current, briefing_id)
+    return f"{render.file_stem(row.title)}.docx", render.DOCX_MIME, content
+
+
+# ---------------------------------------------------------------- submitted platform workbooks
+def _submission_rows(session: Session, current: CurrentUser):
+    if current.role not in submissions.DOWNLOADERS:
+        return
+    names = {p.code: p.name for p in platform.profiles(session, current)}
+    found = session.exec(select(ReportSubmission.id, ReportSubmission.year, ReportSubmission.profile_code,
+                                ReportSubmission.filename, ReportSubmission.note, ReportSubmission.submitted_at,
+                                ReportSubmission.sha256, sa.func.length(ReportSubmission.content))).all()
+    for ident, year, code, filename, note, at, sha, size in found:
+        name = names.get(code, code)
+        yield full_row("submission", ident, filename=filename, category="submission", year=year,
+                       title=f"{name} · {year}", origin_kind="report_submission", text=f"{code} {note} {sha}",
+                       size_bytes=size, created_at=at)
+
+
+def _submission_file(session: Session, current: CurrentUser, submission_id: int) -> tuple[str, str, bytes]:
+    try:
+        filename, content = submissions.content(session, current, submission_id=submission_id)
+    except NotFound as error:
+        raise NotFound("archive.not_found") from error
+    return filename, XLSX_MIME, content
+
+
+register_source("minutes", rows=_minutes_rows, render=_minutes_file, categories=("minutes",))
+register_source("briefing", rows=_briefing_rows, render=_briefing_file, categories=("briefing_issue",))
+register_source("submission", rows=_submission_rows, render=_submission_file, categories=("submission",))
