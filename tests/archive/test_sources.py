@@ -154,3 +154,18 @@ def test_the_yearly_package_holds_minutes_briefings_and_workbooks(session, peopl
     briefing = Document(io.BytesIO(package.read(rows["briefing_issue"][2])))
     assert any("订单班开班" in p.text for p in briefing.paragraphs)
     assert sorted(package.namelist()) == sorted([*(r[2] for r in rows.values()), "2025_index.xlsx"])
+
+
+def test_the_sources_list_and_package_on_postgresql(pg_engine):
+    from sqlmodel import Session
+
+    with Session(pg_engine, expire_on_commit=False) as session:
+        office = acting_as(make_user(session, role="secretariat"))
+        liaison = acting_as(make_user(session, role="member"))
+        meeting_id = _minutes(session, office, [liaison.member_id])
+        ident = _submission(session, office)
+        found = archive.search(session, office, year=2025).set_index("key")
+        assert found.loc[f"submission:{ident}", "size_bytes"] == len(WORKBOOK)  # the bytes' length, in SQL
+        assert archive.search(session, liaison)["key"].tolist() == [f"minutes:{meeting_id}"]
+        names = zipfile.ZipFile(io.BytesIO(archive.year_package(session, office, year=2025))).namelist()
+        assert len(names) == 3
