@@ -46,6 +46,8 @@ DEMO_SEED = 20131018  # the group's founding day
 DEMO_PASSWORD = "demo1234"
 DEMO_ACCOUNTS = [
     ("demo-admin", "系统管理员（演示）", Role.ADMIN),
+    # Before demo-secretariat: maps of role -> account (tests, the builder) keep the office's account.
+    ("demo-director", "秘书处主任（演示）", Role.SECRETARIAT),
     ("demo-secretariat", "秘书处办公室（演示）", Role.SECRETARIAT),
     ("demo-council", "理事长（演示）", Role.COUNCIL),
     ("demo-member", "劳动职院联络员（演示）", Role.MEMBER),
@@ -202,14 +204,19 @@ class _Builder:
     # ------------------------------------------------------------ accounts
     def accounts(self) -> None:
         password_hash = hash_password(DEMO_PASSWORD, rounds=self.rounds)
+        named = {}
         for username, name, role in DEMO_ACCOUNTS:
             user = self.add(User(username=username, display_name=name, role=role,
                                  member_id=self.members[0].id if role == Role.MEMBER else None,
                                  password_hash=password_hash,
                                  sessions_valid_after=_utc(date(2019, 1, 1))))  # before any demo login
             self.users[role] = user
+            named[username] = user
         self.session.flush()
-        self.staff["leadership"][0].user_id = self.users[Role.SECRETARIAT].id
+        # The office account keeps the books as the office's finance staff; the director, a separate
+        # account, approves expenses above the threshold, so no one approves what they recorded.
+        self.staff["leadership"][0].user_id = named["demo-director"].id
+        self.staff["finance"][0].user_id = named["demo-secretariat"].id
 
     # ------------------------------------------------------------ plan
     def plan(self) -> None:

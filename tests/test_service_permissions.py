@@ -91,6 +91,8 @@ OPEN = {
     "core.archive.demo_archive.build": "files the demo group's documents at start-up (no one is logged in)",
     "core.funds.demo_funds.build": "writes the demo group's books at start-up (no one is logged in)",
     "core.funds.funds.approval_threshold": "a setting: the amount above which expenses wait for approval",
+    "core.funds.funds.payment_values": "checks a form's values; called inside services that check the caller",
+    "core.funds.funds.expense_values": "checks a form's values; called inside services that check the caller",
     "core.resources.demo_resources.build": "writes the demo group's shared resources at start-up (no one is logged in)",
 }
 # Not services: they compute something for the user they are given, inside services that

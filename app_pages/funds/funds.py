@@ -2,7 +2,6 @@
 secretariat's books (budget lines, fee schedule, payments with vouchers, expenses with approval
 by the director above the threshold). A liaison sees its own unit's fees and payments only."""
 from datetime import date
-from decimal import Decimal
 
 import streamlit as st
 
@@ -13,6 +12,7 @@ from core.funds import funds
 from core.funds.models import Source, Use
 from core.models import MemberType, Role
 from core.timeutil import china_today
+from core.ui.funds import book_table, corrections_tab, fen, money_table, yuan
 
 user = ui.guard("funds")
 ui.page_header("funds", "funds.subtitle")
@@ -20,21 +20,6 @@ FLASH = "funds_flash"
 ui.show_flash(FLASH)
 this_year = china_today().year
 year = st.selectbox(ui.t("funds.year"), list(range(this_year + 1, this_year - 4, -1)), index=1, key="funds_year")
-
-
-def yuan(fen) -> str:
-    return f"{Decimal(int(fen)) / 100:,.2f}"
-
-
-def fen(value) -> int:
-    return int((Decimal(str(value or 0)) * 100).quantize(Decimal(1)))
-
-
-def money_table(frame, columns):
-    shown = frame.copy()
-    for column in columns:
-        shown[column] = shown[column].map(yuan)
-    return shown
 
 
 def own_unit() -> None:
@@ -46,8 +31,7 @@ def own_unit() -> None:
     if paid.empty:
         st.caption(ui.t("funds.no_payments"))
     else:
-        st.dataframe(money_table(paid, ["amount_fen"])[["year", "paid_on", "amount_fen", "note"]]
-                     .rename(columns=lambda c: ui.t(f"funds.col_{c}")), hide_index=True, width="stretch")
+        book_table(paid, ["year", "paid_on", "amount_fen", "note"])
 
 
 if user.role == Role.MEMBER:
@@ -86,8 +70,8 @@ if not arrears.empty and st.button(ui.t("funds.remind", count=len(arrears)), key
                       body=ui.t("funds.remind_body", year=year), flash_key=FLASH, flash="funds.reminded")
 
 units = dict(zip(fees["member_id"], fees["unit"], strict=True))
-pay, income, spend, plan = st.tabs([ui.t("funds.tab_payment"), ui.t("funds.tab_income"), ui.t("funds.tab_expense"),
-                                    ui.t("funds.tab_budget")])
+pay, income, spend, fix, plan = st.tabs([ui.t("funds.tab_payment"), ui.t("funds.tab_income"),
+                                         ui.t("funds.tab_expense"), ui.t("funds.tab_correct"), ui.t("funds.tab_budget")])
 with pay, st.form("funds_payment"):
     unit = st.selectbox(ui.t("funds.col_unit"), list(units), format_func=units.get, key="funds_pay_unit")
     a, b = st.columns(2)
@@ -115,9 +99,7 @@ with income:
                               flash_key=FLASH, flash="funds.saved")
     received = ui.read(funds.incomes, user, year=year)
     if not received.empty:
-        st.dataframe(money_table(received.assign(source=received["source"].map(lambda k: ui.t(f"fund_category.{k}"))),
-                                 ["amount_fen"])[["received_on", "source", "amount_fen", "payer"]]
-                     .rename(columns=lambda c: ui.t(f"funds.col_{c}")), hide_index=True, width="stretch")
+        book_table(received, ["received_on", "source", "amount_fen", "payer"])
 with spend:
     with st.form("funds_expense"):
         a, b, c = st.columns(3)
@@ -138,16 +120,15 @@ with spend:
                               flash_key=FLASH, flash="funds.saved")
     spent = ui.read(funds.expenses, user, year=year)
     if not spent.empty:
-        st.dataframe(money_table(spent.assign(category=spent["category"].map(lambda k: ui.t(f"fund_category.{k}")),
-                                              status=spent["status"].map(lambda s: ui.t(f"funds.status_{s}"))),
-                                 ["amount_fen"])[["spent_on", "category", "amount_fen", "description", "status"]]
-                     .rename(columns=lambda c: ui.t(f"funds.col_{c}")), hide_index=True, width="stretch")
-    waiting = spent[spent["status"] == "pending"]
+        book_table(spent, ["spent_on", "category", "amount_fen", "description"])
+    waiting = spent[(spent["status"] == "pending") & spent["voided_at"].isna()]
     if not waiting.empty and ui.read(funds.is_director, user):
         for row in waiting.itertuples():
             if st.button(ui.t("funds.approve", what=row.description, amount=yuan(row.amount_fen)), key=f"funds_ok_{row.id}"):
                 ui.save_and_rerun(funds.approve_expense, user, expense_id=int(row.id), expected_version=int(row.version),
                                   flash_key=FLASH, flash="funds.approved")
+with fix:
+    corrections_tab(user, year=year, units=units, areas=areas, flash_key=FLASH)
 with plan:
     with st.form("funds_budget"):
         a, b = st.columns(2)

@@ -79,7 +79,7 @@ def correct_payment(session: Session, current: CurrentUser | None, *, payment_id
     """Correct a fee payment: the paying unit, the fee year, the amount, the date or the note."""
     require_role(current, *STAFF_ROLES)
     _, row = _row(session, "payment", payment_id, expected_version)
-    values = funds._payment_values(session, member_id=member_id, year=year, amount_fen=amount_fen,
+    values = funds.payment_values(session, member_id=member_id, year=year, amount_fen=amount_fen,
                                    paid_on=paid_on, note=note)
     return _apply(session, current, "payment", row, expected_version, values, "fee_payment_corrected")
 
@@ -89,7 +89,7 @@ def correct_income(session: Session, current: CurrentUser | None, *, income_id: 
     """Correct an income: the date (and so its year), the amount, the source or the payer."""
     require_role(current, *STAFF_ROLES)
     _, row = _row(session, "income", income_id, expected_version)
-    values = funds._income_values(received_on=received_on, amount_fen=amount_fen, source=source, payer=payer)
+    values = funds.income_values(received_on=received_on, amount_fen=amount_fen, source=source, payer=payer)
     return _apply(session, current, "income", row, expected_version, values, "fund_income_corrected")
 
 
@@ -100,7 +100,7 @@ def correct_expense(session: Session, current: CurrentUser | None, *, expense_id
     director (the approval was for less); at or under the threshold none is needed."""
     require_role(current, *STAFF_ROLES)
     _, row = _row(session, "expense", expense_id, expected_version)
-    values = funds._expense_values(session, spent_on=spent_on, amount_fen=amount_fen, category=category,
+    values = funds.expense_values(session, spent_on=spent_on, amount_fen=amount_fen, category=category,
                                    description=description, plan_area_id=plan_area_id)
     if amount_fen <= funds.approval_threshold(session):
         values["status"] = "approved"

@@ -1,6 +1,8 @@
 """The demo group's funds (called by core/demo.py): this year's budget by source and use, the fee
-schedule by member type, most units' fees paid (some still owing), and expenses — the earlier
-ones approved, the platform's upkeep above the threshold waiting for the secretariat director."""
+schedule by member type, most units' fees paid (some still owing, one payment entered twice and
+voided), income from the lead unit, the province's project funds and a member enterprise's
+sponsorship, and expenses — the earlier ones approved, the platform's upkeep above the threshold
+waiting for the secretariat director (the demo-director account)."""
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -8,7 +10,8 @@ from datetime import date, timedelta
 from sqlmodel import Session, select
 
 from core.auth import acting_as
-from core.funds import funds
+from core.funds import corrections, funds
+from core.funds.models import FeePayment
 from core.models import MemberStatus, MemberUnit, User
 
 RATES = {"school": 300_000, "enterprise": 500_000, "association": 100_000, "research": 200_000,
@@ -19,6 +22,12 @@ BUDGET = {"membership_fee": 18_000_000, "lead_allocation": 30_000_000, "governme
 EXPENSES = [("meetings", 1_865_000, "第三届理事会第二次会议会务费"), ("training", 4_250_000, "“双师型”教师暑期培训"),
             ("competitions", 2_980_050, "集团职业技能大赛场地与耗材"), ("publicity", 320_000, "集团宣传册印制"),
             ("platform", 12_000_000, "管理平台年度运维")]
+# (source, fen, month, day, payer): the lead unit's allocation in two instalments, the province's
+# funds for a provincial backbone group (认定 by 山东省教育厅 in 2019), an enterprise's sponsorship.
+INCOME = [("lead_allocation", 15_000_000, 2, 20, "{lead}：集团年度工作经费（上半年）"),
+          ("government", 30_000_000, 5, 15, "山东省教育厅：省级骨干职业教育集团建设项目资金（第一批）"),
+          ("sponsorship", 6_000_000, 6, 10, "{firm}：赞助集团职业技能大赛"),
+          ("lead_allocation", 15_000_000, 8, 20, "{lead}：集团年度工作经费（下半年）")]
 
 
 def build(session: Session, *, today: date) -> int:
@@ -34,6 +43,7 @@ def build(session: Session, *, today: date) -> int:
         if due and i % 7 != 3:  # about one unit in seven still owes
             funds.record_payment(session, me, member_id=unit.id, year=year, amount_fen=due,
                                  paid_on=date(year, 3, 1) + timedelta(days=i * 2), note="银行转账")
+    _income(session, me, units, today)
     for i, (category, amount, text) in enumerate(EXPENSES):
         row = funds.record_expense(session, me, spent_on=min(today, date(year, 4, 10) + timedelta(days=40 * i)),
                                    amount_fen=amount, category=category, description=text)
@@ -42,3 +52,17 @@ def build(session: Session, *, today: date) -> int:
             session.add(row)
     session.flush()
     return len(units)
+
+
+def _income(session: Session, me, units: list[MemberUnit], today: date) -> None:
+    lead = next(u for u in units if u.is_lead)
+    firm = next(u for u in units if u.unit_type == "enterprise")
+    for source, amount, month, day, payer in INCOME:
+        funds.record_income(session, me, received_on=min(today, date(today.year, month, day)), amount_fen=amount,
+                            source=source, payer=payer.format(lead=lead.name, firm=firm.name))
+    # A transfer keyed in twice, voided with its reason: it stays listed and counts nowhere.
+    paid = session.exec(select(FeePayment).where(FeePayment.member_id == lead.id, FeePayment.year == today.year)).first()
+    if paid is not None:
+        twice = funds.record_payment(session, me, member_id=lead.id, year=today.year, amount_fen=paid.amount_fen,
+                                     paid_on=paid.paid_on, note="银行转账")
+        corrections.void(session, me, kind="payment", row_id=twice.id, expected_version=1, reason="重复录入")

@@ -88,7 +88,7 @@ def fee_rates(session: Session, current: CurrentUser | None, *, year: int) -> di
     return dict(session.exec(select(FeeRate.member_type, FeeRate.amount_fen).where(FeeRate.year == year)).all())
 
 
-def _payment_values(session: Session, *, member_id: int, year: int, amount_fen: int, paid_on: date,
+def payment_values(session: Session, *, member_id: int, year: int, amount_fen: int, paid_on: date,
                     note: str) -> dict:
     """A payment's values checked and cleaned (recording and correcting share the rules)."""
     if session.get(MemberUnit, member_id) is None:
@@ -103,7 +103,7 @@ def record_payment(session: Session, current: CurrentUser | None, *, member_id: 
                    paid_on: date, note: str = "", files: list[tuple[str, bytes]] = ()) -> FeePayment:
     """A unit's fee payment as the secretariat received it, with its voucher."""
     require_role(current, *STAFF_ROLES)
-    values = _payment_values(session, member_id=member_id, year=year, amount_fen=amount_fen, paid_on=paid_on,
+    values = payment_values(session, member_id=member_id, year=year, amount_fen=amount_fen, paid_on=paid_on,
                              note=note)
     row = FeePayment(**values, recorded_by=current.id)
     session.add(row)
@@ -170,7 +170,7 @@ def remind_arrears(session: Session, current: CurrentUser | None, *, year: int, 
     return len(owing)
 
 
-def _income_values(*, received_on: date, amount_fen: int, source: str, payer: str) -> dict:
+def income_values(*, received_on: date, amount_fen: int, source: str, payer: str) -> dict:
     if source not in INCOME_SOURCES:
         raise ValidationFailed("funds.bad_category")
     if _money(amount_fen) == 0:
@@ -186,7 +186,7 @@ def record_income(session: Session, current: CurrentUser | None, *, received_on:
                   source: str, payer: str, files: list[tuple[str, bytes]] = ()) -> Income:
     """Income from the lead unit, a government project or a sponsor, with its voucher."""
     require_role(current, *STAFF_ROLES)
-    values = _income_values(received_on=received_on, amount_fen=amount_fen, source=source, payer=payer)
+    values = income_values(received_on=received_on, amount_fen=amount_fen, source=source, payer=payer)
     row = Income(**values, recorded_by=current.id)
     session.add(row)
     session.flush()
@@ -208,7 +208,7 @@ def approval_threshold(session: Session) -> int:
     return int(get_setting(session, "funds_approval_fen") or DEFAULT_APPROVAL_FEN)
 
 
-def _expense_values(session: Session, *, spent_on: date, amount_fen: int, category: str, description: str,
+def expense_values(session: Session, *, spent_on: date, amount_fen: int, category: str, description: str,
                     plan_area_id: int | None) -> dict:
     if category not in set(Use):
         raise ValidationFailed("funds.bad_category")
@@ -225,7 +225,7 @@ def _expense_values(session: Session, *, spent_on: date, amount_fen: int, catego
 def record_expense(session: Session, current: CurrentUser | None, *, spent_on: date, amount_fen: int, category: str,
                    description: str, plan_area_id: int | None = None, files: list[tuple[str, bytes]] = ()) -> Expense:
     require_role(current, *STAFF_ROLES)
-    values = _expense_values(session, spent_on=spent_on, amount_fen=amount_fen, category=category,
+    values = expense_values(session, spent_on=spent_on, amount_fen=amount_fen, category=category,
                              description=description, plan_area_id=plan_area_id)
     status = "pending" if amount_fen > approval_threshold(session) else "approved"
     row = Expense(**values, status=status, recorded_by=current.id)

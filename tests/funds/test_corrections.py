@@ -39,7 +39,7 @@ def _fees(session, people):
 
 
 def test_a_corrected_payment_ties_out_to_the_cent(session, books):
-    people, school, firm = books
+    people, school, _ = books
     row = _pay(session, people, school, 30_000)  # 300 元 typed for 3,000 元
     changes = corrections.correct_payment(session, people["office"], payment_id=row.id, expected_version=1,
                                           member_id=school.id, year=2026, amount_fen=299_999,
@@ -179,7 +179,7 @@ def test_nothing_changed_writes_nothing(session, books):
 
 
 def test_a_voucher_is_added_to_a_recorded_row(session, books):
-    people, school, _ = books
+    people, _, _ = books
     income = funds.record_income(session, people["office"], received_on=date(2026, 5, 1), amount_fen=100,
                                  source="sponsorship", payer="某企业")
     assert corrections.add_vouchers(session, people["office"], kind="income", row_id=income.id,
