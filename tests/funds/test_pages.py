@@ -5,7 +5,9 @@ from __future__ import annotations
 from sqlmodel import func, select
 
 from core.funds.models import FeePayment
+from core.i18n import translate
 from core.models import User
+from core.timeutil import china_today
 from tests.pages_support import app_as, button, session_scope
 
 
@@ -39,3 +41,116 @@ def test_the_secretariat_records_sponsorship_income_to_the_fen(demo_db_url):
     with session_scope(demo_db_url) as session:
         row = session.exec(select(Income).order_by(Income.id.desc())).first()
         assert (row.source, row.amount_fen, row.payer) == ("sponsorship", 876_543, "合作企业 赞助技能大赛")
+
+
+# ---------------------------------------------------------------- corrections through the widgets
+def _lead_payments(url):
+    from core.funds.models import FeePayment
+    from core.models import MemberUnit
+
+    with session_scope(url) as session:
+        lead = session.exec(select(MemberUnit).where(MemberUnit.is_lead)).one()
+        rows = session.exec(select(FeePayment).where(FeePayment.member_id == lead.id).order_by(FeePayment.id)).all()
+        return lead.id, [(r.id, r.amount_fen, r.voided_at is not None) for r in rows]
+
+
+def _open_payment(at, unit, row_id):
+    at.selectbox(key="funds_fix_unit").set_value(unit).run()
+    at.selectbox(key="funds_fix_row_payment").set_value(row_id).run()
+    return f"form_funds_payment_{row_id}_0_"
+
+
+def test_the_secretariat_corrects_a_payment_and_the_fees_follow_to_the_fen(demo_db_url):
+    from core.auth import acting_as
+    from core.funds import funds
+
+    unit, rows = _lead_payments(demo_db_url)
+    row_id = next(i for i, _, voided in rows if not voided)
+    at = app_as(demo_db_url, "secretariat", "funds")
+    prefix = _open_payment(at, unit, row_id)
+    at.number_input(key=prefix + "amount").set_value(0.0)
+    button(at, "funds.fix_save").click().run()
+    assert [e.value for e in at.error] == [translate("funds.bad_amount")]
+    at.number_input(key=prefix + "amount").set_value(2999.99)
+    at.text_input(key=prefix + "note").set_value("银行转账（更正金额）")
+    button(at, "funds.fix_save").click().run()
+    assert not at.exception and not at.error
+    with session_scope(demo_db_url) as session:
+        office = acting_as(session.exec(select(User).where(User.username == "demo-secretariat")).one())
+        fees = funds.fees(session, office, year=china_today().year, member_id=unit)
+        assert fees.loc[0, ["paid_fen", "owed_fen"]].tolist() == [299_999, 1]
+
+
+def test_a_stale_correction_is_refused_with_a_message_and_nothing_written(demo_db_url):
+    from core.auth import acting_as
+    from core.funds import corrections
+    from core.funds.models import FeePayment
+
+    unit, rows = _lead_payments(demo_db_url)
+    row_id = next(i for i, _, voided in rows if not voided)
+    at = app_as(demo_db_url, "secretariat", "funds")
+    prefix = _open_payment(at, unit, row_id)
+    with session_scope(demo_db_url) as session:  # someone else saves first
+        office = acting_as(session.exec(select(User).where(User.username == "demo-admin")).one())
+        row = session.get(FeePayment, row_id)
+        corrections.correct_payment(session, office, payment_id=row_id, expected_version=row.version,
+                                    member_id=unit, year=row.year, amount_fen=111_111, paid_on=row.paid_on)
+    at.number_input(key=prefix + "amount").set_value(2222.22)
+    button(at, "funds.fix_save").click().run()
+    assert translate("common.stale_edit") in [e.value for e in at.error]
+    with session_scope(demo_db_url) as session:
+        assert session.get(FeePayment, row_id).amount_fen == 111_111
+
+
+def test_the_admin_voids_an_expense_with_a_reason_and_it_stays_listed(demo_db_url):
+    from core.funds.models import Expense
+
+    with session_scope(demo_db_url) as session:
+        expense_id = session.exec(select(Expense.id).where(Expense.category == "publicity")).one()
+    at = app_as(demo_db_url, "admin", "funds")
+    at.segmented_control(key="funds_fix_book").set_value("expense").run()
+    at.selectbox(key="funds_fix_row_expense").set_value(expense_id).run()
+    at.button(key="funds_void_expense").click().run()
+    at.button(key="funds_void_expense_confirm").click().run()
+    assert [e.value for e in at.error] == [translate("funds.reason_required")]
+    at.text_input(key=f"form_funds_expense_{expense_id}_0_reason").set_value("供应商重复开票")
+    at.button(key="funds_void_expense").click().run()
+    at.button(key="funds_void_expense_confirm").click().run()
+    assert not at.exception and not at.error
+    with session_scope(demo_db_url) as session:
+        row = session.get(Expense, expense_id)
+        assert row.voided_at is not None and row.void_reason == "供应商重复开票"
+    shown = [str(v) for frame in at.dataframe for v in frame.value.to_numpy().ravel()]
+    assert translate("funds.status_voided", reason="供应商重复开票") in shown
+
+
+def test_the_council_reads_without_corrections_and_the_liaison_sees_its_voided_payment(demo_db_url):
+    council = app_as(demo_db_url, "council", "funds")
+    assert not council.exception and not council.error
+    assert not [s for s in council.selectbox if s.key == "funds_fix_unit"]
+    member = app_as(demo_db_url, "member", "funds")
+    payments = member.dataframe[1].value
+    assert translate("funds.status_voided", reason="重复录入") in set(payments.iloc[:, -1])
+
+
+def test_the_demo_director_approves_the_platform_upkeep(demo_db_url):
+    from core import auth
+    from core.demo import DEMO_PASSWORD
+    from core.funds.models import Expense
+    from tests.pages_support import app, page_path
+
+    with session_scope(demo_db_url) as session:
+        pending = session.exec(select(Expense).where(Expense.status == "pending")).one()
+        expense_id = pending.id
+        director = auth.authenticate(session, "demo-director", DEMO_PASSWORD).user
+    office = app_as(demo_db_url, "secretariat", "funds")
+    assert not [b for b in office.button if b.key == f"funds_ok_{expense_id}"]  # the office records, never approves
+    at = app()
+    at.session_state["auth_user"] = director
+    at.run()
+    at.switch_page(page_path("funds")).run()
+    at.button(key=f"funds_ok_{expense_id}").click().run()
+    assert not at.exception and not at.error
+    with session_scope(demo_db_url) as session:
+        row = session.get(Expense, expense_id)
+        assert (row.status, row.approved_by) == ("approved", director.id)
