@@ -73,9 +73,10 @@ else:
                          retention=found["retention_years"].map(retention_label),
                          review_due=[review_label(r) for r in found.itertuples()],
                          kb=(pd.to_numeric(found["size_bytes"]) // 1024 + 1).astype("Int64"))  # none: made on download
-    st.dataframe(shown[["filename", "title", "category", "year", "unit", "origin", "access", "retention",
-                        "review_due", "kb"]].rename(columns=lambda c: ui.t(f"archive.col_{c}")),
-                 hide_index=True, width="stretch")
+    columns = ["filename", "title", "category", "year", "retention", "review_due", "unit", "origin", "access", "kb"]
+    st.dataframe(shown[columns].rename(columns=lambda c: ui.t(f"archive.col_{c}")), hide_index=True,
+                 width="stretch", column_config={ui.t(f"archive.col_{c}"): st.column_config.TextColumn(width=w)
+                                                 for c, w in (("filename", 180), ("title", 180), ("review_due", 190))})
     labels = {r.key: f"{r.filename} · {r.year}" for r in found.itertuples()}
     chosen = st.selectbox(ui.t("archive.pick"), list(labels), format_func=labels.get, key="archive_pick")
     row = found[found["key"] == chosen].iloc[0]
