@@ -17,6 +17,7 @@ from core.archive import render
 from core.archive.sources import full_row, register_source
 from core.auth import STAFF_ROLES, CurrentUser
 from core.errors import NotFound, PermissionDenied
+from core.i18n import translate
 from core.meetings import briefing_files, briefings
 from core.meetings.meetings import may_see
 from core.meetings.models import Briefing, Meeting
@@ -24,7 +25,7 @@ from core.models import Message
 from core.reports import platform, submissions
 from core.reports.models import ReportSubmission
 from core.settings import get_setting
-from core.timeutil import CHINA_TZ
+from core.timeutil import CHINA_TZ, to_china
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -52,8 +53,10 @@ def _minutes_file(session: Session, current: CurrentUser, meeting_id: int) -> tu
         raise NotFound("archive.not_found")
     if not _minutes_readable(session, current, meeting_id, message):
         raise PermissionDenied("archive.no_access")
+    when = to_china(message.updated_at).strftime("%Y-%m-%d %H:%M")
     content = render.markdown_docx(title=message.title, body=message.body,
-                                   header=str(get_setting(session, "group_name_zh") or ""))
+                                   header=str(get_setting(session, "group_name_zh") or ""),
+                                   footer=translate("archive.minutes_version", version=message.version, when=when))
     return f"{render.file_stem(message.title)}.docx", render.DOCX_MIME, content
 
 

@@ -19,7 +19,7 @@ def plain_line(line: str) -> str:
     return _INLINE.sub("", line).strip()
 
 
-def markdown_docx(*, title: str, body: str, header: str = "") -> bytes:
+def markdown_docx(*, title: str, body: str, header: str = "", footer: str = "") -> bytes:
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.ns import qn
@@ -44,6 +44,8 @@ def markdown_docx(*, title: str, body: str, header: str = "") -> bytes:
             document.add_paragraph(plain_line(bullet.group(1)), style="List Bullet")
         else:
             document.add_paragraph(plain_line(line))
+    if footer:
+        document.add_paragraph(footer).alignment = WD_ALIGN_PARAGRAPH.RIGHT
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()

@@ -76,6 +76,16 @@ def test_minutes_are_a_word_document_for_those_the_meeting_rule_lets_see_it(sess
         archive.download(session, stranger, f"minutes:{meeting_id}")
 
 
+def test_minutes_published_again_are_archived_as_their_newest_version(session, people):
+    office = people["office"]
+    meeting_id = _minutes(session, office, [people["liaison"].member_id])
+    minutes_service.publish_minutes(session, office, meeting_id, minutes="审议通过集团年度工作报告（修订稿）。")
+    assert len(archive.search(session, office, category="minutes")) == 1
+    text = [p.text for p in Document(io.BytesIO(archive.download(session, office, f"minutes:{meeting_id}")[2])).paragraphs]
+    assert "审议通过集团年度工作报告（修订稿）。" in text and "审议通过集团年度工作报告。" not in text
+    assert text[-1].startswith("本纪要第 2 版")
+
+
 def test_a_published_briefing_is_found_and_read_under_the_briefing_rule(session, people):
     office = people["office"]
     draft = briefings.create_briefing(session, office, title="集团活动简报 草稿", start=date(2025, 7, 1),
