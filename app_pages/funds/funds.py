@@ -50,7 +50,7 @@ st.dataframe(table, hide_index=True, width="stretch")
 chart = compare.assign(key=labels).melt(id_vars="key", value_vars=["budget_fen", "actual_fen"])
 series = ui.t("funds.series")
 chart = chart.assign(value=chart["value"] / 100, **{series: chart["variable"].map(lambda c: ui.t(f"funds.col_{c}"))})
-st.bar_chart(chart, x="key", y="value", color=series, stack=False, horizontal=True,
+st.bar_chart(chart, x="key", y="value", color=series, stack=False, horizontal=True, sort=False,
              x_label="", y_label=ui.t("funds.yuan"))
 money = ["budget_fen", "actual_fen", "diff_fen"]
 ui.export_table(funds.in_yuan(compare.assign(key=labels), money).rename(columns=lambda c: ui.t(f"funds.col_{c}")),
