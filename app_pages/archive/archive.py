@@ -24,8 +24,7 @@ units = ui.read(unit_choices)
 filter_units = units if user.role != Role.MEMBER else {k: v for k, v in units.items() if k == user.member_id}
 years = ui.read(archive.years, user)
 CATEGORIES = archive.categories()
-ORIGIN_KEYS = {"meeting": "archive_origin.meeting", "briefing": "archive_origin.briefing",
-               "report_submission": "archive_origin.report_submission"}
+ORIGIN_KEYS = {kind: f"archive_origin.{kind}" for kind in ("message", "meeting", "briefing", "report_submission")}
 
 
 def category_label(code) -> str:

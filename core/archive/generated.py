@@ -1,5 +1,7 @@
 """The archive's generated and kept documents, each under its own module's rule:
 
+- notices, documents and bulletins (通知公告): an issued notice's text as Word, for whoever the
+  inbox lets read it (core.messages.inbox.may_read);
 - minutes (会议纪要): a meeting's minutes notice as Word, for whoever may see the meeting
   (core.meetings' rule — the minutes go to the invited units, the council and the office);
 - briefings (简报): a published issue as Word (core.meetings.briefing_files), under the briefing
@@ -21,13 +23,17 @@ from core.i18n import translate
 from core.meetings import briefing_files, briefings
 from core.meetings.meetings import may_see
 from core.meetings.models import Briefing, Meeting
-from core.models import Message
+from core.messages.inbox import may_read
+from core.models import Message, MessageCategory
 from core.reports import platform, submissions
 from core.reports.models import ReportSubmission
 from core.settings import get_setting
-from core.timeutil import CHINA_TZ, to_china
+from core.timeutil import CHINA_TZ, as_utc, to_china, utcnow
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Notices as documents: minutes have their own source (under the meeting's rule); system messages
+# are one person's notifications, not the group's records.
+NOTICE_CATEGORIES = (MessageCategory.NOTICE, MessageCategory.DOCUMENT, MessageCategory.BULLETIN)
 
 
 # ---------------------------------------------------------------- minutes
@@ -53,11 +59,39 @@ def _minutes_file(session: Session, current: CurrentUser, meeting_id: int) -> tu
         raise NotFound("archive.not_found")
     if not _minutes_readable(session, current, meeting_id, message):
         raise PermissionDenied("archive.no_access")
+    return _notice_docx(session, message, "archive.minutes_version")
+
+
+def _notice_docx(session: Session, message: Message, footer_key: str) -> tuple[str, str, bytes]:
     when = to_china(message.updated_at).strftime("%Y-%m-%d %H:%M")
     content = render.markdown_docx(title=message.title, body=message.body,
                                    header=str(get_setting(session, "group_name_zh") or ""),
-                                   footer=translate("archive.minutes_version", version=message.version, when=when))
+                                   footer=translate(footer_key, version=message.version, when=when))
     return f"{render.file_stem(message.title)}.docx", render.DOCX_MIME, content
+
+
+# ---------------------------------------------------------------- notices and documents
+def _notice_readable(session: Session, current: CurrentUser, message: Message) -> bool:
+    # Issued notices only (a draft or a scheduled one is not a document yet), then the inbox's rule.
+    return message.published and as_utc(message.publish_at) <= utcnow() and may_read(session, current, message)
+
+
+def _notice_rows(session: Session, current: CurrentUser):
+    found = session.exec(select(Message).where(Message.category.in_(NOTICE_CATEGORIES))).all()
+    for message in found:
+        if _notice_readable(session, current, message):
+            yield full_row("notice", message.id, filename=f"{render.file_stem(message.title)}.docx",
+                           category="notice", year=to_china(message.publish_at).year, title=message.title,
+                           origin_kind="message", text=message.body, created_at=message.publish_at)
+
+
+def _notice_file(session: Session, current: CurrentUser, message_id: int) -> tuple[str, str, bytes]:
+    message = session.get(Message, message_id)
+    if message is None or message.category not in NOTICE_CATEGORIES:
+        raise NotFound("archive.not_found")
+    if not _notice_readable(session, current, message):
+        raise PermissionDenied("archive.no_access")
+    return _notice_docx(session, message, "archive.notice_version")
 
 
 # ---------------------------------------------------------------- briefings
@@ -106,6 +140,7 @@ def _submission_file(session: Session, current: CurrentUser, submission_id: int)
     return filename, XLSX_MIME, content
 
 
+register_source("notice", rows=_notice_rows, render=_notice_file, categories=("notice",))
 register_source("minutes", rows=_minutes_rows, render=_minutes_file, categories=("minutes",))
 register_source("briefing", rows=_briefing_rows, render=_briefing_file, categories=("briefing_issue",))
 register_source("submission", rows=_submission_rows, render=_submission_file, categories=("submission",))

@@ -17,6 +17,7 @@ from core.archive import archive
 from core.auth import acting_as
 from core.errors import NotFound, PermissionDenied
 from core.meetings import briefings, meetings, minutes as minutes_service
+from core.messages import notices
 from core.reports.models import ReportSubmission
 from core.timeutil import CHINA_TZ
 from tests.conftest import make_member, make_user
@@ -84,6 +85,24 @@ def test_minutes_published_again_are_archived_as_their_newest_version(session, p
     text = [p.text for p in Document(io.BytesIO(archive.download(session, office, f"minutes:{meeting_id}")[2])).paragraphs]
     assert "审议通过集团年度工作报告（修订稿）。" in text and "审议通过集团年度工作报告。" not in text
     assert text[-1].startswith("本纪要第 2 版")
+
+
+def test_an_issued_notice_is_a_document_for_those_the_inbox_lets_read_it(session, people):
+    office, liaison, stranger = people["office"], people["liaison"], people["stranger"]
+    sent = notices.publish(session, office, category="notice", title="关于报送年度台账的通知",
+                           body="### 报送要求\n- 十二月底前完成台账确认", audience={"member_ids": [liaison.member_id]})
+    later = notices.publish(session, office, category="notice", title="预约发布的通知", body="x",
+                            audience={"everyone": True}, publish_at=datetime(2099, 1, 1, tzinfo=CHINA_TZ))
+    found = archive.search(session, liaison, category="notice")
+    assert found["key"].tolist() == [f"notice:{sent.id}"] and found["origin_kind"].tolist() == ["message"]
+    document = Document(io.BytesIO(archive.download(session, liaison, f"notice:{sent.id}")[2]))
+    assert [p.text for p in document.paragraphs][1:4] == ["关于报送年度台账的通知", "报送要求", "十二月底前完成台账确认"]
+    assert archive.search(session, stranger, category="notice").empty  # not addressed to its unit
+    with pytest.raises(PermissionDenied):
+        archive.download(session, stranger, f"notice:{sent.id}")
+    assert archive.search(session, office, category="notice")["key"].tolist() == [f"notice:{sent.id}"]
+    with pytest.raises(PermissionDenied):  # scheduled: not issued yet, for no one
+        archive.download(session, office, f"notice:{later.id}")
 
 
 def test_a_published_briefing_is_found_and_read_under_the_briefing_rule(session, people):
