@@ -50,7 +50,20 @@ class FeeRate(SQLModel, table=True):
     amount_fen: int = Field(default=0, sa_type=sa.BigInteger)
 
 
-class FeePayment(SQLModel, table=True):
+class Booked(SQLModel):
+    """What every row of the books carries: who recorded it and when, its version (edits are
+    checked against it), and its void — a mistaken row is voided, not deleted: it leaves every
+    total but stays in the books (audited)."""
+
+    recorded_by: int | None = Field(default=None, foreign_key="app_user.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    version: int = 1
+    voided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    voided_by: int | None = Field(default=None, foreign_key="app_user.id")
+    void_reason: str = Field(default="", max_length=500)
+
+
+class FeePayment(Booked, table=True):
     __tablename__ = "fee_payment"
     id: int | None = Field(default=None, primary_key=True)
     member_id: int = Field(foreign_key="member_unit.id", index=True)
@@ -58,16 +71,9 @@ class FeePayment(SQLModel, table=True):
     amount_fen: int = Field(sa_type=sa.BigInteger)
     paid_on: date
     note: str = Field(default="", max_length=500)
-    recorded_by: int | None = Field(default=None, foreign_key="app_user.id")
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    version: int = 1
-    # A mistaken row is voided, not deleted: it leaves every total but stays in the books (audited).
-    voided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    voided_by: int | None = Field(default=None, foreign_key="app_user.id")
-    void_reason: str = Field(default="", max_length=500)
 
 
-class Expense(SQLModel, table=True):
+class Expense(Booked, table=True):
     __tablename__ = "fund_expense"
     id: int | None = Field(default=None, primary_key=True)
     year: int = Field(index=True)
@@ -77,17 +83,10 @@ class Expense(SQLModel, table=True):
     plan_area_id: int | None = Field(default=None, foreign_key="plan_area.id")
     description: str = Field(max_length=500)
     status: str = Field(default="approved", max_length=20)  # approved / pending (over the threshold)
-    recorded_by: int | None = Field(default=None, foreign_key="app_user.id")
     approved_by: int | None = Field(default=None, foreign_key="app_user.id")
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    version: int = 1
-    # A mistaken row is voided, not deleted: it leaves every total but stays in the books (audited).
-    voided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    voided_by: int | None = Field(default=None, foreign_key="app_user.id")
-    void_reason: str = Field(default="", max_length=500)
 
 
-class Income(SQLModel, table=True):
+class Income(Booked, table=True):
     """Money received from a source other than membership fees (those are FeePayments)."""
 
     __tablename__ = "fund_income"
@@ -97,10 +96,3 @@ class Income(SQLModel, table=True):
     amount_fen: int = Field(sa_type=sa.BigInteger)
     source: str = Field(max_length=30)  # a Source other than membership_fee
     payer: str = Field(max_length=500)  # who paid / what for
-    recorded_by: int | None = Field(default=None, foreign_key="app_user.id")
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    version: int = 1
-    # A mistaken row is voided, not deleted: it leaves every total but stays in the books (audited).
-    voided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    voided_by: int | None = Field(default=None, foreign_key="app_user.id")
-    void_reason: str = Field(default="", max_length=500)
