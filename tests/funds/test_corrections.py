@@ -189,3 +189,30 @@ def test_a_voucher_is_added_to_a_recorded_row(session, books):
     with pytest.raises(PermissionDenied):
         corrections.add_vouchers(session, people["council"], kind="income", row_id=income.id,
                                  files=[("x.pdf", b"%PDF-1.4 x")])
+
+
+def test_corrections_and_voids_tie_out_on_postgresql(pg_engine):
+    """The same books on PostgreSQL: its BIGINT sums, the versioned UPDATE and the void's timestamp."""
+    from sqlmodel import Session
+
+    with Session(pg_engine, expire_on_commit=False) as session:
+        office = acting_as(make_user(session, role="secretariat"))
+        school = make_member(session, unit_type="school")
+        funds.set_fee_rate(session, office, year=2026, member_type="school", amount_fen=300_000)
+        row = funds.record_payment(session, office, member_id=school.id, year=2026, amount_fen=3_000_000_001,
+                                   paid_on=date(2026, 3, 1))
+        twice = funds.record_payment(session, office, member_id=school.id, year=2026, amount_fen=7,
+                                     paid_on=date(2026, 3, 1))
+        session.commit()
+        corrections.correct_payment(session, office, payment_id=row.id, expected_version=1, member_id=school.id,
+                                    year=2026, amount_fen=299_999, paid_on=date(2026, 3, 2))
+        corrections.void(session, office, kind="payment", row_id=twice.id, expected_version=1, reason="重复")
+        session.commit()
+        with pytest.raises(StaleEditError):
+            corrections.correct_payment(session, office, payment_id=row.id, expected_version=1,
+                                        member_id=school.id, year=2026, amount_fen=1, paid_on=date(2026, 3, 2))
+        session.rollback()
+        fees = funds.fees(session, office, year=2026).set_index("member_id")
+        assert fees.loc[school.id, ["paid_fen", "owed_fen"]].tolist() == [299_999, 1]
+        assert funds.payments(session, office, member_id=school.id).set_index("id").loc[twice.id, "voided_at"] \
+            .tzinfo is not None
