@@ -152,7 +152,7 @@ def _all_rows(session: Session, current: CurrentUser | None) -> list[dict]:
 def search(session: Session, current: CurrentUser | None, *, year: int | None = None, category: str | None = None,
            member_id: int | None = None, text: str = "", past_retention: bool = False,
            today: date | None = None) -> pd.DataFrame:
-    """The documents the caller may open, newest first, from every source (stored files, minutes,
+    """The documents the caller may open, newest year first, from every source (stored files, minutes,
     briefings, submitted workbooks), each under its owner's rule. `category` is a filed document's
     category, the kind of owner of a file (message, ledger_entry, ...) or a generated kind
     (minutes, briefing_issue, submission); `text` matches file names, titles and the text of
@@ -177,7 +177,7 @@ def search(session: Session, current: CurrentUser | None, *, year: int | None = 
         if words and not all(w in f"{row['filename']} {row['title']} {row['text']}".lower() for w in words):
             continue
         out.append({**row, "unit": names.get(row["member_id"], "")})
-    out.sort(key=lambda r: (r["created_at"], r["key"]), reverse=True)
+    out.sort(key=lambda r: (r["year"], r["created_at"], r["key"]), reverse=True)
     return pd.DataFrame(out, columns=COLUMNS)
 
 
