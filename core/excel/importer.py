@@ -202,16 +202,18 @@ def column_problem(table: Table, row: int, column_key: str, key: str, **params) 
 
 
 def commit(session: Session, current: CurrentUser, plan: ImportPlan, *, only_valid: bool,
-           apply_row: Callable[[Session, CurrentUser, PlannedRow], None]) -> ImportBatch:
+           apply_row: Callable[[Session, CurrentUser, PlannedRow], None], adds_later: bool = False) -> ImportBatch:
     """Write the plan in the caller's transaction, or refuse (nothing written).
 
     A plan with rejected rows is refused unless the user chose to import only the valid rows.
+    `adds_later`: apply_row gets the changes only; the caller writes the adds, all at once, after
+    (knowing the batch they belong to).
     """
     if plan.rejects and not only_valid:
         raise UserFacingError("excel.has_rejects", rows=plan.rejected_rows)
     if plan.nothing_to_do:
         raise UserFacingError("excel.nothing_to_do", unchanged=len(plan.unchanged))
-    writing = plan.adds + plan.changes
+    writing = plan.changes if adds_later else plan.adds + plan.changes
     step = _every(len(writing))
     for index, planned in enumerate(writing):
         if index % step == 0:

@@ -9,6 +9,7 @@ the same message; the caller's transaction rolls back and nothing is written.
 from __future__ import annotations
 
 import gc
+import json
 from contextlib import contextmanager
 
 import sqlalchemy as sa
@@ -18,8 +19,9 @@ from core.db_guards import NUL
 from core.errors import ValidationFailed
 
 
-def insert(session: Session, table: sa.Table, columns: dict, count: int) -> None:
-    """INSERT `count` rows; `columns` maps a column to its values (a list) or to one value for all."""
+def insert(session: Session, table: sa.Table, columns: dict, count: int, *, as_bound: frozenset = frozenset()) -> None:
+    """INSERT `count` rows; `columns` maps a column to its values (a list) or to one value for all.
+    `as_bound`: columns whose values are already as the driver takes them (JSON text: json_text)."""
     if not count:
         return
     connection = session.connection()
@@ -28,9 +30,13 @@ def insert(session: Session, table: sa.Table, columns: dict, count: int) -> None
     bound = {}
     for key, data in columns.items():
         values = data if isinstance(data, list) else [data]
-        if NUL in "".join([value for value in values if value.__class__ is str]):
+        try:
+            joined = "".join(values)  # a column of text
+        except TypeError:
+            joined = "".join([value for value in values if value.__class__ is str])
+        if NUL in joined:
             raise ValidationFailed("common.bad_characters")
-        process = table.c[key].type.dialect_impl(dialect).bind_processor(dialect)
+        process = None if key in as_bound else table.c[key].type.dialect_impl(dialect).bind_processor(dialect)
         if process:
             values = _processed(process, values)
         bound[key] = values if isinstance(data, list) else values * count
@@ -56,6 +62,24 @@ def _processed(process, values: list) -> list:
     except TypeError:  # unhashable (JSON documents): each its own
         return [process(value) for value in values]
     return [done[key] for key in keys]
+
+
+def json_text(session: Session, keys: list[str], columns: list[list], count: int) -> list[str] | None:
+    """Each row's JSON document {key: value} (the rows' values in `columns`, one list per key; a
+    None left out), as the engine's JSON type would write it, built from each distinct value's
+    JSON once; None where that type does not bind text (PostgreSQL: the driver's own Json)."""
+    dialect = session.connection().dialect
+    if dialect.name != "sqlite" or getattr(dialect, "_json_serializer", None) not in (None, json.dumps):
+        return None
+    parts = []
+    for key, values in zip(keys, columns):
+        label = json.dumps(key) + ": "
+        done = {typed: label + json.dumps(typed[1]) for typed in dict.fromkeys(zip(map(type, values), values))
+                if typed[1] is not None}  # True == 1, yet they read differently
+        parts.append([done.get((value.__class__, value)) for value in values])
+    if not parts:
+        return ["{}"] * count
+    return ["{" + ", ".join([part for part in row if part is not None]) + "}" for row in zip(*parts)]
 
 
 @contextmanager

@@ -7,6 +7,8 @@ unit matcher caches per written name, so 20,000 rows cost little more than their
 """
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -18,7 +20,7 @@ from core.excel import importer
 from core.excel.reader import HEADER_SCAN_ROWS, header_key, text
 from core.ledgers import entries
 from core.ledgers.kinds import Kind
-from core.ledgers.matching import UnitMatcher, folded
+from core.ledgers.matching import UnitMatcher, folded, folded_many
 from core.ledgers.values import BadValue, parse, parse_date, parse_year, plain
 from core.models import Role
 
@@ -30,6 +32,9 @@ SIGNATURE_WORD = re.compile(r"填表人|填报人|制表人|审核人|负责人|
 UNIT_LINE = re.compile(r"(?:填报单位|单位名称|填表单位)\s*[:：]\s*([^\s:：]+)")
 YEAR_IN_TITLE = re.compile(r"(20\d{2})\s*(?:年|年度)")
 SPLIT = re.compile(r"[、;；/\n]+")
+# A character every match of TOTAL or SIGNATURE_WORD holds (计; 填, 表, 审, 负, 联, 话, 签, 盖, 章, 注, 说
+# or a colon): the cells worth matching, found by one fast search over a column's cells joined.
+NOT_DATA_CHARS = re.compile(r"[计填表审负联话签盖章注说:：]")
 
 
 @dataclass
@@ -167,6 +172,8 @@ def _partners(ctx: Context, named: list, unit_id: int | None) -> tuple:
             found.append(partner)
     if ctx.kind.partner_required and not found and not problems:
         problems.append(("partner", "ledger.partner_required", {"field": ctx.kind.partner.zh}))
+    if len({(p.member_id, p.name) for p in found}) < len(found):  # as recording it would refuse
+        problems.append(("partner", "ledger.partner_twice", {}))
     return found, problems, "、".join(f"{p.name}|{p.credit_code}" for p in found)
 
 
@@ -177,6 +184,57 @@ def _is_not_data(texts: tuple, title: str, year: str, maybe_signature: bool) -> 
     if any(TOTAL.match(cell) for cell in cells[:3]) or TOTAL.match(title):
         return True
     return maybe_signature and bool(SIGNATURE.search(" ".join(cells))) and not year
+
+
+def _joined(values: list[str], fn) -> list[str] | None:
+    """fn over the texts joined by NUL, split again: one call for a column (NFKC, lower case and
+    the like treat each text alike, NUL being no letter); None when a text holds NUL itself."""
+    joined = "\0".join(values)
+    if joined.count("\0") != len(values) - 1:
+        return None
+    return fn(joined).split("\0")
+
+
+def _column(fn, one, values: list) -> list:
+    """one(value) for every cell: its distinct texts at once through fn (see _joined), then
+    stripped; other cells once per distinct cell."""
+    texts = [value for value in dict.fromkeys(values) if value.__class__ is str]
+    joined = _joined(texts, fn) if texts else []
+    if joined is None:
+        return [value for value, _ in _each(one, values)]
+    done = dict(zip(texts, [cell.strip() for cell in joined]))
+    try:
+        return list(map(done.__getitem__, values))  # a column of text
+    except KeyError:
+        pass
+    others = iter([value for value, _ in _each(one, [value for value in values if value.__class__ is not str])])
+    return [done[value] if value.__class__ is str else next(others) for value in values]
+
+
+def _texts(values: list) -> list[str]:
+    """_text of every cell."""
+    return _column(lambda joined: unicodedata.normalize("NFKC", joined), _text, values)
+
+
+def _plains(values: list) -> list[str]:
+    """_plain of every cell."""
+    return _column(lambda joined: joined, _plain, values)
+
+
+def _maybe_not_data(texts: dict[str, list[str]], count: int) -> list[bool]:
+    """The rows with a cell that TOTAL.match or SIGNATURE_WORD.search finds (a total or a signature
+    line, maybe), the cells tried only where NOT_DATA_CHARS finds one of their characters."""
+    flags = [False] * count
+    for column in texts.values():
+        joined = "\0".join(column)
+        ends = None
+        for found in NOT_DATA_CHARS.finditer(joined):
+            if ends is None:
+                ends = list(itertools.accumulate(len(cell) + 1 for cell in column))
+            row = bisect.bisect_right(ends, found.start())
+            if not flags[row] and (TOTAL.match(column[row]) or SIGNATURE_WORD.search(column[row])):
+                flags[row] = True
+    return flags
 
 
 def _text(value) -> str:
@@ -194,90 +252,170 @@ def _reader(spec, header: str):
 
 def parse_table(ctx: Context, table: Rows) -> list[tuple]:
     """(row number, values, problems) of every row holding a cell; values None for a row that is
-    no data (a total, a signature line)."""
-    keys = list(table.columns)
-    texts = {key: [value for value, _ in _each(_text, table.cells[key])] for key in keys}
-    kept = [i for i, row_texts in enumerate(zip(*(texts[key] for key in keys))) if any(row_texts)]
-    if len(kept) < len(table.numbers):  # rows without a cell are not rows of the table
-        texts = {key: [column[i] for i in kept] for key, column in texts.items()}
-        table = Rows(table.sheet, table.columns, [table.numbers[i] for i in kept],
-                     {key: [column[i] for i in kept] for key, column in table.cells.items()}, table.preamble)
-    rows, cells = table.numbers, table.cells
-    empty = [None] * len(rows)
-    column = lambda key: cells.get(key, empty)
-    maybe_sign = [any(flags) for flags in zip(*([flag for flag, _ in _each(SIGNATURE_WORD.search, texts[key])]
-                                                for key in keys))]
-    maybe_total = [any(flags) for flags in zip(*([flag for flag, _ in _each(TOTAL.match, texts[key])]
-                                                 for key in keys))]
-    blank = [""] * len(rows)
-    title_text, year_text = texts.get("title", blank), texts.get("year", blank)
-    titles = [value[:300] for value, _ in _each(_plain, column("title"))]
-    descriptions = [value[:4000] for value, _ in _each(_plain, column("description"))]
-    partner_text = [value for value, _ in _each(_plain, column("partner"))]
-    starts, ends, years = _each(parse_date, column("started_on")), _each(parse_date, column("ended_on")), \
-        _each(parse_year, column("year"))
-    fields = [(spec, f"f_{spec.key}", _each(_reader(spec, table.columns.get(f"f_{spec.key}", "")), column(f"f_{spec.key}")))
-              for spec in ctx.kind.fields]
-    cell_partners = _memo(lambda written, codes: _partner_cells(ctx, written, codes))
-    # a row's partners depend on its unit only when the unit is among them (named as its own partner)
-    partners = _memo(lambda written, codes, unit_id: _partners(ctx, cell_partners(written, codes)[0][0], unit_id))
-    title_unit, title_written, title_year = _preamble(ctx, table)
-    member = ctx.current.role == Role.MEMBER if ctx.current is not None else False
+    no data (a total, a signature line). Column by column: a row whose every column is fine gets
+    its values from the columns at once; any other row is checked alone (`_Checks.row`), which
+    gives the same values and finds its problems in their order."""
+    checks = _Checks(ctx, table)
+    table, rows, n = checks.table, checks.table.numbers, len(checks.table.numbers)
+    if ctx.current is None:
+        return [checks.row(i) for i in range(n)]
+    units = checks.units()
+    years, title_year = checks.years, checks.title_year
+    year_of = [None if bad is not None else (year or title_year or (start.year if start else None))
+               for (year, bad), (start, _) in zip(years, checks.starts)]
+    partners = checks.partners(units)
+    clean = [unit is not None and year is not None and title != "" and not maybe
+             for unit, year, title, maybe in zip(units, year_of, checks.titles, checks.maybe_not_data)]
+    for bad_of in ([bad is not None for _, bad in checks.starts], [bad is not None for _, bad in checks.ends],
+                   [bool(found[1]) for found in partners],
+                   [bool(start and end and end < start) for (start, _), (end, _) in zip(checks.starts, checks.ends)],
+                   *([bad is not None or (value is None and spec.required) for value, bad in parsed]
+                     for spec, _, parsed in checks.fields)):
+        clean = [ok and not bad for ok, bad in zip(clean, bad_of)]
+    keys = checks.keys(units, year_of)
+    existing, kind, sheet, year_column = ctx.existing, ctx.kind.code, table.sheet, table.columns.get("year", "")
+    field_columns = [(key, [value for value, _ in parsed]) for _, key, parsed in checks.fields]
     out: list[tuple] = []
-    columns = table.columns
-    problem = lambda row, col, key, params: importer.RowProblem(
-        table.sheet, row, columns.get(col, col), key, params)
-    for i, (row, row_texts) in enumerate(zip(rows, zip(*(texts[key] for key in keys)))):
-        if (maybe_total[i] or maybe_sign[i]) and _is_not_data(row_texts, title_text[i], year_text[i], maybe_sign[i]):
-            out.append((row, None, []))
+    for i, row in enumerate(rows):
+        if not clean[i]:
+            out.append(checks.row(i))
             continue
-        if ctx.current is None:
-            out.append((row, {}, [problem(row, "", "auth.login_required", {})]))
-            continue
-        found: list = []
-        values: dict = {"title": titles[i], "description": descriptions[i],
-                        "_kind": ctx.kind.code, "_sheet": table.sheet, "_year_column": columns.get("year", "")}
-        # the reporting unit: its column (credit code, then name), else the title rows, else the liaison's own
-        written = texts["unit"][i] if "unit" in texts else ""
-        code = texts["unit_code"][i].upper() if "unit_code" in texts else ""
-        unit_id = None
+        values = {"title": checks.titles[i], "description": checks.descriptions[i], "_kind": kind, "_sheet": sheet,
+                  "_year_column": year_column, "member_id": units[i], "started_on": checks.starts[i][0],
+                  "ended_on": checks.ends[i][0], "year": year_of[i]}
+        for key, column in field_columns:
+            values[key] = column[i]
+        values["_partners"], _, values["partners"] = partners[i]
+        values["key"] = key = keys[i]
+        if key in existing:  # the version the dry run saw: a save meanwhile is refused
+            values["_version"] = existing[key][1]["_version"]
+        out.append((row, values, []))
+    return out
+
+
+class _Checks:
+    """A sheet's columns read once per distinct cell, and the checks of one row on them."""
+
+    def __init__(self, ctx: Context, table: Rows) -> None:
+        keys = list(table.columns)
+        texts = {key: _texts(table.cells[key]) for key in keys}
+        kept = [i for i, row_texts in enumerate(zip(*(texts[key] for key in keys))) if any(row_texts)]
+        if len(kept) < len(table.numbers):  # rows without a cell are not rows of the table
+            texts = {key: [column[i] for i in kept] for key, column in texts.items()}
+            table = Rows(table.sheet, table.columns, [table.numbers[i] for i in kept],
+                         {key: [column[i] for i in kept] for key, column in table.cells.items()}, table.preamble)
+        self.ctx, self.table, self.texts, self.keys_read = ctx, table, texts, keys
+        empty = [None] * len(table.numbers)
+        column = lambda key: table.cells.get(key, empty)
+        self.maybe_not_data = _maybe_not_data(texts, len(table.numbers))
+        self.blank = [""] * len(table.numbers)
+        self.titles = [value[:300] for value in _plains(column("title"))]
+        self.descriptions = [value[:4000] for value in _plains(column("description"))]
+        self.partner_text = _plains(column("partner"))
+        self.partner_codes = texts.get("partner_code", self.blank)
+        self.starts, self.ends = _each(parse_date, column("started_on")), _each(parse_date, column("ended_on"))
+        self.years = _each(parse_year, column("year"))
+        self.fields = [(spec, f"f_{spec.key}", _each(_reader(spec, table.columns.get(f"f_{spec.key}", "")),
+                                                     column(f"f_{spec.key}"))) for spec in ctx.kind.fields]
+        self.cell_partners = _memo(lambda written, codes: _partner_cells(ctx, written, codes))
+        # a row's partners depend on its unit only when the unit is among them (named as its own partner)
+        self.row_partners = _memo(lambda written, codes, unit_id: _partners(ctx, self.cell_partners(written, codes)[0][0],
+                                                                           unit_id))
+        self.title_unit, self.title_written, self.title_year = _preamble(ctx, table)
+        self.member = ctx.current is not None and ctx.current.role == Role.MEMBER
+        codes = [code.upper() for code in texts["unit_code"]] if "unit_code" in texts else self.blank
+        self.unit_cells = list(zip(texts.get("unit", self.blank), codes))  # (name, credit code) written
+
+    def problem(self, row: int, column: str, key: str, params: dict) -> importer.RowProblem:
+        return importer.RowProblem(self.table.sheet, row, self.table.columns.get(column, column), key, params)
+
+    def unit(self, written: str, code: str) -> tuple[int | None, tuple | None]:
+        """The reporting unit of a row (its column: credit code, then name; else the title rows; else
+        the liaison's own) and the problem (column, reason, params) that keeps it from one."""
+        ctx = self.ctx
         if written or code:
             match = ctx.matcher.find(written, code)
+            if match.member_id is None:
+                return None, _unknown(ctx, "unit" if written else "unit_code", written or code, match)
             unit_id = match.member_id
-            if unit_id is None:
-                found.append(problem(row, *_unknown(ctx, "unit" if written else "unit_code", written or code, match)))
-        elif title_unit is not None:
-            unit_id = title_unit
-        elif title_written:
-            found.append(problem(row, *_unknown(ctx, "unit", title_written, ctx.matcher.find(title_written))))
-        elif member:
+        elif self.title_unit is not None:
+            unit_id = self.title_unit
+        elif self.title_written:
+            return None, _unknown(ctx, "unit", self.title_written, ctx.matcher.find(self.title_written))
+        elif self.member:
             unit_id = ctx.current.member_id
         else:
-            found.append(problem(row, "unit", "ledger.unit_missing", {}))
-        if unit_id is not None and member and unit_id != ctx.current.member_id:
-            found.append(problem(row, "unit", "ledger.not_your_unit_row", {"unit": ctx.matcher.names.get(unit_id, "")}))
+            return None, ("unit", "ledger.unit_missing", {})
+        if self.member and unit_id != ctx.current.member_id:
+            return unit_id, ("unit", "ledger.not_your_unit_row", {"unit": ctx.matcher.names.get(unit_id, "")})
+        return unit_id, None
+
+    def units(self) -> list[int | None]:
+        """Each row's unit id, None where the unit has a problem (once per distinct cell)."""
+        cells = self.unit_cells
+        done = {cell: self.unit(*cell) for cell in dict.fromkeys(cells)}
+        return [unit_id if problem is None else None for unit_id, problem in map(done.__getitem__, cells)]
+
+    def partners(self, units: list) -> list[tuple]:
+        """(partners, problems, text) of each row, once per distinct (cell, unit among them)."""
+        cells = list(zip(self.partner_text, self.partner_codes))
+        members = {cell: self.cell_partners(*cell)[0][1] for cell in dict.fromkeys(cells)}
+        # a row's partners depend on its unit only when the unit is among them (named as its own partner)
+        keys = [(written, codes, unit_id if unit_id in members[written, codes] else None)
+                for (written, codes), unit_id in zip(cells, units)]
+        done = {key: self.row_partners(*key)[0] for key in dict.fromkeys(keys)}
+        return list(map(done.__getitem__, keys))
+
+    def keys(self, units: list, years: list) -> list[str]:
+        """Each row's natural key (its 台账编号 when it names a stored entry)."""
+        titles = folded_many(self.titles)
+        keys = [f"{unit}|{year}|{title}" for unit, year, title in zip(units, years, titles)]
+        if "id" in self.texts:
+            by_id = self.ctx.by_id
+            keys = [by_id[int(number)] if number.isdigit() and int(number) in by_id else key
+                    for number, key in zip(self.texts["id"], keys)]
+        return keys
+
+    def row(self, i: int) -> tuple:
+        """(row number, values, problems) of row i checked alone."""
+        ctx, texts, row = self.ctx, self.texts, self.table.numbers[i]
+        problem = self.problem
+        if self.maybe_not_data[i] and _is_not_data(tuple(texts[key][i] for key in self.keys_read),
+                                                   texts.get("title", self.blank)[i], texts.get("year", self.blank)[i],
+                                                   any(SIGNATURE_WORD.search(texts[key][i]) for key in self.keys_read)):
+            return row, None, []
+        if ctx.current is None:
+            return row, {}, [problem(row, "", "auth.login_required", {})]
+        found: list = []
+        values: dict = {"title": self.titles[i], "description": self.descriptions[i],
+                        "_kind": ctx.kind.code, "_sheet": self.table.sheet, "_year_column": self.table.columns.get("year", "")}
+        unit_id, unit_problem = self.unit(*self.unit_cells[i])
+        if unit_problem is not None:
+            found.append(problem(row, *unit_problem))
         values["member_id"] = unit_id
-        started, bad = starts[i]
+        started, bad = self.starts[i]
         if bad is None:
             values["started_on"] = started
-            ended, bad = ends[i]
+            ended, bad = self.ends[i]
             if bad is None:
                 values["ended_on"] = ended
+                if started and ended and ended < started:
+                    found.append(problem(row, "ended_on", "ledger.ends_before_start", {}))
             else:
                 found.append(problem(row, "ended_on", bad.key, bad.params))
         else:
             found.append(problem(row, "started_on", bad.key, bad.params))
-        year, bad = years[i]
+        year, bad = self.years[i]
         if bad is not None:
             found.append(problem(row, "year", bad.key, bad.params))
         else:
-            year = year or title_year or (started.year if values.get("started_on") else None)
+            year = year or self.title_year or (started.year if values.get("started_on") else None)
             if year is None:
                 found.append(problem(row, "year", "ledger.year_missing", {}))
         values["year"] = year
         if not values["title"]:
             found.append(problem(row, "title", "ledger.title_required", {"field": ctx.kind.title.zh}))
-        for spec, key, parsed in fields:
+        for spec, key, parsed in self.fields:
             value, bad = parsed[i]
             if bad is not None:
                 found.append(problem(row, key, bad.key, bad.params))
@@ -285,19 +423,17 @@ def parse_table(ctx: Context, table: Rows) -> list[tuple]:
             values[key] = value
             if value is None and spec.required:
                 found.append(problem(row, key, "ledger.field_required", {"field": spec.zh}))
-        codes = texts["partner_code"][i] if "partner_code" in texts else ""
-        (_, members), _ = cell_partners(partner_text[i], codes)
-        (chosen, partner_problems, listed), _ = partners(partner_text[i], codes,
-                                                         unit_id if unit_id in members else None)
+        written, codes = self.partner_text[i], self.partner_codes[i]
+        (_, members), _ = self.cell_partners(written, codes)
+        (chosen, partner_problems, listed), _ = self.row_partners(written, codes,
+                                                                  unit_id if unit_id in members else None)
         found.extend(problem(row, *spec) for spec in partner_problems)
         values["_partners"], values["partners"] = chosen, listed
         if found:
-            out.append((row, values, found))
-            continue
+            return row, values, found
         number = texts["id"][i] if "id" in texts else ""
         values["key"] = (ctx.by_id[int(number)] if number.isdigit() and int(number) in ctx.by_id
                          else natural_key(unit_id, year, values["title"]))
         if values["key"] in ctx.existing:  # the version the dry run saw: a save meanwhile is refused
             values["_version"] = ctx.existing[values["key"]][1]["_version"]
-        out.append((row, values, []))
-    return out
+        return row, values, []

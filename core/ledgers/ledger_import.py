@@ -24,7 +24,7 @@ from core.errors import UserFacingError
 from core.excel import importer
 from core.excel.reader import HEADER_SCAN_ROWS, Limits, WorkbookRejected, check_bytes, header_key
 from core.i18n import Text
-from core.ledgers import bulk, entries, entries_many, import_rows
+from core.ledgers import bulk, entries, import_rows, import_write
 from core.ledgers.exchange import aliases
 from core.ledgers.import_rows import Context, natural_key
 from core.ledgers.kinds import KINDS, Kind
@@ -169,6 +169,7 @@ def _plan_sheet(ctx: Context, rows: import_rows.Rows, filename: str, sha256: str
     if not rows.numbers:
         raise UserFacingError("excel.no_rows", sheet=rows.sheet)
     seen: dict[str, int] = {}
+    existing, adds, planned_row = ctx.existing, plan.adds, importer.PlannedRow
     for row, values, found in import_rows.parse_table(ctx, rows):
         if values is None:
             plan.skipped.append(row)
@@ -181,8 +182,11 @@ def _plan_sheet(ctx: Context, rows: import_rows.Rows, filename: str, sha256: str
             plan.rejects.extend(found)
             continue
         seen[key] = row
-        planned = importer.PlannedRow(row=row, key=key, label=str(values.get("title", key)), values=values)
-        importer.place(plan, planned, _find_existing(ctx, key))
+        planned = planned_row(row, key, str(values.get("title", key)), values)
+        if key in existing:
+            importer.place(plan, planned, _find_existing(ctx, key))
+        else:  # nothing stored under its key: an add (importer.place's first rule)
+            adds.append(planned)
     importer.report("validating", 0.8)
     return plan
 
@@ -190,6 +194,8 @@ def _plan_sheet(ctx: Context, rows: import_rows.Rows, filename: str, sha256: str
 def _refuse_locked(plan: importer.ImportPlan, locked: set[int]) -> None:
     """Rows that would add to or change a locked year are rejected; unchanged ones are fine."""
     for name in ("adds", "changes"):
+        if name == "adds" and not locked & {planned.values.get("year") for planned in plan.adds}:
+            continue  # no add in a locked year (the common case: a year is locked once reported)
         keep = []
         for planned in getattr(plan, name):
             year = planned.values.get("year")
@@ -230,23 +236,9 @@ def _apply(session: Session, current: CurrentUser, planned: importer.PlannedRow)
 
 def commit(session: Session, current: CurrentUser, planned: importer.ImportPlan, *, only_valid: bool = False):
     """Write what the dry run showed, in the caller's transaction: changed entries one by one
-    (versioned), new ones in bulk, all carrying the import batch."""
+    (versioned), new ones all at once (core/ledgers/import_write.py), all carrying the import batch."""
     require_role(current, Role.MEMBER, *STAFF_ROLES)
-    new_rows: list[dict] = []
-    field_keys = {code: [(f"f_{f.key}", f.key) for f in kind.fields] for code, kind in KINDS.items()}
-
-    def apply_row(session, current, row):
-        if row.existing_id is None:
-            values = row.values
-            new_rows.append({"kind": values["_kind"], "member_id": values["member_id"], "year": values["year"],
-                             "title": values["title"], "partners": values["_partners"],
-                             "started_on": values["started_on"], "ended_on": values["ended_on"],
-                             "description": values["description"],
-                             "fields": {key: values[name] for name, key in field_keys[values["_kind"]] if name in values}})
-        else:
-            _apply(session, current, row)
-
     with bulk.gc_paused():
-        batch = importer.commit(session, current, planned, only_valid=only_valid, apply_row=apply_row)
-        entries_many.create_many(session, current, new_rows, import_batch_id=batch.id)
+        batch = importer.commit(session, current, planned, only_valid=only_valid, apply_row=_apply, adds_later=True)
+        import_write.add_entries(session, current, planned.adds, import_batch_id=batch.id)
     return batch

@@ -1,0 +1,144 @@
+"""The new entries of a ledger import written column by column (core/ledgers/ledger_import.py).
+
+The dry run (core/ledgers/import_rows.py) has already checked every row as recording it would
+(unit, year, title, dates, the kind's fields as kept, partners from the registry) and it runs
+again inside the commit's transaction, so what is left here is what may have changed since or
+what a plan alone cannot promise: the caller may write for these units, no year is locked, every
+unit named is in the registry, and a last look at each column (titles, years, dates). Then one
+INSERT per table through the driver (core/ledgers/bulk.py), the search index filled from the
+values in hand, and one audit row for the batch; each entry names its batch (import_batch_id).
+An entry's values, search text and index text are those `entries.create` would store.
+"""
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+from operator import itemgetter
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from core import audit
+from core.auth import STAFF_ROLES, CurrentUser, require_own_unit, require_role
+from core.errors import ValidationFailed
+from core.excel.importer import PlannedRow
+from core.ledgers import bulk, search_index, tally
+from core.ledgers.entries import fold, locked_years
+from core.ledgers.kinds import Kind, kind as kind_of
+from core.models import LedgerEntry, LedgerPartner, MemberUnit, Role
+from core.timeutil import utcnow
+
+
+def add_entries(session: Session, current: CurrentUser, rows: list[PlannedRow], *, import_batch_id: int) -> list[int]:
+    """Insert the planned new entries (values as the dry run kept them), carrying the import batch."""
+    require_role(current, Role.MEMBER, *STAFF_ROLES)
+    values = [row.values for row in rows]
+    if not values:
+        return []
+    units = _checked(session, current, values)
+    by_kind: dict[str, list[dict]] = {}  # a workbook may hold several kinds
+    for v in values:
+        by_kind.setdefault(v["_kind"], []).append(v)
+    ids = [entry_id for code, mine in by_kind.items()
+           for entry_id in _insert_kind(session, current, kind_of(code), mine, units, import_batch_id)]
+    per = Counter((v["_kind"], v["year"]) for v in values)
+    audit.record(session, action="ledger_entries_imported", actor_id=current.id, actor_name=current.username,
+                 entity="import_batch", entity_id=import_batch_id,
+                 after={"entries": len(ids), "first_entry_id": min(ids), "last_entry_id": max(ids),
+                        "by_kind_year": {f"{kind} {year}": count for (kind, year), count in sorted(per.items())}})
+    tally.touch(session, *per)
+    return ids
+
+
+def _checked(session: Session, current: CurrentUser, values: list[dict]) -> dict[int, tuple[str, str]]:
+    """Refuse what recording these entries would refuse now; the units' (name, credit code) by id."""
+    members = set(v["member_id"] for v in values)
+    for member_id in members:
+        if member_id is None:
+            raise ValidationFailed("ledger.unit_missing")
+        require_own_unit(current, member_id)
+    years = set(v["year"] for v in values)
+    for year in sorted(years):
+        if not isinstance(year, int) or not 2000 <= year <= 2100:
+            raise ValidationFailed("ledger.bad_year", value=year)
+    for year in sorted(years & set(locked_years(session))):
+        raise ValidationFailed("ledger.year_locked", year=year)
+    wanted = members | {p.member_id for v in values for p in v["_partners"] if p.member_id is not None}
+    units = {unit_id: (name, code) for unit_id, name, code in session.execute(
+        select(MemberUnit.id, MemberUnit.name, MemberUnit.credit_code).where(MemberUnit.id.in_(wanted)))}
+    for unit_id in sorted(wanted - set(units)):
+        raise ValidationFailed("ledger.unknown_unit", value=unit_id)
+    for v in values:
+        if not v["title"].strip():
+            raise ValidationFailed("ledger.title_required", field=kind_of(v["_kind"]).title.zh)
+        start, end = v["started_on"], v["ended_on"]
+        if start and end and end < start:
+            raise ValidationFailed("ledger.ends_before_start")
+    return units
+
+
+def _fold_many(texts: list[str]) -> list[str]:
+    """entries.fold of each text, as one pass over them all."""
+    joined = "\0".join(texts)
+    if joined.count("\0") != len(texts) - 1:  # a text holding NUL (refused when written): one by one
+        return [fold(text) for text in texts]
+    return unicodedata.normalize("NFKC", joined).lower().split("\0")
+
+
+def _search_parts(kind: Kind, titles: list[str], members: list[int], partners: list[list], descriptions: list[str],
+                  by_key: dict[str, list], units: dict) -> list[str]:
+    """entries.search_text's parts joined for each row (title, unit, partners, people, description),
+    each distinct unit and partner list joined once (the dry run shares a list among its rows)."""
+    unit_of = {member: units[member][0] for member in set(members)}
+    lists = dict(zip(map(id, partners), partners))
+    named = {key: " ".join([p.name for p in mine if p.name]) for key, mine in lists.items()}
+    people = [[str(person or "") for person in by_key[spec.key]] for spec in kind.fields if spec.people]
+    return [" ".join([part for part in row if part]) for row in zip(
+        titles, map(unit_of.__getitem__, members), map(named.__getitem__, map(id, partners)), *people, descriptions)]
+
+
+def _insert_kind(session: Session, current: CurrentUser, kind: Kind, values: list[dict], units: dict,
+                 import_batch_id: int) -> list[int]:
+    column = lambda key: list(map(itemgetter(key), values))
+    fields = [(spec, column(f"f_{spec.key}") if values and f"f_{spec.key}" in values[0] else
+               [v.get(f"f_{spec.key}") for v in values]) for spec in kind.fields]
+    extra = bulk.json_text(session, [spec.key for spec, _ in fields], [cells for _, cells in fields], len(values))
+    if extra is None:  # the driver's own JSON (PostgreSQL): the documents themselves
+        extra = [{spec.key: value for (spec, _), value in zip(fields, row) if value is not None}
+                 for row in zip(*(cells for _, cells in fields))] if fields else [{} for _ in values]
+    by_key = {spec.key: cells for spec, cells in fields}
+    quantity = [float(sum(parts)) if parts else None for parts in
+                ([p for p in row if p is not None] for row in zip(*(by_key[key] for key in kind.quantity)))] \
+        if kind.quantity else [None] * len(values)
+    written = column("title")
+    titles = [title.strip()[:300] for title in written]
+    descriptions = [(text or "").strip()[:4000] for text in column("description")]
+    partners = column("_partners")
+    members = column("member_id")
+    search_text = _fold_many(_search_parts(kind, written, members, partners, descriptions, by_key, units))
+    grams = search_index.grams_many(search_text)
+    now = utcnow()
+    years = column("year")
+    count = len(values)
+    bulk.insert(session, LedgerEntry.__table__, {
+        "kind": kind.code, "title": titles, "member_id": members, "year": years,
+        "started_on": column("started_on"), "ended_on": column("ended_on"), "description": descriptions,
+        "extra": extra, "quantity": quantity, "amount_fen": by_key[kind.amount] if kind.amount else None,
+        "quantity_unit": kind.field(kind.quantity[0]).unit_zh if kind.quantity else "",
+        "status": ["pending" if mine else "recorded" for mine in partners], "import_batch_id": import_batch_id,
+        "search_text": search_text, "search_grams": grams, "created_by": current.id, "updated_by": current.id,
+        "created_at": now, "updated_at": now, "version": 1}, count,
+        as_bound=frozenset({"extra"}) if extra and isinstance(extra[0], str) else frozenset())
+    table = LedgerEntry.__table__
+    ids = session.execute(sa.select(table.c.id).where(table.c.import_batch_id == import_batch_id,
+                                                      table.c.kind == kind.code)
+                          .order_by(table.c.id)).scalars().all()  # inserted in this order
+    search_index.index_added(session, ids, years, grams)
+    owners = [entry_id for entry_id, mine in zip(ids, partners) for _ in mine]
+    flat = [p for mine in partners for p in mine]
+    # a member partner as the registry names it, an outside one as written
+    named = [units[p.member_id] if p.member_id is not None else (p.name, p.credit_code) for p in flat]
+    bulk.insert(session, LedgerPartner.__table__, {
+        "entry_id": owners, "member_id": [p.member_id for p in flat], "name": [name for name, _ in named],
+        "credit_code": [code for _, code in named], "confirmation": "pending", "reason": ""}, len(flat))
+    return ids
