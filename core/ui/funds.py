@@ -70,16 +70,16 @@ def _fields(book: str, row: dict, scope: str, *, units: dict, areas: dict) -> di
     amount = a.number_input(t("funds.amount_yuan"), min_value=0.0, step=100.0, format="%.2f", key=key("amount"),
                             value=int(row["amount_fen"]) / 100)
     day_field = {"payment": "paid_on", "income": "received_on", "expense": "spent_on"}[book]
-    day = b.date_input(t(f"funds.col_{day_field}"), value=row[day_field], max_value=date(china_today().year + 1, 12, 31),
-                       key=key("day"))
+    day = b.date_input(t(f"funds.col_{day_field}"), value=row[day_field], min_value=date(2000, 1, 1),
+                       max_value=date(china_today().year + 1, 12, 31), key=key("day"))
     values = {"amount_fen": fen(amount), day_field: day}
     if book == "payment":
         c, d = st.columns(2)
         values["member_id"] = c.selectbox(t("funds.col_unit"), list(units), format_func=units.get, key=key("unit"),
                                           index=list(units).index(row["member_id"]) if row["member_id"] in units else 0)
-        years = list(range(china_today().year + 1, china_today().year - 6, -1))
-        values["year"] = d.selectbox(t("funds.col_year"), years, key=key("year"),
-                                     index=years.index(row["year"]) if row["year"] in years else 0)
+        # the row's own year is always offered, so an old payment never moves year unasked
+        years = sorted({*range(china_today().year - 5, china_today().year + 2), int(row["year"])}, reverse=True)
+        values["year"] = d.selectbox(t("funds.col_year"), years, key=key("year"), index=years.index(int(row["year"])))
         values["note"] = st.text_input(t("funds.col_note"), value=row["note"] or "", max_chars=500, key=key("note"))
     elif book == "income":
         sources = list(funds.INCOME_SOURCES)
@@ -92,11 +92,11 @@ def _fields(book: str, row: dict, scope: str, *, units: dict, areas: dict) -> di
                                           format_func=lambda k: t(f"fund_category.{k}"), key=key("category"))
         values["description"] = st.text_input(t("funds.col_description"), value=row["description"], max_chars=500,
                                               key=key("description"))
-        options = [None, *areas]
         area = None if pd.isna(row["plan_area_id"]) else int(row["plan_area_id"])
-        values["plan_area_id"] = st.selectbox(t("funds.area"), options, key=key("area"),
-                                              index=options.index(area) if area in options else 0,
-                                              format_func=lambda k: t("funds.no_area") if k is None else areas[k])
+        options = [None, *areas, *([area] if area is not None and area not in areas else [])]  # kept unless changed
+        values["plan_area_id"] = st.selectbox(
+            t("funds.area"), options, key=key("area"), index=options.index(area),
+            format_func=lambda k: t("funds.no_area") if k is None else areas.get(k) or t("funds.other_plan_area", id=k))
     return values
 
 
@@ -111,6 +111,8 @@ def corrections_tab(user, *, year: int, units: dict, areas: dict, flash_key: str
     if book == "payment":
         unit = st.selectbox(t("funds.col_unit"), list(units), format_func=units.get, key="funds_fix_unit")
         rows = read(funds.payments, user, member_id=unit, year=year) if unit is not None else pd.DataFrame()
+        if not rows.empty:
+            book_table(rows, ["paid_on", "amount_fen", "note"])
     else:
         rows = read(funds.incomes if book == "income" else funds.expenses, user, year=year)
     if rows.empty:
