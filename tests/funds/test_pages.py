@@ -154,3 +154,19 @@ def test_the_demo_director_approves_the_platform_upkeep(demo_db_url):
     with session_scope(demo_db_url) as session:
         row = session.get(Expense, expense_id)
         assert (row.status, row.approved_by) == ("approved", director.id)
+
+
+def test_raising_an_approved_expense_in_the_form_sends_it_back_to_the_director(demo_db_url):
+    from core.funds.models import Expense
+
+    with session_scope(demo_db_url) as session:
+        expense_id = session.exec(select(Expense.id).where(Expense.category == "meetings")).one()
+    at = app_as(demo_db_url, "secretariat", "funds")
+    at.segmented_control(key="funds_fix_book").set_value("expense").run()
+    at.selectbox(key="funds_fix_row_expense").set_value(expense_id).run()
+    at.number_input(key=f"form_funds_expense_{expense_id}_0_amount").set_value(23650.01)  # the 18,650.00 会务费 over the 5,000 threshold
+    button(at, "funds.fix_save").click().run()
+    assert not at.exception and not at.error
+    with session_scope(demo_db_url) as session:
+        row = session.get(Expense, expense_id)
+        assert (row.amount_fen, row.status, row.category) == (2_365_001, "pending", "meetings")
