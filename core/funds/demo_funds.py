@@ -32,6 +32,7 @@ INCOME = [("lead_allocation", 15_000_000, 2, 20, "{lead}：集团年度工作经
 
 def build(session: Session, *, today: date) -> int:
     me = acting_as(session.exec(select(User).where(User.username == "demo-secretariat")).one())
+    director = acting_as(session.exec(select(User).where(User.username == "demo-director")).one())
     year = today.year
     for member_type, amount in RATES.items():
         funds.set_fee_rate(session, me, year=year, member_type=member_type, amount_fen=amount)
@@ -47,9 +48,8 @@ def build(session: Session, *, today: date) -> int:
     for i, (category, amount, text) in enumerate(EXPENSES):
         row = funds.record_expense(session, me, spent_on=min(today, date(year, 4, 10) + timedelta(days=40 * i)),
                                    amount_fen=amount, category=category, description=text)
-        if i < len(EXPENSES) - 1:  # approved on paper by the director earlier in the year
-            row.status = "approved"
-            session.add(row)
+        if i < len(EXPENSES) - 1 and row.status == "pending":  # the director approved it at the time
+            funds.approve_expense(session, director, expense_id=row.id, expected_version=row.version)
     session.flush()
     return len(units)
 
