@@ -82,6 +82,7 @@ OPEN = {
     "core.ledgers.tally.refresh_all": "recomputes counts (demo, bulk loads): no caller data returned",
     "core.ledgers.bulk.insert": "writes the rows a service (that checked its caller) built",
     "core.ledgers.search_index.added": "marks the index rows of what a service (that checked its caller) wrote",
+    "core.ledgers.search_index.index_added": "indexes the rows a service (that checked its caller) just inserted",
     "core.ledgers.search_index.changing": "marks the index rows of what a service (that checked its caller) changes",
     "core.ledgers.search_index.ready": "writes this transaction's marked index rows: no caller data returned",
     "core.ledgers.search_index.sync": "writes this transaction's marked index rows: no caller data returned",

@@ -64,11 +64,10 @@ def _processed(process, values: list) -> list:
     return [done[key] for key in keys]
 
 
-def json_text(session: Session, keys: list[str], columns: list[list], count: int) -> list[str] | None:
+def json_text(dialect, keys: list[str], columns: list[list], count: int) -> list[str] | None:
     """Each row's JSON document {key: value} (the rows' values in `columns`, one list per key; a
     None left out), as the engine's JSON type would write it, built from each distinct value's
     JSON once; None where that type does not bind text (PostgreSQL: the driver's own Json)."""
-    dialect = session.connection().dialect
     if dialect.name != "sqlite" or getattr(dialect, "_json_serializer", None) not in (None, json.dumps):
         return None
     parts = []

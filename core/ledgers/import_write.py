@@ -52,12 +52,12 @@ def add_entries(session: Session, current: CurrentUser, rows: list[PlannedRow], 
 
 def _checked(session: Session, current: CurrentUser, values: list[dict]) -> dict[int, tuple[str, str]]:
     """Refuse what recording these entries would refuse now; the units' (name, credit code) by id."""
-    members = set(v["member_id"] for v in values)
+    members = {v["member_id"] for v in values}
     for member_id in members:
         if member_id is None:
             raise ValidationFailed("ledger.unit_missing")
         require_own_unit(current, member_id)
-    years = set(v["year"] for v in values)
+    years = {v["year"] for v in values}
     for year in sorted(years):
         if not isinstance(year, int) or not 2000 <= year <= 2100:
             raise ValidationFailed("ledger.bad_year", value=year)
@@ -102,7 +102,8 @@ def _insert_kind(session: Session, current: CurrentUser, kind: Kind, values: lis
     column = lambda key: list(map(itemgetter(key), values))
     fields = [(spec, column(f"f_{spec.key}") if values and f"f_{spec.key}" in values[0] else
                [v.get(f"f_{spec.key}") for v in values]) for spec in kind.fields]
-    extra = bulk.json_text(session, [spec.key for spec, _ in fields], [cells for _, cells in fields], len(values))
+    extra = bulk.json_text(session.connection().dialect, [spec.key for spec, _ in fields],
+                           [cells for _, cells in fields], len(values))
     if extra is None:  # the driver's own JSON (PostgreSQL): the documents themselves
         extra = [{spec.key: value for (spec, _), value in zip(fields, row) if value is not None}
                  for row in zip(*(cells for _, cells in fields))] if fields else [{} for _ in values]

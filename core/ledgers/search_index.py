@@ -18,6 +18,7 @@ character (so that no bigram phrase spans two runs). A search word is a phrase o
 """
 from __future__ import annotations
 
+import itertools
 import operator
 import re
 import weakref
@@ -94,7 +95,7 @@ def _grams_block(texts: list[str]) -> list[str]:
     starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))
     before = np.cumsum(width, dtype=np.int64)
     cuts = np.append(before[starts] - width[starts], len(out)).tolist()
-    return [text[a:b - 1] if b > a else "" for a, b in zip(cuts, cuts[1:])]
+    return [text[a:b - 1] if b > a else "" for a, b in itertools.pairwise(cuts)]
 
 
 def _sqlite(bind) -> bool:
