@@ -73,12 +73,16 @@ def json_text(dialect, keys: list[str], columns: list[list], count: int) -> list
     parts = []
     for key, values in zip(keys, columns):
         label = json.dumps(key) + ": "
+        if len(set(map(type, values)) - {type(None)}) <= 1:  # one type besides empty: the values are the keys
+            done = {value: label + json.dumps(value) for value in dict.fromkeys(values) if value is not None}
+            parts.append(list(map(done.get, values)))
+            continue
         done = {typed: label + json.dumps(typed[1]) for typed in dict.fromkeys(zip(map(type, values), values))
                 if typed[1] is not None}  # True == 1, yet they read differently
         parts.append([done.get((value.__class__, value)) for value in values])
     if not parts:
         return ["{}"] * count
-    return ["{" + ", ".join([part for part in row if part is not None]) + "}" for row in zip(*parts)]
+    return ["{" + ", ".join(filter(None, row)) + "}" for row in zip(*parts)]  # a part is never ""
 
 
 @contextmanager

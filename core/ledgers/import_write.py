@@ -36,12 +36,12 @@ def add_entries(session: Session, current: CurrentUser, rows: list[PlannedRow], 
     if not values:
         return []
     units = _checked(session, current, values)
-    by_kind: dict[str, list[dict]] = {}  # a workbook may hold several kinds
-    for v in values:
-        by_kind.setdefault(v["_kind"], []).append(v)
+    kinds = list(dict.fromkeys(map(itemgetter("_kind"), values)))
+    by_kind = {kinds[0]: values} if len(kinds) == 1 else {code: [v for v in values if v["_kind"] == code]
+                                                           for code in kinds}  # a workbook may hold several kinds
     ids = [entry_id for code, mine in by_kind.items()
            for entry_id in _insert_kind(session, current, kind_of(code), mine, units, import_batch_id)]
-    per = Counter((v["_kind"], v["year"]) for v in values)
+    per = Counter(zip(map(itemgetter("_kind"), values), map(itemgetter("year"), values)))
     audit.record(session, action="ledger_entries_imported", actor_id=current.id, actor_name=current.username,
                  entity="import_batch", entity_id=import_batch_id,
                  after={"entries": len(ids), "first_entry_id": min(ids), "last_entry_id": max(ids),
@@ -52,28 +52,29 @@ def add_entries(session: Session, current: CurrentUser, rows: list[PlannedRow], 
 
 def _checked(session: Session, current: CurrentUser, values: list[dict]) -> dict[int, tuple[str, str]]:
     """Refuse what recording these entries would refuse now; the units' (name, credit code) by id."""
-    members = {v["member_id"] for v in values}
+    members = set(map(itemgetter("member_id"), values))
     for member_id in members:
         if member_id is None:
             raise ValidationFailed("ledger.unit_missing")
         require_own_unit(current, member_id)
-    years = {v["year"] for v in values}
-    for year in sorted(years):
+    years = set(map(itemgetter("year"), values))
+    for year in sorted(years, key=str):
         if not isinstance(year, int) or not 2000 <= year <= 2100:
             raise ValidationFailed("ledger.bad_year", value=year)
     for year in sorted(years & set(locked_years(session))):
         raise ValidationFailed("ledger.year_locked", year=year)
-    wanted = members | {p.member_id for v in values for p in v["_partners"] if p.member_id is not None}
+    lists = {id(mine): mine for mine in map(itemgetter("_partners"), values)}  # rows share their cell's list
+    wanted = members | {p.member_id for mine in lists.values() for p in mine if p.member_id is not None}
     units = {unit_id: (name, code) for unit_id, name, code in session.execute(
         select(MemberUnit.id, MemberUnit.name, MemberUnit.credit_code).where(MemberUnit.id.in_(wanted)))}
     for unit_id in sorted(wanted - set(units)):
         raise ValidationFailed("ledger.unknown_unit", value=unit_id)
-    for v in values:
-        if not v["title"].strip():
-            raise ValidationFailed("ledger.title_required", field=kind_of(v["_kind"]).title.zh)
-        start, end = v["started_on"], v["ended_on"]
-        if start and end and end < start:
-            raise ValidationFailed("ledger.ends_before_start")
+    if not all(map(str.strip, map(itemgetter("title"), values))):
+        nameless = next(v for v in values if not v["title"].strip())
+        raise ValidationFailed("ledger.title_required", field=kind_of(nameless["_kind"]).title.zh)
+    if any(start and end < start for start, end in zip(map(itemgetter("started_on"), values),
+                                                       map(itemgetter("ended_on"), values)) if end):
+        raise ValidationFailed("ledger.ends_before_start")
     return units
 
 
@@ -83,6 +84,18 @@ def _fold_many(texts: list[str]) -> list[str]:
     if joined.count("\0") != len(texts) - 1:  # a text holding NUL (refused when written): one by one
         return [fold(text) for text in texts]
     return unicodedata.normalize("NFKC", joined).lower().split("\0")
+
+
+def _new_ids(session: Session, before: int, count: int) -> range | None:
+    """The ids SQLite gave the `count` rows just inserted after the highest id `before`: one above the
+    highest each (its rowid rule; the transaction holds the write lock), when the rows above
+    `before` are exactly that many up to before + count; None otherwise (ask for them)."""
+    if session.get_bind().dialect.name != "sqlite":
+        return None
+    table = LedgerEntry.__table__
+    last, found = session.execute(sa.select(sa.func.max(table.c.id), sa.func.count())
+                                  .where(table.c.id > before)).one()
+    return range(before + 1, before + count + 1) if (found, last) == (count, before + count) else None
 
 
 def _search_parts(kind: Kind, titles: list[str], members: list[int], partners: list[list], descriptions: list[str],
@@ -121,7 +134,9 @@ def _insert_kind(session: Session, current: CurrentUser, kind: Kind, values: lis
     now = utcnow()
     years = column("year")
     count = len(values)
-    bulk.insert(session, LedgerEntry.__table__, {
+    table = LedgerEntry.__table__
+    before = session.execute(sa.select(sa.func.max(table.c.id))).scalar() or 0
+    bulk.insert(session, table, {
         "kind": kind.code, "title": titles, "member_id": members, "year": years,
         "started_on": column("started_on"), "ended_on": column("ended_on"), "description": descriptions,
         "extra": extra, "quantity": quantity, "amount_fen": by_key[kind.amount] if kind.amount else None,
@@ -130,10 +145,9 @@ def _insert_kind(session: Session, current: CurrentUser, kind: Kind, values: lis
         "search_text": search_text, "search_grams": grams, "created_by": current.id, "updated_by": current.id,
         "created_at": now, "updated_at": now, "version": 1}, count,
         as_bound=frozenset({"extra"}) if extra and isinstance(extra[0], str) else frozenset())
-    table = LedgerEntry.__table__
-    ids = session.execute(sa.select(table.c.id).where(table.c.import_batch_id == import_batch_id,
-                                                      table.c.kind == kind.code)
-                          .order_by(table.c.id)).scalars().all()  # inserted in this order
+    ids = _new_ids(session, before, count) or session.execute(
+        sa.select(table.c.id).where(table.c.import_batch_id == import_batch_id, table.c.kind == kind.code)
+        .order_by(table.c.id)).scalars().all()  # inserted in this order
     search_index.index_added(session, ids, years, grams)
     owners = [entry_id for entry_id, mine in zip(ids, partners) for _ in mine]
     flat = [p for mine in partners for p in mine]
