@@ -4,7 +4,9 @@ rows, values and problems in the dry run; entries stored as recording them one b
 from __future__ import annotations
 
 import io
+import json
 import random
+from types import SimpleNamespace
 
 import openpyxl
 from sqlmodel import select
@@ -12,6 +14,7 @@ from sqlmodel import select
 from core import db
 from core.auth import acting_as
 from core.ledgers import entries, import_rows, ledger_import, query, search_index
+from core.ledgers.bulk import json_text
 from core.ledgers.exchange import aliases
 from core.ledgers.import_rows import Context
 from core.ledgers.kinds import KINDS
@@ -143,3 +146,17 @@ def test_index_text_of_many_texts_is_that_of_each():
 def test_names_folded_together_are_folded_alone():
     names = ["", "A B（c）", "ΑΣ ΣΑ", "ｆｕｌｌ", "数控 班", "x\ny", "a\0b"]
     assert folded_many(names) == [folded(name) for name in names]
+
+
+def test_json_text_is_what_the_json_type_writes():
+    sqlite = SimpleNamespace(name="sqlite", _json_serializer=None)
+    rng = random.Random(3)
+    pool = [None, 1, True, 1.0, 0, False, "x", "中文", 2.5, "", 10**20]
+    for _ in range(200):
+        keys = ["a", "b", "中"][:rng.randint(0, 3)]
+        count = rng.randint(0, 12)
+        columns = [[rng.choice(pool) for _ in range(count)] for _ in keys]
+        documents = [dict(zip(keys, row)) for row in zip(*columns)] if keys else [{} for _ in range(count)]
+        assert json_text(sqlite, keys, columns, count) == [
+            json.dumps({k: v for k, v in document.items() if v is not None}) for document in documents]
+    assert json_text(SimpleNamespace(name="postgresql"), ["a"], [[1]], 1) is None
