@@ -11,7 +11,7 @@ import bisect
 import itertools
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from sqlmodel import Session
@@ -49,6 +49,9 @@ class Context:
     locked: set[int]
     existing: dict[str, tuple[int, dict]] = field(default_factory=dict)
     by_id: dict[int, str] = field(default_factory=dict)
+    # load(ctx, units, years, ids): fills existing and by_id with the stored entries the rows may
+    # name (of those units and years, or those ids), once the rows' units and years are known
+    load: Callable[[Context, set, set, set], None] | None = None
 
 
 @dataclass
@@ -265,6 +268,9 @@ def parse_table(ctx: Context, table: Rows) -> Iterator[tuple]:
     years, title_year = checks.years, checks.title_year
     year_of = [None if bad is not None else (year or title_year or (start.year if start else None))
                for (year, bad), (start, _) in zip(years, checks.starts)]
+    if ctx.load is not None:
+        ctx.load(ctx, set(units) - {None}, set(year_of) - {None},
+                 {int(number) for number in checks.texts.get("id", ()) if number.isdecimal()})
     partners = checks.partners(units)
     clean = [unit is not None and year is not None and title != "" and not maybe
              for unit, year, title, maybe in zip(units, year_of, checks.titles, checks.maybe_not_data)]

@@ -16,6 +16,7 @@ import hashlib
 import io
 
 import pandas as pd
+import sqlalchemy as sa
 from python_calamine import CalamineWorkbook
 from sqlmodel import Session, select
 
@@ -26,10 +27,10 @@ from core.excel.reader import HEADER_SCAN_ROWS, Limits, WorkbookRejected, check_
 from core.i18n import Text
 from core.ledgers import bulk, entries, import_rows, import_write
 from core.ledgers.exchange import aliases
-from core.ledgers.import_rows import Context, natural_key
+from core.ledgers.import_rows import Context
 from core.ledgers.kinds import KINDS, Kind
-from core.ledgers.matching import UnitMatcher
-from core.models import LedgerEntry, LedgerYearLock, Role
+from core.ledgers.matching import UnitMatcher, folded_many
+from core.models import LedgerEntry, LedgerPartner, LedgerYearLock, Role
 from core.settings import excel_limits
 
 KEYS = ("title", "unit", "unit_code", "year", "partner", "partner_code", "started_on", "ended_on", "description")
@@ -39,24 +40,34 @@ def required(kind: Kind) -> set[str]:
     return {"title"} | {f"f_{f.key}" for f in kind.fields if f.required}
 
 
-def _current_values(entry: LedgerEntry, partners: list, kind: Kind) -> dict:
-    values = {"title": entry.title, "member_id": entry.member_id, "year": entry.year,
-              "started_on": entry.started_on, "ended_on": entry.ended_on, "description": entry.description,
-              "partners": "、".join(f"{p.name}|{p.credit_code}" for p in partners)}
-    values.update({f"f_{f.key}": entry.extra.get(f.key) for f in kind.fields})
-    return values
-
-
-def _load_existing(ctx: Context) -> None:
-    from core.ledgers.query import partners_by_entry
-
-    rows = ctx.session.exec(select(LedgerEntry).where(LedgerEntry.kind == ctx.kind.code)).all()
-    partners = partners_by_entry(ctx.session, [r.id for r in rows])
-    for entry in rows:
-        key = natural_key(entry.member_id, entry.year, entry.title)
-        ctx.existing[key] = (entry.id, {**_current_values(entry, partners[entry.id], ctx.kind),
-                                        "_version": entry.version})
-        ctx.by_id[entry.id] = key
+def _load_existing(ctx: Context, units: set[int] | None = None, years: set[int] | None = None,
+                   ids: set[int] | None = None) -> None:
+    """The stored entries of the kind by natural key (and by id, for a 台账编号 column), with the
+    values an import compares: those of the units and years the rows name, or with the ids they
+    give (all of the kind when not told), as plain rows in two queries."""
+    entry, partner = LedgerEntry.__table__, LedgerPartner.__table__
+    wanted = entry.c.kind == ctx.kind.code
+    if units is not None and len(units) <= 900 and len(ids or ()) <= 900:  # else all: bound parameters are few
+        theirs = sa.and_(entry.c.member_id.in_(sorted(units)), entry.c.year.in_(sorted(years or ())))
+        wanted = sa.and_(wanted, sa.or_(theirs, entry.c.id.in_(sorted(ids))) if ids else theirs)
+    rows = ctx.session.execute(sa.select(entry.c.id, entry.c.member_id, entry.c.year, entry.c.title,
+                                         entry.c.started_on, entry.c.ended_on, entry.c.description, entry.c.extra,
+                                         entry.c.version).where(wanted)).all()
+    named: dict[int, list[str]] = {}
+    for entry_id, name, code in ctx.session.execute(
+            sa.select(partner.c.entry_id, partner.c.name, partner.c.credit_code)
+            .join(entry, entry.c.id == partner.c.entry_id).where(wanted).order_by(partner.c.id)):
+        named.setdefault(entry_id, []).append(f"{name}|{code}")
+    fields = [(f"f_{f.key}", f.key) for f in ctx.kind.fields]
+    for row, title in zip(rows, folded_many([row.title for row in rows])):
+        key = f"{row.member_id}|{row.year}|{title}"  # import_rows.natural_key
+        values = {"title": row.title, "member_id": row.member_id, "year": row.year, "started_on": row.started_on,
+                  "ended_on": row.ended_on, "description": row.description,
+                  "partners": "、".join(named.get(row.id, ()))}
+        values.update({name: row.extra.get(field) for name, field in fields})
+        values["_version"] = row.version
+        ctx.existing[key] = (row.id, values)
+        ctx.by_id[row.id] = key
 
 
 def _find_existing(ctx: Context, key: str):
@@ -129,12 +140,9 @@ def _plan(session: Session, current: CurrentUser, content: bytes, filename: str,
     merged: importer.ImportPlan | None = None
     sha256 = hashlib.sha256(content).hexdigest()
     for sheet, spec in found:
-        ctx = Context(session, current, spec, matcher, locked)
-        _load_existing(ctx)
+        ctx = Context(session, current, spec, matcher, locked, load=_load_existing)
         part = _plan_sheet(ctx, import_rows.locate(sheet, sheets[sheet], aliases(spec), required(spec)),
                            filename, sha256)
-        for planned in part.adds + part.changes + part.unchanged:
-            planned.key = f"{spec.code}|{planned.key}"
         if merged is None:
             merged = part
             merged.kind = "ledger"
@@ -169,7 +177,7 @@ def _plan_sheet(ctx: Context, rows: import_rows.Rows, filename: str, sha256: str
     if not rows.numbers:
         raise UserFacingError("excel.no_rows", sheet=rows.sheet)
     seen: dict[str, int] = {}
-    existing, adds, planned_row = ctx.existing, plan.adds, importer.PlannedRow
+    existing, adds, planned_row, code = ctx.existing, plan.adds, importer.PlannedRow, ctx.kind.code
     for row, values, found in import_rows.parse_table(ctx, rows):
         if values is None:
             plan.skipped.append(row)
@@ -182,7 +190,7 @@ def _plan_sheet(ctx: Context, rows: import_rows.Rows, filename: str, sha256: str
             plan.rejects.extend(found)
             continue
         seen[key] = row
-        planned = planned_row(row, key, str(values.get("title", key)), values)
+        planned = planned_row(row, f"{code}|{key}", str(values.get("title", key)), values)  # kinds apart
         if key in existing:
             importer.place(plan, planned, _find_existing(ctx, key))
         else:  # nothing stored under its key: an add (importer.place's first rule)
