@@ -7,10 +7,8 @@ unit matcher caches per written name, so 20,000 rows cost little more than their
 """
 from __future__ import annotations
 
-import bisect
 import itertools
 import re
-import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -20,22 +18,15 @@ from core.auth import CurrentUser
 from core.excel import importer
 from core.excel.reader import HEADER_SCAN_ROWS, header_key, text
 from core.ledgers import entries
+from core.ledgers.import_cells import SIGNATURE_WORD, each, is_not_data, maybe_not_data, memo, plains_of, texts_of
 from core.ledgers.kinds import Kind
 from core.ledgers.matching import UnitMatcher, folded, folded_many
-from core.ledgers.values import BadValue, parse, parse_date, parse_year, plain
+from core.ledgers.values import parse, parse_date, parse_year
 from core.models import Role
 
-TOTAL = re.compile(r"^(合计|小计|总计|共计|合\s*计|总\s*计)")
-SIGNATURE = re.compile(r"(填表人|填报人|制表人|审核人|负责人|联系人|联系电话|电话|签字|签章|盖章|填报日期|填表日期|"
-                       r"单位公章)\s*[:：]|^\s*(注|说明)\s*[:：]")
-SIGNATURE_WORD = re.compile(r"填表人|填报人|制表人|审核人|负责人|联系人|电话|签字|签章|盖章|填报日期|填表日期|单位公章|注|说明"
-                            r"|^\s*[:：]")  # a cell that may take part in a signature line
 UNIT_LINE = re.compile(r"(?:填报单位|单位名称|填表单位)\s*[:：]\s*([^\s:：]+)")
 YEAR_IN_TITLE = re.compile(r"(20\d{2})\s*(?:年|年度)")
 SPLIT = re.compile(r"[、;；/\n]+")
-# A character every match of TOTAL or SIGNATURE_WORD holds (计; 填, 表, 审, 负, 联, 话, 签, 盖, 章, 注, 说
-# or a colon): the cells worth matching, found by one fast search over a column's cells joined.
-NOT_DATA_CHARS = re.compile(r"[计填表审负联话签盖章注说:：]")
 
 
 @dataclass
@@ -87,37 +78,6 @@ def locate(name: str, frame, aliases: dict[str, list[str]], required: set[str]) 
 
 def natural_key(member_id: int, year: int, title: str) -> str:
     return f"{member_id}|{year}|{folded(title)}"
-
-
-def _memo(fn):
-    """fn(*args) computed once per distinct args; a BadValue is kept as the answer."""
-    cache: dict = {}
-
-    def get(*args):
-        key = (args, tuple(arg.__class__ for arg in args))  # True == 1 == 1.0, yet they read differently
-        try:
-            return cache[key]
-        except KeyError:
-            cache[key] = found = _answer(fn, args)
-            return found
-    return get
-
-
-def _answer(fn, args) -> tuple:
-    try:
-        return fn(*args), None
-    except BadValue as bad:
-        return None, bad
-
-
-def _each(fn, values: list) -> list:
-    """(fn(value), BadValue or None) for every cell of a column, computed once per distinct cell."""
-    if len(set(map(type, values))) <= 1:  # one type (a column of text, of numbers): the cells are the keys
-        done = {value: _answer(fn, (value,)) for value in dict.fromkeys(values)}
-        return list(map(done.__getitem__, values))
-    keys = list(zip(map(type, values), values))  # True == 1 == 1.0, yet they read differently
-    done = {key: _answer(fn, (key[1],)) for key in dict.fromkeys(keys)}
-    return list(map(done.__getitem__, keys))
 
 
 def _preamble(ctx: Context, table: Rows) -> tuple[int | None, str, int | None]:
@@ -181,75 +141,6 @@ def _partners(ctx: Context, named: list, unit_id: int | None) -> tuple:
     return found, problems, "、".join(f"{p.name}|{p.credit_code}" for p in found)
 
 
-def _is_not_data(texts: tuple, title: str, year: str, maybe_signature: bool) -> bool:
-    cells = [cell for cell in texts if cell]
-    if not cells:
-        return True
-    if any(TOTAL.match(cell) for cell in cells[:3]) or TOTAL.match(title):
-        return True
-    return maybe_signature and bool(SIGNATURE.search(" ".join(cells))) and not year
-
-
-def _joined(values: list[str], fn) -> list[str] | None:
-    """fn over the texts joined by NUL, split again: one call for a column (NFKC, lower case and
-    the like treat each text alike, NUL being no letter); None when a text holds NUL itself."""
-    joined = "\0".join(values)
-    if joined.count("\0") != len(values) - 1:
-        return None
-    return fn(joined).split("\0")
-
-
-def _column(fn, one, values: list) -> list:
-    """one(value) for every cell: its distinct texts at once through fn (see _joined), then
-    stripped; other cells once per distinct cell."""
-    texts = [value for value in dict.fromkeys(values) if value.__class__ is str]
-    joined = _joined(texts, fn) if texts else []
-    if joined is None:
-        return [value for value, _ in _each(one, values)]
-    done = dict(zip(texts, [cell.strip() for cell in joined]))
-    try:
-        return list(map(done.__getitem__, values))  # a column of text
-    except KeyError:
-        pass
-    others = iter([value for value, _ in _each(one, [value for value in values if value.__class__ is not str])])
-    return [done[value] if value.__class__ is str else next(others) for value in values]
-
-
-def _texts(values: list) -> list[str]:
-    """_text of every cell."""
-    return _column(lambda joined: unicodedata.normalize("NFKC", joined), _text, values)
-
-
-def _plains(values: list) -> list[str]:
-    """_plain of every cell."""
-    return _column(lambda joined: joined, _plain, values)
-
-
-def _maybe_not_data(texts: dict[str, list[str]], count: int) -> list[bool]:
-    """The rows with a cell that TOTAL.match or SIGNATURE_WORD.search finds (a total or a signature
-    line, maybe), the cells tried only where NOT_DATA_CHARS finds one of their characters."""
-    flags = [False] * count
-    for column in texts.values():
-        joined = "\0".join(column)
-        ends = None
-        for found in NOT_DATA_CHARS.finditer(joined):
-            if ends is None:
-                ends = list(itertools.accumulate(len(cell) + 1 for cell in column))
-            row = bisect.bisect_right(ends, found.start())
-            if not flags[row] and (TOTAL.match(column[row]) or SIGNATURE_WORD.search(column[row])):
-                flags[row] = True
-    return flags
-
-
-def _text(value) -> str:
-    """reader.text, without its blank test for the common case of a text cell."""
-    return unicodedata.normalize("NFKC", value).strip() if value.__class__ is str else text(value)
-
-
-def _plain(value) -> str:
-    return value.strip() if value.__class__ is str else plain(value)
-
-
 def _reader(spec, header: str):
     return lambda value: parse(spec, value, header)
 
@@ -305,7 +196,7 @@ class _Checks:
 
     def __init__(self, ctx: Context, table: Rows) -> None:
         keys = list(table.columns)
-        texts = {key: _texts(table.cells[key]) for key in keys}
+        texts = {key: texts_of(table.cells[key]) for key in keys}
         kept = [i for i, row_texts in enumerate(zip(*(texts[key] for key in keys))) if any(row_texts)]
         if len(kept) < len(table.numbers):  # rows without a cell are not rows of the table
             texts = {key: [column[i] for i in kept] for key, column in texts.items()}
@@ -314,20 +205,20 @@ class _Checks:
         self.ctx, self.table, self.texts, self.keys_read = ctx, table, texts, keys
         empty = [None] * len(table.numbers)
         column = lambda key: table.cells.get(key, empty)
-        self.maybe_not_data = _maybe_not_data(texts, len(table.numbers))
+        self.maybe_not_data = maybe_not_data(texts, len(table.numbers))
         self.blank = [""] * len(table.numbers)
-        self.titles = [value[:300] for value in _plains(column("title"))]
-        self.descriptions = [value[:4000] for value in _plains(column("description"))]
-        self.partner_text = _plains(column("partner"))
+        self.titles = [value[:300] for value in plains_of(column("title"))]
+        self.descriptions = [value[:4000] for value in plains_of(column("description"))]
+        self.partner_text = plains_of(column("partner"))
         self.partner_codes = texts.get("partner_code", self.blank)
-        self.starts, self.ends = _each(parse_date, column("started_on")), _each(parse_date, column("ended_on"))
-        self.years = _each(parse_year, column("year"))
-        self.fields = [(spec, f"f_{spec.key}", _each(_reader(spec, table.columns.get(f"f_{spec.key}", "")),
+        self.starts, self.ends = each(parse_date, column("started_on")), each(parse_date, column("ended_on"))
+        self.years = each(parse_year, column("year"))
+        self.fields = [(spec, f"f_{spec.key}", each(_reader(spec, table.columns.get(f"f_{spec.key}", "")),
                                                      column(f"f_{spec.key}"))) for spec in ctx.kind.fields]
         # no closure over self: the columns are freed as soon as the table is planned, not left to
         # the garbage collector as a cycle (20 ms of a 20,000-row import)
-        self.cell_partners = cell_partners = _memo(lambda written, codes: _partner_cells(ctx, written, codes))
-        self.row_partners = _memo(lambda written, codes, unit_id: _partners(ctx, cell_partners(written, codes)[0][0],
+        self.cell_partners = cell_partners = memo(lambda written, codes: _partner_cells(ctx, written, codes))
+        self.row_partners = memo(lambda written, codes, unit_id: _partners(ctx, cell_partners(written, codes)[0][0],
                                                                            unit_id))
         self.title_unit, self.title_written, self.title_year = _preamble(ctx, table)
         self.member = ctx.current is not None and ctx.current.role == Role.MEMBER
@@ -388,7 +279,7 @@ class _Checks:
         """(row number, values, problems) of row i checked alone."""
         ctx, texts, row = self.ctx, self.texts, self.table.numbers[i]
         problem = self.problem
-        if self.maybe_not_data[i] and _is_not_data(tuple(texts[key][i] for key in self.keys_read),
+        if self.maybe_not_data[i] and is_not_data(tuple(texts[key][i] for key in self.keys_read),
                                                    texts.get("title", self.blank)[i], texts.get("year", self.blank)[i],
                                                    any(SIGNATURE_WORD.search(texts[key][i]) for key in self.keys_read)):
             return row, None, ()
