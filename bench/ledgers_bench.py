@@ -173,6 +173,13 @@ def build_workbook(path: Path, db_path: Path, rows: int) -> None:
 def import_once(db_path: Path, workbook: Path) -> tuple[float, float]:
     """(seconds, CPU seconds of this process) of one import."""
     engine = db.make_engine(f"sqlite:///{db_path}")
+    elapsed = import_into(engine, workbook)
+    engine.dispose()
+    return elapsed
+
+
+def import_into(engine, workbook: Path) -> tuple[float, float]:
+    """(seconds, CPU seconds of this process) of one import, dry run and commit, by the admin."""
     content = workbook.read_bytes()
     started, cpu = time.perf_counter(), time.process_time()
     with db.session_scope(engine) as session:
@@ -180,9 +187,17 @@ def import_once(db_path: Path, workbook: Path) -> tuple[float, float]:
         plan = ledger_import.plan(session, admin, content, workbook.name)
         assert not plan.rejects, plan.rejects[:3]
         ledger_import.commit(session, admin, plan)
-    elapsed = time.perf_counter() - started, time.process_time() - cpu
-    engine.dispose()
-    return elapsed
+    return time.perf_counter() - started, time.process_time() - cpu
+
+
+def units_named(large_db: Path) -> list[dict]:
+    """The units the workbook names (build_workbook), as rows to insert elsewhere."""
+    source = db.make_engine(f"sqlite:///{large_db}")
+    with db.session_scope(source, write=False) as session:
+        units = [{k: v for k, v in row._mapping.items() if k != "id"} for row in session.execute(
+            sa.select(MemberUnit.__table__).order_by(MemberUnit.id).limit(200))]
+    source.dispose()
+    return units
 
 
 def main() -> None:
@@ -280,11 +295,7 @@ def import_part(args, folder: Path, demo_db: Path, large_db: Path, import_db: Pa
     build_workbook(workbook, large_db, args.rows)
     t_bare = best(lambda: pd.read_excel(workbook, engine="calamine"), args.repeat)
     cpu_bare = best(lambda: pd.read_excel(workbook, engine="calamine"), args.repeat, time.process_time)
-    source = db.make_engine(f"sqlite:///{large_db}")
-    with db.session_scope(source, write=False) as session:  # the units the workbook names
-        units = [{k: v for k, v in row._mapping.items() if k != "id"} for row in session.execute(
-            sa.select(MemberUnit.__table__).order_by(MemberUnit.id).limit(200))]
-    source.dispose()
+    units = units_named(large_db)
     runs = []
     for _ in range(max(1, min(args.repeat, 3))):
         shutil.copy(demo_db, import_db)
@@ -312,24 +323,12 @@ def postgres_import_part(args, folder: Path, large_db: Path) -> None:
     server.dispose()
     engine = db.make_engine(url)
     db.upgrade(engine)
-    source = db.make_engine(f"sqlite:///{large_db}")
-    with db.session_scope(source, write=False) as session:
-        units = [{k: v for k, v in row._mapping.items() if k != "id"} for row in session.execute(
-            sa.select(MemberUnit.__table__).order_by(MemberUnit.id).limit(200))]
-    source.dispose()
     with db.session_scope(engine) as session:
-        session.execute(sa.insert(MemberUnit.__table__), units)
+        session.execute(sa.insert(MemberUnit.__table__), units_named(large_db))
         session.add(User(username="bench-admin", display_name="bench", role="admin", password_hash="x"))
-    content = workbook.read_bytes()
     runs = []
     for _ in range(max(1, min(args.repeat, 3))):
-        started, cpu = time.perf_counter(), time.process_time()
-        with db.session_scope(engine) as session:
-            admin = acting_as(session.exec(select(User).where(User.role == "admin")).first())
-            plan = ledger_import.plan(session, admin, content, workbook.name)
-            assert not plan.rejects, plan.rejects[:3]
-            ledger_import.commit(session, admin, plan)
-        runs.append((time.perf_counter() - started, time.process_time() - cpu))
+        runs.append(import_into(engine, workbook))
         with db.session_scope(engine) as session:  # the next run adds them again
             session.execute(sa.text("DELETE FROM ledger_partner"))
             session.execute(sa.text("DELETE FROM ledger_entry"))

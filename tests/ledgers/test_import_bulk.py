@@ -3,12 +3,10 @@ rows, values and problems in the dry run; entries stored as recording them one b
 (search text, index text, fields, partners), on SQLite and on PostgreSQL."""
 from __future__ import annotations
 
-import io
 import json
 import random
 from types import SimpleNamespace
 
-import openpyxl
 from sqlmodel import select
 
 from core import db
@@ -22,17 +20,9 @@ from core.ledgers.matching import UnitMatcher, folded, folded_many
 from core.ledgers.query import LedgerFilter
 from core.models import LedgerEntry, LedgerPartner
 from tests.conftest import make_member, make_user
+from tests.pages_support import workbook
 
 HEAD = ["填报单位", "年度", "班级名称", "冠名企业", "专业", "学生人数", "企业投入", "开始日期", "结束日期"]
-
-
-def _book(rows: list[list]) -> bytes:
-    book = openpyxl.Workbook()
-    for row in rows:
-        book.active.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 def _units(session):
@@ -68,7 +58,7 @@ def _sheet(school, firm, other) -> list[list]:
 def test_rows_checked_by_column_match_rows_checked_alone(session):
     school, firm, other = _units(session)
     secretariat = acting_as(make_user(session, role="secretariat"))
-    sheets = ledger_import._read_sheets(_book(_sheet(school, firm, other)), ledger_import.excel_limits(session))
+    sheets = ledger_import._read_sheets(workbook(_sheet(school, firm, other)), ledger_import.excel_limits(session))
     (name, spec), = ledger_import.recognise(sheets)
     ctx = Context(session, secretariat, spec, UnitMatcher.load(session), set())
     table = import_rows.locate(name, sheets[name], aliases(spec), ledger_import.required(spec))
@@ -85,7 +75,7 @@ def test_rows_checked_by_column_match_rows_checked_alone(session):
 def test_the_dry_run_rejects_what_recording_would_refuse(session):
     school, firm, other = _units(session)
     plan = ledger_import.plan(session, acting_as(make_user(session, role="secretariat")),
-                              _book(_sheet(school, firm, other)), "ledger.xlsx")
+                              workbook(_sheet(school, firm, other)), "ledger.xlsx")
     rejects = {(p.row, p.column, p.key) for p in plan.rejects}
     assert {(47, "冠名企业", "ledger.partner_twice"), (48, "结束日期", "ledger.ends_before_start"),
             (50, "班级名称", "excel.duplicate_key"), (55, "填报单位", "ledger.unit_missing")} <= rejects
@@ -94,7 +84,7 @@ def test_the_dry_run_rejects_what_recording_would_refuse(session):
 
 def _import_and_compare(session, user, school, firm, other):
     rows = [row for row in _sheet(school, firm, other) if row[2] and str(row[2]).startswith(("数控", "注塑"))]
-    plan = ledger_import.plan(session, user, _book([HEAD] + rows[:-2] + rows[-1:]), "ledger.xlsx")
+    plan = ledger_import.plan(session, user, workbook([HEAD] + rows[:-2] + rows[-1:]), "ledger.xlsx")
     assert plan.rejects == [] and len(plan.adds) == 41
     batch = ledger_import.commit(session, user, plan)
     session.flush()
@@ -118,7 +108,7 @@ def _import_and_compare(session, user, school, firm, other):
     council = acting_as(make_user(session, role="council"))
     assert query.count(session, council, LedgerFilter(text="注塑")) == 1
     assert query.count(session, council, LedgerFilter(text="数控订单")) == 40
-    again = ledger_import.plan(session, user, _book([HEAD] + rows[:-2] + rows[-1:]), "ledger.xlsx")
+    again = ledger_import.plan(session, user, workbook([HEAD] + rows[:-2] + rows[-1:]), "ledger.xlsx")
     assert again.nothing_to_do and len(again.unchanged) == 41
 
 
