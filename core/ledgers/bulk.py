@@ -40,14 +40,18 @@ def insert(session: Session, table: sa.Table, columns: dict, count: int, *, as_b
         if process:
             values = _processed(process, values)
         bound[key] = values if isinstance(data, list) else values * count
-    if compiled.positional:
-        rows = list(zip(*(bound[name] for name in compiled.positiontup)))
-    else:
-        names = list(bound)
-        rows = [dict(zip(names, row)) for row in zip(*(bound[name] for name in names))]
     cursor = connection.connection.cursor()
     try:
-        cursor.executemany(str(compiled), rows)
+        if dialect.name == "postgresql" and hasattr(cursor, "copy"):  # psycopg: COPY, not a statement per row
+            names = list(bound)
+            with cursor.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
+                for row in zip(*(bound[name] for name in names)):
+                    copy.write_row(row)
+        elif compiled.positional:
+            cursor.executemany(str(compiled), list(zip(*(bound[name] for name in compiled.positiontup))))
+        else:
+            names = list(bound)
+            cursor.executemany(str(compiled), [dict(zip(names, row)) for row in zip(*(bound[name] for name in names))])
     finally:
         cursor.close()
 
