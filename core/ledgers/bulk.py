@@ -1,4 +1,5 @@
-"""Many rows inserted through the driver's executemany, for an import's thousands of entries.
+"""Many rows inserted through the driver (SQLite's executemany, PostgreSQL's COPY), for an
+import's thousands of entries.
 
 Each value is bound with its column type's processor, as SQLAlchemy would, but the rows skip
 SQLAlchemy's per-row parameter handling and the statement hooks: an import of 20,000 entries
