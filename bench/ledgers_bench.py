@@ -1,7 +1,7 @@
 """How the ledger query and import scale, measured in one run against their yardsticks.
 
     python bench/ledgers_bench.py [--entries 200000] [--rows 20000] [--repeat 5] [--keep DIR [--reuse]]
-                                  [--only query|import]
+                                  [--only query|import] [--postgres URL]
 
 Builds two SQLite databases: the demo group (a few hundred ledger entries) and one with
 `entries` entries over 1,000 units, 13 kinds and 10 years (bulk inserts, with partners). Prints:
@@ -10,7 +10,9 @@ Builds two SQLite databases: the demo group (a few hundred ledger entries) and o
   (b) the same at `entries` ÷ the bare SQL a hand-written query would run (printed);
   (c) a `rows`-row order-class workbook imported end to end (dry run + commit, as
       `python -m core import` does) ÷ a bare `pandas.read_excel(engine="calamine")` (goal ≤ 3×).
-Times are the best of `repeat` runs; the machine may be shared, so read the ratios.
+With --postgres, the same on a PostgreSQL server (its own databases).
+Times are the best of `repeat` runs (the import's of at most 3); the machine may be shared, so
+read the ratios, and for the import the CPU ratio.
 """
 from __future__ import annotations
 
