@@ -5,6 +5,7 @@ import streamlit as st
 
 from core import charts, ui
 from core.auth import STAFF_ROLES
+from core.funds import funds
 from core.home import overview
 from core.indicators import years as year_rule
 from core.messages import common
@@ -57,6 +58,8 @@ if meeting_work["actions"]:
                                           overdue=meeting_work["overdue"]), ":material/task_alt:"))
 if meeting_work["invitations"]:
     queue.append(("meetings", ui.t("home.todo_invitations", count=meeting_work["invitations"]), ":material/event:"))
+if user.role in STAFF_ROLES and (approvals := ui.read(funds.pending_for_me, user)):
+    queue.append(("funds", ui.t("home.todo_expenses", count=approvals), ":material/account_balance_wallet:"))
 if unread:
     queue.append(("inbox", ui.t("home.todo_unread", count=unread), ":material/mail:"))
 if queue:

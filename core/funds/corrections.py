@@ -107,7 +107,10 @@ def correct_expense(session: Session, current: CurrentUser | None, *, expense_id
         values["approved_by"] = row.approved_by if row.status == "approved" else None
     elif row.status == "approved" and amount_fen > row.amount_fen:
         values.update(status="pending", approved_by=None)
-    return _apply(session, current, "expense", row, expected_version, values, "fund_expense_corrected")
+    result = _apply(session, current, "expense", row, expected_version, values, "fund_expense_corrected")
+    if values.get("status") == "pending":
+        funds.ask_director(session, current, session.get(Expense, expense_id))
+    return result
 
 
 def void(session: Session, current: CurrentUser | None, *, kind: str, row_id: int, expected_version: int,

@@ -17,6 +17,7 @@ from core.auth import STAFF_ROLES, CurrentUser, require_own_unit_or_overseer, re
 from core.db import update_versioned
 from core.errors import NotFound, PermissionDenied, ValidationFailed
 from core.funds.models import Expense, FeePayment, FeeRate, FundBudget, Income, Source, Use
+from core.i18n import translate
 from core.messages.system import send_system
 from core.models import MemberStatus, MemberUnit, PlanArea, Role, StaffMember
 from core.settings import get_setting
@@ -236,7 +237,35 @@ def record_expense(session: Session, current: CurrentUser | None, *, spent_on: d
                  after={"amount_fen": amount_fen, "category": category, "status": status})
     for filename, content in files:
         attachments.add(session, current, owner_kind=EXPENSE_KIND, owner_id=row.id, filename=filename, content=content)
+    if status == "pending":
+        ask_director(session, current, row)
     return row
+
+
+def _director_ids(session: Session) -> list[int]:
+    return [uid for uid in session.exec(select(StaffMember.user_id).where(
+        StaffMember.position == "director", StaffMember.active, StaffMember.user_id.is_not(None))).all()]
+
+
+def ask_director(session: Session, current: CurrentUser, row: Expense) -> None:
+    """Tell the director (by inbox message) that an expense waits for approval. Nobody is told
+    when the office has no director with an account: the funds page says who may approve."""
+    require_role(current, *STAFF_ROLES)
+    directors = _director_ids(session)
+    if directors:
+        params = {"description": row.description, "amount": f"{row.amount_fen / 100:,.2f}",
+                  "spent_on": row.spent_on.isoformat()}
+        send_system(session, title=translate("funds.msg_pending_title", **params),
+                    body=translate("funds.msg_pending_body", **params), user_ids=directors, sender=current)
+
+
+def pending_for_me(session: Session, current: CurrentUser | None) -> int:
+    """How many expenses (not voided) wait for the caller's approval: 0 unless the caller is the director."""
+    require_role(current, *Role)
+    if not is_director(session, current):
+        return 0
+    return int(session.exec(select(func.count()).select_from(Expense).where(
+        Expense.status == "pending", Expense.voided_at.is_(None))).one())
 
 
 def is_director(session: Session, current: CurrentUser | None) -> bool:

@@ -151,3 +151,21 @@ def test_the_budget_workbook_holds_yuan_as_numbers_equal_to_the_fen(session, boo
         cell = fee[header.index(column)]
         assert isinstance(cell.value, (int, float)) and cell.value == fen / 100
         assert "0.00" in cell.number_format
+
+
+def test_the_director_is_told_of_an_expense_waiting_and_sees_it_to_do(session, books):
+    people, _, _ = books
+    director = acting_as(make_user(session, role="secretariat"))
+    session.add(StaffMember(name="主任", position="director", duty_area="general", user_id=director.id))
+    session.flush()
+    funds.record_expense(session, people["office"], spent_on=date(2026, 5, 2), amount_fen=12_345,
+                         category="publicity", description="宣传册")
+    assert funds.pending_for_me(session, director) == 0
+    big = funds.record_expense(session, people["office"], spent_on=date(2026, 5, 1), amount_fen=800_000,
+                               category="meetings", description="理事会会务")
+    told = session.exec(select(Message).where(Message.title.contains("理事会会务"))).all()
+    assert [m.audience["user_ids"] for m in told] == [[director.id]]
+    assert "8,000.00" in told[0].body
+    assert (funds.pending_for_me(session, director), funds.pending_for_me(session, people["office"])) == (1, 0)
+    funds.approve_expense(session, director, expense_id=big.id, expected_version=1)
+    assert funds.pending_for_me(session, director) == 0

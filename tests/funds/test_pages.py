@@ -145,9 +145,12 @@ def test_the_demo_director_approves_the_platform_upkeep(demo_db_url):
         director = auth.authenticate(session, "demo-director", DEMO_PASSWORD).user
     office = app_as(demo_db_url, "secretariat", "funds")
     assert not [b for b in office.button if b.key == f"funds_ok_{expense_id}"]  # the office records, never approves
+    assert translate("home.todo_expenses", count=1) not in [link.proto.label for link in app_as(
+        demo_db_url, "secretariat", "home").get("page_link")]
     at = app()
     at.session_state["auth_user"] = director
-    at.run()
+    at.run()  # home: the director's to-do links to the expense waiting
+    assert translate("home.todo_expenses", count=1) in [link.proto.label for link in at.get("page_link")]
     at.switch_page(page_path("funds")).run()
     at.button(key=f"funds_ok_{expense_id}").click().run()
     assert not at.exception and not at.error
