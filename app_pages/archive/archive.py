@@ -24,7 +24,8 @@ units = ui.read(unit_choices)
 filter_units = units if user.role != Role.MEMBER else {k: v for k, v in units.items() if k == user.member_id}
 years = ui.read(archive.years, user)
 CATEGORIES = archive.categories()
-ORIGIN_KEYS = {kind: f"archive_origin.{kind}" for kind in ("message", "meeting", "briefing", "report_submission")}
+ORIGIN_KEYS = {kind: f"archive_origin.{kind}"
+               for kind in ("message", "meeting", "briefing", "report_submission", "annual_report")}
 
 
 def category_label(code) -> str:

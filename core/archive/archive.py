@@ -43,9 +43,9 @@ ORIGIN_PAGES = {"message": "inbox", "milestone": "plan", "ledger_entry": "ledger
                 "briefing": "briefings", "post": "boards", "shared_resource": "resources",
                 "group_profile": "report_profile", "award_nomination": "awards", "fee_payment": "funds",
                 "fund_expense": "funds", "fund_income": "funds", "report_submission": "report_platform",
-                OWNER_KIND: "archive"}
+                "annual_report": "report_annual", OWNER_KIND: "archive"}
 # The owners of stored files offered as categories (a filed document is found by its own category).
-FILE_OWNERS = tuple(k for k in ORIGIN_PAGES if k not in (OWNER_KIND, "report_submission"))
+FILE_OWNERS = tuple(k for k in ORIGIN_PAGES if k not in (OWNER_KIND, "report_submission", "annual_report"))
 READERS = {Access.PUBLIC: (Role.COUNCIL, Role.MEMBER, *STAFF_ROLES), Access.MEMBERS: (Role.COUNCIL, Role.MEMBER, *STAFF_ROLES),
            Access.COUNCIL: (Role.COUNCIL, *STAFF_ROLES), Access.SECRETARIAT: STAFF_ROLES}
 COLUMNS = ["key", "filename", "category", "year", "member_id", "unit", "origin_kind", "origin_id", "title",

@@ -7,7 +7,9 @@
 - briefings (简报): a published issue as Word (core.meetings.briefing_files), under the briefing
   module's rule for its files;
 - submitted platform workbooks (上报数据表): the bytes exactly as frozen at submission, under
-  core.reports' rule for taking them.
+  core.reports' rule for taking them;
+- annual reports (年度报告): a year's report as Word, drafted from the figures with the chapters the
+  secretariat wrote, for each year it has written any, under the annual report's readers.
 """
 from __future__ import annotations
 
@@ -25,8 +27,9 @@ from core.meetings.meetings import may_see
 from core.meetings.models import Briefing, Meeting
 from core.messages.inbox import may_read
 from core.models import Message, MessageCategory
-from core.reports import platform, submissions
-from core.reports.models import ReportSubmission
+from core.reports import annual, documents, platform, submissions
+from core.reports.models import ReportSubmission, ReportText
+from core.reports.summary import READERS as REPORT_READERS
 from core.settings import get_setting
 from core.timeutil import CHINA_TZ, as_utc, to_china, utcnow
 
@@ -140,7 +143,30 @@ def _submission_file(session: Session, current: CurrentUser, submission_id: int)
     return filename, XLSX_MIME, content
 
 
+# ---------------------------------------------------------------- annual reports
+def _annual_rows(session: Session, current: CurrentUser):
+    if current.role not in REPORT_READERS:
+        return
+    written = session.exec(select(ReportText.year, sa.func.max(ReportText.updated_at))
+                           .group_by(ReportText.year)).all()
+    for year, updated in written:
+        title = translate("archive.annual_title", year=year)
+        yield full_row("annual", year, filename=f"{render.file_stem(title)}.docx", category="annual_report",
+                       year=year, title=title, origin_kind="annual_report", created_at=updated)
+
+
+def _annual_file(session: Session, current: CurrentUser, year: int) -> tuple[str, str, bytes]:
+    if session.exec(select(ReportText.id).where(ReportText.year == year)).first() is None:
+        raise NotFound("archive.not_found")  # a year nobody has written a report for
+    if current.role not in REPORT_READERS:
+        raise PermissionDenied("archive.no_access")
+    title = translate("archive.annual_title", year=year)
+    return f"{render.file_stem(title)}.docx", render.DOCX_MIME, documents.to_docx(annual.build(session, current,
+                                                                                               year=year))
+
+
 register_source("notice", rows=_notice_rows, render=_notice_file, categories=("notice",))
 register_source("minutes", rows=_minutes_rows, render=_minutes_file, categories=("minutes",))
 register_source("briefing", rows=_briefing_rows, render=_briefing_file, categories=("briefing_issue",))
 register_source("submission", rows=_submission_rows, render=_submission_file, categories=("submission",))
+register_source("annual", rows=_annual_rows, render=_annual_file, categories=("annual_report",))

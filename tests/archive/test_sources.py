@@ -137,6 +137,24 @@ def test_a_submitted_workbook_downloads_exactly_as_frozen_for_the_secretariat_on
             archive.download(session, people[who], f"submission:{ident}")
 
 
+def test_an_annual_report_written_is_a_word_document_for_the_council_and_office(session, people):
+    from core.reports import annual
+
+    assert archive.search(session, people["office"], category="annual_report").empty  # nothing written yet
+    annual.save_text(session, people["office"], year=2025, chapter="outlook", text="来年深化产教融合。",
+                     expected_version=0)
+    for who in ("office", "council"):
+        found = archive.search(session, people[who], category="annual_report")
+        assert found["key"].tolist() == ["annual:2025"] and found["year"].tolist() == [2025]
+    name, _mime, content = archive.download(session, people["council"], "annual:2025")
+    assert name.endswith(".docx") and any("来年深化产教融合" in p.text for p in Document(io.BytesIO(content)).paragraphs)
+    assert archive.search(session, people["liaison"], category="annual_report").empty
+    with pytest.raises(PermissionDenied):
+        archive.download(session, people["liaison"], "annual:2025")
+    with pytest.raises(NotFound):
+        archive.download(session, people["office"], "annual:2024")
+
+
 @pytest.mark.parametrize("bad", ["", "minutes", "minutes:x", "nothing:1", "file:999"])
 def test_a_key_that_names_no_document_is_not_found(session, people, bad):
     with pytest.raises(NotFound):
