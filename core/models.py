@@ -377,10 +377,10 @@ class LedgerEntry(SQLModel, table=True):
     __table_args__ = (sa.Index("ix_ledger_entry_kind_year", "kind", "year", "status"),
                       sa.Index("ix_ledger_entry_year_id", "year", "id"))  # the query page's order
     id: int | None = Field(default=None, primary_key=True)
-    kind: str = Field(max_length=30, index=True)
+    kind: str = Field(max_length=30)  # looked up through ix_ledger_entry_kind_year
     title: str = Field(max_length=300)
     member_id: int | None = Field(default=None, foreign_key="member_unit.id", index=True)
-    year: int = Field(index=True)
+    year: int  # looked up through ix_ledger_entry_year_id
     started_on: date | None = None
     ended_on: date | None = None
     quantity: float | None = None
