@@ -7,7 +7,6 @@ unit matcher caches per written name, so 20,000 rows cost little more than their
 """
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from core.ledgers import entries
 from core.ledgers.import_cells import SIGNATURE_WORD, each, is_not_data, maybe_not_data, memo, plains_of, texts_of
 from core.ledgers.kinds import Kind
 from core.ledgers.matching import UnitMatcher, folded, folded_many
+from core.ledgers.planned_rows import Checked
 from core.ledgers.values import parse, parse_date, parse_year
 from core.models import Role
 
@@ -147,14 +147,18 @@ def _reader(spec, header: str):
 
 def parse_table(ctx: Context, table: Rows) -> Iterator[tuple]:
     """(row number, values, problems) of every row holding a cell; values None for a row that is
-    no data (a total, a signature line). Column by column: a row whose every column is fine gets
-    its values from the columns at once; any other row is checked alone (`_Checks.row`), which
-    gives the same values and finds its problems in their order."""
+    no data (a total, a signature line): check_table's rows, one at a time."""
+    return check_table(ctx, table).rows()
+
+
+def check_table(ctx: Context, table: Rows) -> Checked:
+    """Every row holding a cell, checked column by column: a row whose every column is fine gets
+    its values from the columns at once (kept there: planned_rows.Checked); any other row is
+    checked alone (`_Checks.row`), which gives the same values and finds its problems in their order."""
     checks = _Checks(ctx, table)
-    table, rows, n = checks.table, checks.table.numbers, len(checks.table.numbers)
+    table, n = checks.table, len(checks.table.numbers)
     if ctx.current is None:
-        yield from (checks.row(i) for i in range(n))
-        return
+        return Checked(table.numbers, [False] * n, (), [], [""] * n, ctx.existing, checks.row)
     units = checks.units()
     years, title_year = checks.years, checks.title_year
     year_of = [None if bad is not None else (year or title_year or (start.year if start else None))
@@ -172,23 +176,14 @@ def parse_table(ctx: Context, table: Rows) -> Iterator[tuple]:
                      for spec, _, parsed in checks.fields)):
         clean = [ok and not bad for ok, bad in zip(clean, bad_of)]
     keys = checks.keys(units, year_of)
-    existing = ctx.existing
     names = ("title", "description", "_kind", "_sheet", "_year_column", "member_id", "started_on", "ended_on", "year",
              *(key for _, key, _ in checks.fields), "_partners", "partners", "key")
-    columns = (checks.titles, checks.descriptions, itertools.repeat(ctx.kind.code), itertools.repeat(table.sheet),
-               itertools.repeat(table.columns.get("year", "")), units, [start for start, _ in checks.starts],
+    columns = [checks.titles, checks.descriptions, [ctx.kind.code] * n, [table.sheet] * n,
+               [table.columns.get("year", "")] * n, units, [start for start, _ in checks.starts],
                [end for end, _ in checks.ends], year_of,
                *([value for value, _ in parsed] for _, _, parsed in checks.fields),
-               [found[0] for found in partners], [found[2] for found in partners], keys)
-    # one row at a time: the caller keeps what it needs
-    for i, (row, fine, cells) in enumerate(zip(rows, clean, zip(*columns))):
-        if not fine:
-            yield checks.row(i)
-            continue
-        values = dict(zip(names, cells))
-        if cells[-1] in existing:  # the version the dry run saw: a save meanwhile is refused
-            values["_version"] = existing[cells[-1]][1]["_version"]
-        yield row, values, ()
+               [found[0] for found in partners], [found[2] for found in partners], keys]
+    return Checked(table.numbers, clean, names, columns, keys, ctx.existing, checks.row)
 
 
 class _Checks:

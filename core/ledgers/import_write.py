@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter
-from operator import itemgetter
+from collections.abc import Callable, Sequence
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
@@ -25,23 +25,26 @@ from core.excel.importer import PlannedRow
 from core.ledgers import bulk, search_index, tally
 from core.ledgers.entries import fold, locked_years
 from core.ledgers.kinds import Kind, kind as kind_of
+from core.ledgers.planned_rows import PlannedRows
 from core.models import LedgerEntry, LedgerPartner, MemberUnit, Role
 from core.timeutil import utcnow
 
 
-def add_entries(session: Session, current: CurrentUser, rows: list[PlannedRow], *, import_batch_id: int) -> list[int]:
+def add_entries(session: Session, current: CurrentUser, rows: Sequence[PlannedRow], *,
+                import_batch_id: int) -> list[int]:
     """Insert the planned new entries (values as the dry run kept them), carrying the import batch."""
     require_role(current, Role.MEMBER, *STAFF_ROLES)
-    values = [row.values for row in rows]
-    if not values:
+    if not len(rows):
         return []
-    units = _checked(session, current, values)
-    kinds = list(dict.fromkeys(map(itemgetter("_kind"), values)))
-    by_kind = {kinds[0]: values} if len(kinds) == 1 else {code: [v for v in values if v["_kind"] == code]
-                                                           for code in kinds}  # a workbook may hold several kinds
+    column = _columns(rows)
+    units = _checked(session, current, column)
+    kinds = column("_kind")
+    codes = list(dict.fromkeys(kinds))
+    by_kind = {codes[0]: column} if len(codes) == 1 else {  # a workbook may hold several kinds
+        code: _columns([rows[i] for i, mine in enumerate(kinds) if mine == code]) for code in codes}
     ids = [entry_id for code, mine in by_kind.items()
            for entry_id in _insert_kind(session, current, kind_of(code), mine, units, import_batch_id)]
-    per = Counter(zip(map(itemgetter("_kind"), values), map(itemgetter("year"), values)))
+    per = Counter(zip(kinds, column("year")))
     audit.record(session, action="ledger_entries_imported", actor_id=current.id, actor_name=current.username,
                  entity="import_batch", entity_id=import_batch_id,
                  after={"entries": len(ids), "first_entry_id": min(ids), "last_entry_id": max(ids),
@@ -50,30 +53,45 @@ def add_entries(session: Session, current: CurrentUser, rows: list[PlannedRow], 
     return ids
 
 
-def _checked(session: Session, current: CurrentUser, values: list[dict]) -> dict[int, tuple[str, str]]:
+def _columns(rows: Sequence[PlannedRow]) -> Callable[[str], list]:
+    """column(name): every row's value of `name` (None where it has none), each read once: from
+    the dry run's columns when it kept them (planned_rows.PlannedRows), else from the rows."""
+    read = rows.column if isinstance(rows, PlannedRows) else \
+        (lambda name, values=[row.values for row in rows]: [v.get(name) for v in values])
+    done: dict[str, list] = {}
+
+    def column(name: str) -> list:
+        if name not in done:
+            done[name] = read(name)
+        return done[name]
+    column.count = len(rows)
+    return column
+
+
+def _checked(session: Session, current: CurrentUser, column) -> dict[int, tuple[str, str]]:
     """Refuse what recording these entries would refuse now; the units' (name, credit code) by id."""
-    members = set(map(itemgetter("member_id"), values))
+    members = set(column("member_id"))
     for member_id in members:
         if member_id is None:
             raise ValidationFailed("ledger.unit_missing")
         require_own_unit(current, member_id)
-    years = set(map(itemgetter("year"), values))
+    years = set(column("year"))
     for year in sorted(years, key=str):
         if not isinstance(year, int) or not 2000 <= year <= 2100:
             raise ValidationFailed("ledger.bad_year", value=year)
     for year in sorted(years & set(locked_years(session))):
         raise ValidationFailed("ledger.year_locked", year=year)
-    lists = {id(mine): mine for mine in map(itemgetter("_partners"), values)}  # rows share their cell's list
+    lists = {id(mine): mine for mine in column("_partners")}  # rows share their cell's list
     wanted = members | {p.member_id for mine in lists.values() for p in mine if p.member_id is not None}
     units = {unit_id: (name, code) for unit_id, name, code in session.execute(
         select(MemberUnit.id, MemberUnit.name, MemberUnit.credit_code).where(MemberUnit.id.in_(wanted)))}
     for unit_id in sorted(wanted - set(units)):
         raise ValidationFailed("ledger.unknown_unit", value=unit_id)
-    if not all(map(str.strip, map(itemgetter("title"), values))):
-        nameless = next(v for v in values if not v["title"].strip())
-        raise ValidationFailed("ledger.title_required", field=kind_of(nameless["_kind"]).title.zh)
-    if any(start and end < start for start, end in zip(map(itemgetter("started_on"), values),
-                                                       map(itemgetter("ended_on"), values)) if end):
+    titles = column("title")
+    if not all(map(str.strip, titles)):
+        nameless = next(i for i, title in enumerate(titles) if not title.strip())
+        raise ValidationFailed("ledger.title_required", field=kind_of(column("_kind")[nameless]).title.zh)
+    if any(start and end < start for start, end in zip(column("started_on"), column("ended_on")) if end):
         raise ValidationFailed("ledger.ends_before_start")
     return units
 
@@ -110,20 +128,19 @@ def _search_parts(kind: Kind, titles: list[str], members: list[int], partners: l
         titles, map(unit_of.__getitem__, members), map(named.__getitem__, map(id, partners)), *people, descriptions)]
 
 
-def _insert_kind(session: Session, current: CurrentUser, kind: Kind, values: list[dict], units: dict,
+def _insert_kind(session: Session, current: CurrentUser, kind: Kind, column, units: dict,
                  import_batch_id: int) -> list[int]:
-    column = lambda key: list(map(itemgetter(key), values))
-    fields = [(spec, column(f"f_{spec.key}") if values and f"f_{spec.key}" in values[0] else
-               [v.get(f"f_{spec.key}") for v in values]) for spec in kind.fields]
+    count = column.count
+    fields = [(spec, column(f"f_{spec.key}")) for spec in kind.fields]
     extra = bulk.json_text(session.connection().dialect, [spec.key for spec, _ in fields],
-                           [cells for _, cells in fields], len(values))
+                           [cells for _, cells in fields], count)
     if extra is None:  # the driver's own JSON (PostgreSQL): the documents themselves
         extra = [{spec.key: value for (spec, _), value in zip(fields, row) if value is not None}
-                 for row in zip(*(cells for _, cells in fields))] if fields else [{} for _ in values]
+                 for row in zip(*(cells for _, cells in fields))] if fields else [{} for _ in range(count)]
     by_key = {spec.key: cells for spec, cells in fields}
     quantity = [float(sum(parts)) if parts else None for parts in
                 ([p for p in row if p is not None] for row in zip(*(by_key[key] for key in kind.quantity)))] \
-        if kind.quantity else [None] * len(values)
+        if kind.quantity else [None] * count
     written = column("title")
     titles = [title.strip()[:300] for title in written]
     descriptions = [(text or "").strip()[:4000] for text in column("description")]
@@ -133,7 +150,6 @@ def _insert_kind(session: Session, current: CurrentUser, kind: Kind, values: lis
     grams = search_index.grams_many(search_text)
     now = utcnow()
     years = column("year")
-    count = len(values)
     table = LedgerEntry.__table__
     before = session.execute(sa.select(sa.func.max(table.c.id))).scalar() or 0
     bulk.insert(session, table, {

@@ -30,6 +30,7 @@ from core.ledgers.exchange import aliases
 from core.ledgers.import_rows import Context
 from core.ledgers.kinds import KINDS, Kind
 from core.ledgers.matching import UnitMatcher, folded_many
+from core.ledgers.planned_rows import PlannedRows
 from core.models import LedgerEntry, LedgerPartner, LedgerYearLock, Role
 from core.settings import excel_limits
 
@@ -176,13 +177,19 @@ def _plan_sheet(ctx: Context, rows: import_rows.Rows, filename: str, sha256: str
     plan = importer.ImportPlan(kind=f"ledger_{ctx.kind.code}", filename=filename, sheet=rows.sheet, sha256=sha256)
     if not rows.numbers:
         raise UserFacingError("excel.no_rows", sheet=rows.sheet)
+    checked = import_rows.check_table(ctx, rows)
+    plan.adds = adds = PlannedRows(checked, ctx.kind.code)  # a fine row stays a position in the columns
     seen: dict[str, int] = {}
-    existing, adds, planned_row, code = ctx.existing, plan.adds, importer.PlannedRow, ctx.kind.code
-    for row, values, found in import_rows.parse_table(ctx, rows):
-        if values is None:
-            plan.skipped.append(row)
-            continue
-        key = values.get("key") or ""
+    existing, add, planned_row, code = ctx.existing, adds.items.append, importer.PlannedRow, ctx.kind.code
+    for i, (row, fine) in enumerate(zip(checked.numbers, checked.fine)):
+        if fine:
+            values, found, key = None, (), checked.keys[i]
+        else:
+            row, values, found = checked.alone(i)
+            if values is None:
+                plan.skipped.append(row)
+                continue
+            key = values.get("key") or ""
         if key and key in seen and not found:
             found = [importer.RowProblem(rows.sheet, row, rows.columns.get("title", ""), "excel.duplicate_key",
                                          {"first_row": seen[key]})]
@@ -190,11 +197,12 @@ def _plan_sheet(ctx: Context, rows: import_rows.Rows, filename: str, sha256: str
             plan.rejects.extend(found)
             continue
         seen[key] = row
-        planned = planned_row(row, f"{code}|{key}", str(values.get("title", key)), values)  # kinds apart
-        if key in existing:
-            importer.place(plan, planned, _find_existing(ctx, key))
-        else:  # nothing stored under its key: an add (importer.place's first rule)
-            adds.append(planned)
+        if values is None and key not in existing:  # nothing stored under its key: an add
+            add(i)
+            continue
+        planned = adds.planned(i) if values is None else \
+            planned_row(row, f"{code}|{key}", str(values.get("title", key)), values)  # kinds apart
+        importer.place(plan, planned, _find_existing(ctx, key))
     importer.report("validating", 0.8)
     return plan
 
@@ -202,7 +210,7 @@ def _plan_sheet(ctx: Context, rows: import_rows.Rows, filename: str, sha256: str
 def _refuse_locked(plan: importer.ImportPlan, locked: set[int]) -> None:
     """Rows that would add to or change a locked year are rejected; unchanged ones are fine."""
     for name in ("adds", "changes"):
-        if name == "adds" and not locked & {planned.values.get("year") for planned in plan.adds}:
+        if name == "adds" and not locked & set(_years(plan.adds)):
             continue  # no add in a locked year (the common case: a year is locked once reported)
         keep = []
         for planned in getattr(plan, name):
@@ -216,6 +224,13 @@ def _refuse_locked(plan: importer.ImportPlan, locked: set[int]) -> None:
                                                         planned.values.get("_year_column", ""), "ledger.year_locked",
                                                         {"year": hit}))
         setattr(plan, name, keep)
+
+
+def _years(adds) -> list:
+    """The year of each new row (read from the columns when the rows are kept as columns)."""
+    if isinstance(adds, PlannedRows):
+        return adds.column("year")
+    return [planned.values.get("year") for planned in adds]
 
 
 def suggestions(preview: importer.ImportPlan) -> dict[str, tuple[str, int]]:
