@@ -106,8 +106,9 @@ def _sqlite(bind) -> bool:
 def install(connection) -> None:
     """Create the index (and fill it from the entries). The migration and create_all call it."""
     if _sqlite(connection):
+        # columnsize=0: nothing ranks the matches, so no table of each entry's size to write
         connection.exec_driver_sql("CREATE VIRTUAL TABLE IF NOT EXISTS ledger_search USING fts5("
-                                   "g, content='', tokenize='ascii')")
+                                   "g, content='', tokenize='ascii', columnsize=0)")
         rebuild(connection)
     elif connection.dialect.name == "postgresql":
         connection.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS ix_ledger_entry_search_grams ON ledger_entry "
