@@ -33,8 +33,9 @@ def insert(session: Session, table: sa.Table, columns: dict, count: int, *, as_b
         values = data if isinstance(data, list) else [data]
         try:
             joined = "".join(values)  # a column of text
-        except TypeError:
-            joined = "".join([value for value in values if value.__class__ is str])
+        except TypeError:  # numbers, dates, None: only its texts, if any (one look at the types first)
+            joined = "".join([value for value in values if value.__class__ is str]) \
+                if str in set(map(type, values)) else ""
         if NUL in joined:
             raise ValidationFailed("common.bad_characters")
         process = None if key in as_bound else table.c[key].type.dialect_impl(dialect).bind_processor(dialect)

@@ -12,6 +12,7 @@ recognised from its headers, or given.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 
@@ -94,13 +95,20 @@ def import_kind(kind: Kind) -> importer.ImportKind:
 REGISTERED = {code: importer.register(import_kind(kind)) for code, kind in KINDS.items()}
 
 
-def _header_columns(frame, kind: Kind) -> int:
-    """How many of the kind's columns a header row in the top rows names (0: not this kind)."""
-    wanted = {header_key(alias): key for key, names in aliases(kind).items() for alias in names}
-    need = required(kind)
+@functools.cache
+def _wanted(kind: Kind) -> tuple[dict[str, str], frozenset[str]]:
+    """The kind's header keys (header_key of each alias) -> column key, and its required columns."""
+    return ({header_key(alias): key for key, names in aliases(kind).items() for alias in names},
+            frozenset(required(kind)))
+
+
+def _header_columns(rows: list[set[str]], kind: Kind) -> int:
+    """How many of the kind's columns a header row in the top rows (their cells' header keys) names
+    (0: not this kind)."""
+    wanted, need = _wanted(kind)
     best = 0
-    for index in range(min(HEADER_SCAN_ROWS, len(frame))):
-        found = {wanted[k] for k in map(header_key, frame.iloc[index].tolist()) if k in wanted}
+    for keys in rows:
+        found = {wanted[k] for k in keys if k in wanted}
         if need <= found:
             best = max(best, len(found))
     return best
@@ -110,7 +118,8 @@ def recognise(sheets: dict, only: str | None = None) -> list[tuple[str, Kind]]:
     """(sheet, kind) of every sheet holding a ledger: the kind whose headers match most columns."""
     found = []
     for name, frame in sheets.items():
-        scores = [(_header_columns(frame, kind), index, kind) for index, (code, kind) in enumerate(KINDS.items())
+        rows = [set(map(header_key, frame.iloc[index].tolist())) for index in range(min(HEADER_SCAN_ROWS, len(frame)))]
+        scores = [(_header_columns(rows, kind), index, kind) for index, (code, kind) in enumerate(KINDS.items())
                   if not only or code == only]
         score, _, best = max(scores, default=(0, 0, None), key=lambda item: (item[0], -item[1]))
         if score:

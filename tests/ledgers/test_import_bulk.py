@@ -82,10 +82,12 @@ def test_the_dry_run_rejects_what_recording_would_refuse(session):
     assert plan.skipped == [52, 53] and len(plan.adds) == 41
 
 
-def _import_and_compare(session, user, school, firm, other):
+def _import_and_compare(session, user, school, firm, other, *, looked_at: int = 0):
     rows = [row for row in _sheet(school, firm, other) if row[2] and str(row[2]).startswith(("数控", "注塑"))]
     plan = ledger_import.plan(session, user, workbook([HEAD] + rows[:-2] + rows[-1:]), "ledger.xlsx")
     assert plan.rejects == [] and len(plan.adds) == 41
+    shown = plan.adds[:looked_at]  # as the preview's table does: those rows become PlannedRows, kept
+    assert all(planned is plan.adds[index] for index, planned in enumerate(shown))
     batch = ledger_import.commit(session, user, plan)
     session.flush()
     stored = session.exec(select(LedgerEntry).order_by(LedgerEntry.id)).all()
@@ -115,6 +117,11 @@ def _import_and_compare(session, user, school, firm, other):
 def test_imported_entries_are_stored_as_recording_them_would(session):
     school, firm, other = _units(session)
     _import_and_compare(session, acting_as(make_user(session, role="member", member_id=school.id)), school, firm, other)
+
+
+def test_rows_looked_at_before_the_commit_are_stored_the_same(session):
+    school, firm, other = _units(session)
+    _import_and_compare(session, acting_as(make_user(session, role="secretariat")), school, firm, other, looked_at=5)
 
 
 def test_an_import_on_postgresql(pg_engine):
