@@ -49,6 +49,8 @@ def insert(session: Session, table: sa.Table, columns: dict, count: int, *, as_b
             with cursor.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
                 for row in zip(*(bound[name] for name in names)):
                     copy.write_row(row)
+        elif dialect.name == "sqlite":
+            _sqlite_insert(cursor, dialect, table, bound, count)
         elif compiled.positional:
             cursor.executemany(str(compiled), list(zip(*(bound[name] for name in compiled.positiontup))))
         else:
@@ -56,6 +58,40 @@ def insert(session: Session, table: sa.Table, columns: dict, count: int, *, as_b
             cursor.executemany(str(compiled), [dict(zip(names, row)) for row in zip(*(bound[name] for name in names))])
     finally:
         cursor.close()
+
+
+def _sqlite_insert(cursor, dialect, table: sa.Table, bound: dict[str, list], count: int) -> None:
+    """One INSERT run for every row, a column holding one value for every row (the kind, the
+    batch, the time, often the year) written into the statement as an SQL literal: SQLite binds
+    each parameter of each row, a third of the time of a 20,000-row insert."""
+    slots, varying = [], []
+    for values in bound.values():
+        same = _literal(values[0])
+        if same is not None and (values.count(values[0]) != count  # 1 == 1.0 == True: ints alone
+                                 or values[0].__class__ is int and set(map(type, values)) != {int}):
+            same = None
+        if same is None:
+            slots.append("?")
+            varying.append(values)
+        else:
+            slots.append(same)
+    quote = dialect.identifier_preparer.quote
+    statement = (f"INSERT INTO {dialect.identifier_preparer.format_table(table)} "
+                 f"({', '.join(map(quote, bound))}) VALUES ({', '.join(slots)})")
+    cursor.executemany(statement, list(zip(*varying)) if varying else [()] * count)
+
+
+def _literal(value) -> str | None:
+    """`value` as the SQL literal SQLite stores exactly as it stores the value bound (text, an
+    integer, NULL); None for any other value (it stays a parameter). Texts hold no NUL (insert
+    refused them) and a quote is doubled, SQLite's only escape."""
+    if value is None:
+        return "NULL"
+    if value.__class__ is str:
+        return "'" + value.replace("'", "''") + "'"
+    if value.__class__ is int:
+        return str(value)
+    return None
 
 
 def _processed(process, values: list) -> list:

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import json
 import random
+from datetime import date
 from types import SimpleNamespace
 
-from sqlmodel import select
+import sqlalchemy as sa
+from sqlmodel import Session, select
 
 from core import db
 from core.auth import acting_as
-from core.ledgers import entries, import_rows, ledger_import, query, search_index
+from core.ledgers import bulk, entries, import_rows, ledger_import, query, search_index
 from core.ledgers.bulk import json_text
 from core.ledgers.exchange import aliases
 from core.ledgers.import_rows import Context
@@ -157,3 +159,28 @@ def test_json_text_is_what_the_json_type_writes():
         assert json_text(sqlite, keys, columns, count) == [
             json.dumps({k: v for k, v in document.items() if v is not None}) for document in documents]
     assert json_text(SimpleNamespace(name="postgresql"), ["a"], [[1]], 1) is None
+
+
+def test_values_written_once_for_every_row_are_stored_as_bound_ones():
+    """bulk.insert writes a column holding one value for every row into the statement (SQLite):
+    stored with the same value and type as each row's bound value would be."""
+    table = sa.Table("t", sa.MetaData(), sa.Column("id", sa.Integer, primary_key=True), sa.Column("a", sa.Text),
+                     sa.Column("b", sa.Integer), sa.Column("c"), sa.Column("d", sa.Float), sa.Column("e", sa.Date))
+    engine = db.make_engine("sqlite://")
+    with engine.begin() as connection:  # c without a type: SQLite keeps 1 and 1.0 apart there
+        connection.exec_driver_sql("CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT, b INTEGER, c, d FLOAT, e DATE)")
+    columns = {"a": ["it's 数控"] * 3, "b": 7, "c": [1, 1.0, True], "d": None, "e": [date(2021, 9, 1)] * 3}
+    with Session(engine) as session:
+        bulk.insert(session, table, columns, 3)
+        bulk.insert(session, table, {"a": ["it's 数控", "x", "it's 数控"], "b": [7, 7, 8], "c": [2, 2, 2],
+                                     "d": [1.5, None, 1.5], "e": [date(2021, 9, 1), None, None]}, 3)
+        rows = session.execute(sa.text("SELECT a, typeof(a), b, typeof(b), c, typeof(c), d, typeof(d), e, typeof(e) "
+                                       "FROM t ORDER BY id")).all()
+    engine.dispose()
+    assert [tuple(row) for row in rows] == [
+        ("it's 数控", "text", 7, "integer", 1, "integer", None, "null", "2021-09-01", "text"),
+        ("it's 数控", "text", 7, "integer", 1.0, "real", None, "null", "2021-09-01", "text"),
+        ("it's 数控", "text", 7, "integer", 1, "integer", None, "null", "2021-09-01", "text"),
+        ("it's 数控", "text", 7, "integer", 2, "integer", 1.5, "real", "2021-09-01", "text"),
+        ("x", "text", 7, "integer", 2, "integer", None, "null", None, "null"),
+        ("it's 数控", "text", 8, "integer", 2, "integer", 1.5, "real", None, "null")]
