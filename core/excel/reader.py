@@ -38,6 +38,10 @@ UNSAFE_XML = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 # the same matches as a lazy [^>]*?, found in less than half the time.
 ROW_WITH_CELLS = re.compile(rb'<row\b[^>]*?\br="(\d+)"[^>]*+(?<!/)>\s*<c\b')
 CELL_REF = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})\d+"[^>]*+(?<!/)>')
+# A reference of two or more letters (column AA on): any cell beyond Z holds one, so a chunk without
+# it has only cells up to Z, which the limits may not care about (_scan_part): one fast search
+# instead of reading every cell's reference.
+WIDE_REF = re.compile(rb'r="[A-Z]{2}')
 CHUNK = 1024 * 1024
 OVERLAP = 512  # bytes kept between chunks, so a tag cut by a chunk boundary is still seen
 
@@ -186,6 +190,9 @@ def _scan_part(content: bytes, info: zipfile.ZipInfo, limits: Limits, budget: _B
     is_sheet = name.startswith("xl/worksheets/") and name.endswith(".xml")
     max_row = max_col = 0
     columns_seen: set[bytes] = set()
+    # No sheet within the row limit can break the column or cell limits with cells up to Z alone:
+    # then only chunks holding a wider cell are read cell by cell (the widest cell is among them)
+    narrow_is_fine = min(limits.max_columns, limits.max_cells // (limits.max_rows + HEADER_SCAN_ROWS)) >= 26
     crc = 0
     tail = b""
     for chunk in _inflate(content, info, budget):
@@ -202,7 +209,8 @@ def _scan_part(content: bytes, info: zipfile.ZipInfo, limits: Limits, budget: _B
             raise WorkbookRejected("excel.unsafe_xml")
         if is_sheet:
             max_row = max(max_row, max(map(int, ROW_WITH_CELLS.findall(window)), default=0))
-            columns_seen.update(CELL_REF.findall(window))
+            if not narrow_is_fine or WIDE_REF.search(window):
+                columns_seen.update(CELL_REF.findall(window))
         tail = window[-OVERLAP:]
     if crc != info.CRC:
         raise WorkbookRejected("excel.corrupt")
