@@ -1,7 +1,6 @@
 """Meetings (会议活动): the year's meetings and events as a list with filters and as a calendar;
 one meeting opened with its agenda and decisions, invited units with their answers and
 attendance, files and photos, and its follow-ups. A liaison answers its unit's invitations here."""
-from urllib.parse import urlsplit
 
 import pandas as pd
 import streamlit as st
@@ -105,10 +104,8 @@ with st.container(border=True):
             icon=":material/tv:", help=ui.t("meetings.screen_file_help"))
         # The same public slides as a link checked by the server on every open (copy it from the box).
         token = ui.read(screen.make_token, user, meeting_id=chosen)
-        origin = urlsplit(st.context.url or "")
-        base = f"{origin.scheme}://{origin.netloc}" if origin.netloc else ""
         st.caption(ui.t("meetings.screen_link"), help=ui.t("meetings.screen_link_help"))
-        st.code(f"{base}/meeting_screen?t={token}", language=None, wrap_lines=True)
+        st.code(screen.link(st.context.url, token), language=None, wrap_lines=True)
     mine = detail["mine"]
     if mine is not None and user.role == Role.MEMBER:
         st.markdown(ui.t("meetings.my_answer", status=ui.t(f"invitation_status.{mine.status}")))

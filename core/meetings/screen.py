@@ -12,6 +12,7 @@ import base64
 import hashlib
 import hmac
 from datetime import date
+from urllib.parse import urlsplit
 
 from sqlmodel import Session
 
@@ -60,6 +61,16 @@ def make_token(session: Session, current: CurrentUser | None, *, meeting_id: int
         raise NotFound("meetings.not_found")
     day = last_day(meeting)
     return f"{meeting_id}.{day:%Y%m%d}.{_signature(meeting_id, day, key)}"
+
+
+def link(page_url: str, token: str) -> str:
+    """The screen's address beside the page the link is handed out on (`page_url`, as the browser
+    shows it), so a path prefix the app is served under (a proxy's /platform/, Streamlit's
+    server.baseUrlPath) stays in it; a relative address when the page's URL is unknown."""
+    parts = urlsplit(page_url or "")
+    folder = parts.path.rstrip("/").rsplit("/", 1)[0] if parts.path.strip("/") else ""
+    base = f"{parts.scheme}://{parts.netloc}{folder}" if parts.netloc else folder
+    return f"{base}/meeting_screen?t={token}"
 
 
 def check_token(token: str, *, key: str | None = None, today: date | None = None) -> tuple[int, date]:

@@ -109,3 +109,13 @@ def test_the_meeting_page_hands_staff_a_link_that_opens_the_screen(demo_db_url):
     meeting_id, _ = screen.check_token(token, today=date(2000, 1, 1))
     assert meeting_id == at.session_state["meetings_open"]
     assert not [c for c in app_as(demo_db_url, "member", "meetings").code if "meeting_screen" in c.value]
+
+
+@pytest.mark.parametrize(("page_url", "expected"), [
+    ("https://jt.example.cn/meetings", "https://jt.example.cn/meeting_screen?t=T"),
+    ("https://jt.example.cn/platform/meetings?x=1", "https://jt.example.cn/platform/meeting_screen?t=T"),
+    ("http://127.0.0.1:8501/a/b/meetings/", "http://127.0.0.1:8501/a/b/meeting_screen?t=T"),
+    ("", "/meeting_screen?t=T"),
+])
+def test_the_screen_link_keeps_the_path_the_app_is_served_under(page_url, expected):
+    assert screen.link(page_url, "T") == expected
