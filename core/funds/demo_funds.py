@@ -5,14 +5,16 @@ sponsorship, and expenses — the earlier ones approved, the platform's upkeep a
 waiting for the secretariat director (the demo-director account)."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlmodel import Session, select
 
 from core.auth import acting_as
 from core.funds import corrections, funds
 from core.funds.models import FeePayment
-from core.models import MemberStatus, MemberUnit, User
+from core.i18n import translate
+from core.models import MemberStatus, MemberUnit, Message, ReadReceipt, User
+from core.timeutil import CHINA_TZ
 
 RATES = {"school": 300_000, "enterprise": 500_000, "association": 100_000, "research": 200_000,
          "government": 0, "other": 100_000}  # fen a year
@@ -50,6 +52,7 @@ def build(session: Session, *, today: date) -> int:
                                    amount_fen=amount, category=category, description=text)
         if i < len(EXPENSES) - 1 and row.status == "pending":  # the director approved it at the time
             funds.approve_expense(session, director, expense_id=row.id, expected_version=row.version)
+            _told_at_the_time(session, director.id, row)
     session.flush()
     return len(units)
 
@@ -66,3 +69,14 @@ def _income(session: Session, me, units: list[MemberUnit], today: date) -> None:
         twice = funds.record_payment(session, me, member_id=lead.id, year=today.year, amount_fen=paid.amount_fen,
                                      paid_on=paid.paid_on, note="银行转账")
         corrections.void(session, me, kind="payment", row_id=twice.id, expected_version=1, reason="重复录入")
+
+
+def _told_at_the_time(session: Session, director_id: int, row) -> None:
+    """The director's notice of an expense approved earlier in the year: dated the day it was
+    spent and read then, so the demo's inbox does not ask today about what was settled long ago."""
+    when = datetime.combine(row.spent_on, time(10), tzinfo=CHINA_TZ)
+    title = translate("funds.msg_pending_title", description=row.description)
+    for message in session.exec(select(Message).where(Message.title == title)).all():
+        message.publish_at = message.created_at = message.updated_at = when
+        session.add(message)
+        session.add(ReadReceipt(message_id=message.id, user_id=director_id, read_at=when + timedelta(hours=2)))

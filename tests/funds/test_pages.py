@@ -173,3 +173,17 @@ def test_raising_an_approved_expense_in_the_form_sends_it_back_to_the_director(d
     with session_scope(demo_db_url) as session:
         row = session.get(Expense, expense_id)
         assert (row.amount_fen, row.status, row.category) == (2_365_001, "pending", "meetings")
+
+
+def test_the_demo_director_is_asked_today_only_about_the_expense_still_waiting(demo_db_url):
+    from core.funds.models import Expense
+    from core.models import Message, ReadReceipt
+
+    with session_scope(demo_db_url) as session:
+        director = session.exec(select(User).where(User.username == "demo-director")).one()
+        asked = session.exec(select(Message).where(Message.title.startswith(translate(
+            "funds.msg_pending_title", description="")))).all()
+        read = set(session.exec(select(ReadReceipt.message_id).where(ReadReceipt.user_id == director.id)).all())
+        waiting = session.exec(select(Expense.description).where(Expense.status == "pending")).all()
+    unread = [m.title for m in asked if m.id not in read]
+    assert len(asked) > len(unread) and unread == [translate("funds.msg_pending_title", description=d) for d in waiting]
