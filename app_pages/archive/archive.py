@@ -74,7 +74,8 @@ else:
                          review_due=[review_label(r) for r in found.itertuples()],
                          kb=(pd.to_numeric(found["size_bytes"]) // 1024 + 1).astype("Int64"))  # none: made on download
     columns = ["filename", "title", "category", "year", "retention", "review_due", "unit", "origin", "access", "kb"]
-    st.dataframe(shown[columns].rename(columns=lambda c: ui.t(f"archive.col_{c}")), hide_index=True,
+    shown = shown[columns].mask(shown[columns] == "")  # what does not apply reads "—", not a blank
+    st.dataframe(shown.rename(columns=lambda c: ui.t(f"archive.col_{c}")), hide_index=True,
                  width="stretch", column_config={ui.t(f"archive.col_{c}"): st.column_config.TextColumn(width=w)
                                                  for c, w in (("filename", 180), ("title", 180), ("review_due", 190))})
     labels = {r.key: f"{r.filename} · {r.year}" for r in found.itertuples()}
