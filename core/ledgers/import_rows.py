@@ -169,11 +169,19 @@ def check_table(ctx: Context, table: Rows) -> Checked:
     partners = checks.partners(units)
     clean = [unit is not None and year is not None and title != "" and not maybe
              for unit, year, title, maybe in zip(units, year_of, checks.titles, checks.maybe_not_data)]
-    for bad_of in ([bad is not None for _, bad in checks.starts], [bad is not None for _, bad in checks.ends],
-                   [bool(found[1]) for found in partners],
-                   [bool(start and end and end < start) for (start, _), (end, _) in zip(checks.starts, checks.ends)],
-                   *([bad is not None or (value is None and spec.required) for value, bad in parsed]
-                     for spec, _, parsed in checks.fields)):
+    # a column's rows are looked at one by one only when one of its distinct cells has a problem
+    starts, ends = _distinct(checks.starts), _distinct(checks.ends)
+    flags = [[bad is not None for _, bad in column]
+             for column, distinct in ((checks.starts, starts), (checks.ends, ends))
+             if any(bad is not None for _, bad in distinct)]
+    if any(found[1] for found in _distinct(partners)):
+        flags.append([bool(found[1]) for found in partners])
+    if any(start for start, _ in starts) and any(end for end, _ in ends):
+        flags.append([bool(start and end and end < start) for (start, _), (end, _) in zip(checks.starts, checks.ends)])
+    flags.extend([bad is not None or (value is None and spec.required) for value, bad in parsed]
+                 for spec, _, parsed in checks.fields
+                 if any(bad is not None or (value is None and spec.required) for value, bad in _distinct(parsed)))
+    for bad_of in flags:
         clean = [ok and not bad for ok, bad in zip(clean, bad_of)]
     keys = checks.keys(units, year_of)
     names = ("title", "description", "_kind", "_sheet", "_year_column", "member_id", "started_on", "ended_on", "year",
@@ -184,6 +192,11 @@ def check_table(ctx: Context, table: Rows) -> Checked:
                *([value for value, _ in parsed] for _, _, parsed in checks.fields),
                [found[0] for found in partners], [found[2] for found in partners], keys]
     return Checked(table.numbers, clean, names, columns, keys, ctx.existing, checks.row)
+
+
+def _distinct(column: list) -> list:
+    """A column's distinct objects (its rows share the object of their cell), each once."""
+    return list(dict(zip(map(id, column), column)).values())
 
 
 class _Checks:
