@@ -205,7 +205,7 @@ def _scan_part(content: bytes, info: zipfile.ZipInfo, limits: Limits, budget: _B
         if not (is_xml or is_sheet):
             continue
         window = tail + chunk
-        if UNSAFE_XML.search(window):
+        if b"<!" in window and UNSAFE_XML.search(window):  # the regex only where its "<!" is
             raise WorkbookRejected("excel.unsafe_xml")
         if is_sheet:
             max_row = max(max_row, max(map(int, ROW_WITH_CELLS.findall(window)), default=0))

@@ -27,7 +27,6 @@ def insert(session: Session, table: sa.Table, columns: dict, count: int, *, as_b
         return
     connection = session.connection()
     dialect = connection.dialect
-    compiled = sa.insert(table).compile(dialect=dialect, column_keys=list(columns))
     bound = {}
     for key, data in columns.items():
         values = data if isinstance(data, list) else [data]
@@ -51,11 +50,14 @@ def insert(session: Session, table: sa.Table, columns: dict, count: int, *, as_b
                     copy.write_row(row)
         elif dialect.name == "sqlite":
             _sqlite_insert(cursor, dialect, table, bound, count)
-        elif compiled.positional:
-            cursor.executemany(str(compiled), list(zip(*(bound[name] for name in compiled.positiontup))))
         else:
-            names = list(bound)
-            cursor.executemany(str(compiled), [dict(zip(names, row)) for row in zip(*(bound[name] for name in names))])
+            compiled = sa.insert(table).compile(dialect=dialect, column_keys=list(columns))
+            if compiled.positional:
+                cursor.executemany(str(compiled), list(zip(*(bound[name] for name in compiled.positiontup))))
+            else:
+                names = list(bound)
+                cursor.executemany(str(compiled),
+                                   [dict(zip(names, row)) for row in zip(*(bound[name] for name in names))])
     finally:
         cursor.close()
 
