@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from sqlmodel import Session
 
@@ -161,8 +162,11 @@ def check_table(ctx: Context, table: Rows) -> Checked:
         return Checked(table.numbers, [False] * n, (), [], [""] * n, ctx.existing, checks.row)
     units = checks.units()
     years, title_year = checks.years, checks.title_year
-    year_of = [None if bad is not None else (year or title_year or (start.year if start else None))
-               for (year, bad), (start, _) in zip(years, checks.starts)]
+    if all(bad is None and year for year, bad in _distinct(years)):  # every row gives its year
+        year_of = list(map(itemgetter(0), years))
+    else:
+        year_of = [None if bad is not None else (year or title_year or (start.year if start else None))
+                   for (year, bad), (start, _) in zip(years, checks.starts)]
     if ctx.load is not None:
         ctx.load(ctx, set(units) - {None}, set(year_of) - {None},
                  {int(number) for number in checks.texts.get("id", ()) if number.isdecimal()})
@@ -186,11 +190,11 @@ def check_table(ctx: Context, table: Rows) -> Checked:
     keys = checks.keys(units, year_of)
     names = ("title", "description", "_kind", "_sheet", "_year_column", "member_id", "started_on", "ended_on", "year",
              *(key for _, key, _ in checks.fields), "_partners", "partners", "key")
+    first, third = itemgetter(0), itemgetter(2)
     columns = [checks.titles, checks.descriptions, [ctx.kind.code] * n, [table.sheet] * n,
-               [table.columns.get("year", "")] * n, units, [start for start, _ in checks.starts],
-               [end for end, _ in checks.ends], year_of,
-               *([value for value, _ in parsed] for _, _, parsed in checks.fields),
-               [found[0] for found in partners], [found[2] for found in partners], keys]
+               [table.columns.get("year", "")] * n, units, list(map(first, checks.starts)),
+               list(map(first, checks.ends)), year_of, *(list(map(first, parsed)) for _, _, parsed in checks.fields),
+               list(map(first, partners)), list(map(third, partners)), keys]
     return Checked(table.numbers, clean, names, columns, keys, ctx.existing, checks.row)
 
 
@@ -260,8 +264,9 @@ class _Checks:
     def units(self) -> list[int | None]:
         """Each row's unit id, None where the unit has a problem (once per distinct cell)."""
         cells = self.unit_cells
-        done = {cell: self.unit(*cell) for cell in dict.fromkeys(cells)}
-        return [unit_id if problem is None else None for unit_id, problem in map(done.__getitem__, cells)]
+        done = {cell: unit_id if problem is None else None
+                for cell, (unit_id, problem) in ((cell, self.unit(*cell)) for cell in dict.fromkeys(cells))}
+        return list(map(done.__getitem__, cells))
 
     def partners(self, units: list) -> list[tuple]:
         """(partners, problems, text) of each row, once per distinct (cell, unit among them)."""
@@ -276,7 +281,7 @@ class _Checks:
     def keys(self, units: list, years: list) -> list[str]:
         """Each row's natural key (its 台账编号 when it names a stored entry)."""
         titles = folded_many(self.titles)
-        keys = [f"{unit}|{year}|{title}" for unit, year, title in zip(units, years, titles)]
+        keys = list(map("{}|{}|{}".format, units, years, titles))  # natural_key's
         if "id" in self.texts:
             by_id = self.ctx.by_id
             keys = [by_id[int(number)] if number.isdigit() and int(number) in by_id else key

@@ -188,8 +188,13 @@ def _plan_sheet(ctx: Context, rows: import_rows.Rows, filename: str, sha256: str
         raise UserFacingError("excel.no_rows", sheet=rows.sheet)
     checked = import_rows.check_table(ctx, rows)
     plan.adds = adds = PlannedRows(checked, ctx.kind.code)  # a fine row stays a position in the columns
+    existing, count = ctx.existing, len(checked.numbers)
+    if all(checked.fine) and len(set(checked.keys)) == count and existing.keys().isdisjoint(checked.keys):
+        adds.items.extend(range(count))  # every row fine, new, and once in the file: all adds
+        importer.report("validating", 0.8)
+        return plan
     seen: dict[str, int] = {}
-    existing, add, planned_row, code = ctx.existing, adds.items.append, importer.PlannedRow, ctx.kind.code
+    add, planned_row, code = adds.items.append, importer.PlannedRow, ctx.kind.code
     for i, (row, fine) in enumerate(zip(checked.numbers, checked.fine)):
         if fine:
             values, found, key = None, (), checked.keys[i]
