@@ -116,6 +116,21 @@ def _new_ids(session: Session, before: int, count: int) -> range | None:
     return range(before + 1, before + count + 1) if (found, last) == (count, before + count) else None
 
 
+def _quantities(columns: list[list], count: int) -> list[float | None]:
+    """entries.headline's quantity of each row: the sum of the kind's quantity fields it holds
+    (None when none); with one field, once per distinct value (a column of head counts repeats)."""
+    if not columns:
+        return [None] * count
+    if len(columns) == 1:
+        try:  # equal numbers (1, 1.0, True) sum alike
+            done = {value: None if value is None else float(sum([value])) for value in dict.fromkeys(columns[0])}
+            return list(map(done.__getitem__, columns[0]))
+        except TypeError:  # an unhashable value: row by row
+            pass
+    return [float(sum(parts)) if parts else None for parts in
+            ([p for p in row if p is not None] for row in zip(*columns))]
+
+
 def _search_parts(kind: Kind, titles: list[str], members: list[int], partners: list[list], descriptions: list[str],
                   by_key: dict[str, list], units: dict) -> list[str]:
     """entries.search_text's parts joined for each row (title, unit, partners, people, description),
@@ -124,7 +139,7 @@ def _search_parts(kind: Kind, titles: list[str], members: list[int], partners: l
     lists = dict(zip(map(id, partners), partners))
     named = {key: " ".join([p.name for p in mine if p.name]) for key, mine in lists.items()}
     people = [[str(person or "") for person in by_key[spec.key]] for spec in kind.fields if spec.people]
-    return [" ".join([part for part in row if part]) for row in zip(
+    return [" ".join(filter(None, row)) for row in zip(
         titles, map(unit_of.__getitem__, members), map(named.__getitem__, map(id, partners)), *people, descriptions)]
 
 
@@ -138,9 +153,7 @@ def _insert_kind(session: Session, current: CurrentUser, kind: Kind, column, uni
         extra = [{spec.key: value for (spec, _), value in zip(fields, row) if value is not None}
                  for row in zip(*(cells for _, cells in fields))] if fields else [{} for _ in range(count)]
     by_key = {spec.key: cells for spec, cells in fields}
-    quantity = [float(sum(parts)) if parts else None for parts in
-                ([p for p in row if p is not None] for row in zip(*(by_key[key] for key in kind.quantity)))] \
-        if kind.quantity else [None] * count
+    quantity = _quantities([by_key[key] for key in kind.quantity], count)
     written = column("title")
     titles = [title.strip()[:300] for title in written]
     descriptions = [(text or "").strip()[:4000] for text in column("description")]
