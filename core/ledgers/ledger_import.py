@@ -191,6 +191,7 @@ def _plan_sheet(ctx: Context, rows: import_rows.Rows, filename: str, sha256: str
     existing, count = ctx.existing, len(checked.numbers)
     if all(checked.fine) and len(set(checked.keys)) == count and existing.keys().isdisjoint(checked.keys):
         adds.items.extend(range(count))  # every row fine, new, and once in the file: all adds
+        checked.planned()
         importer.report("validating", 0.8)
         return plan
     seen: dict[str, int] = {}
@@ -217,6 +218,7 @@ def _plan_sheet(ctx: Context, rows: import_rows.Rows, filename: str, sha256: str
         planned = adds.planned(i) if values is None else \
             planned_row(row, f"{code}|{key}", str(values.get("title", key)), values)  # kinds apart
         importer.place(plan, planned, _find_existing(ctx, key))
+    checked.planned()
     importer.report("validating", 0.8)
     return plan
 

@@ -25,7 +25,7 @@ class Checked:
     columns: list[list]  # one per name, each as long as numbers
     keys: list[str]  # each fine row's natural key (the "key" column)
     existing: dict  # natural key -> (stored id, stored values)
-    alone: Callable[[int], tuple]
+    alone: Callable[[int], tuple] | None  # None once planned (planned())
 
     def values(self, i: int) -> dict:
         """Row i's values, as `alone(i)` would give them."""
@@ -33,6 +33,11 @@ class Checked:
         if self.keys[i] in self.existing:  # the version the dry run saw: a save meanwhile is refused
             values["_version"] = self.existing[self.keys[i]][1]["_version"]
         return values
+
+    def planned(self) -> None:
+        """Planning is over: the rows left as positions are new ones (no stored version), so the
+        plan a page keeps holds the columns alone, not the dry run's context (session, stored entries)."""
+        self.existing, self.alone = {}, None
 
     def rows(self):
         """(row number, values, problems) of every row, in order."""
