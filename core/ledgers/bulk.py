@@ -100,6 +100,12 @@ def _processed(process, values: list) -> list:
     """process(value) for each value, once per distinct value (dates, units, years repeat)."""
     if values and isinstance(values[0], (dict, list)):  # JSON documents: each its own
         return [process(value) for value in values]
+    if len(set(map(type, values))) == 1:  # one type (dates): the values are the keys
+        try:
+            done = {value: process(value) for value in dict.fromkeys(values)}
+            return list(map(done.__getitem__, values))
+        except TypeError:  # unhashable: each its own, below
+            pass
     try:
         keys = list(zip(map(type, values), values))  # True == 1, yet they bind differently
         done = {key: process(key[1]) for key in dict.fromkeys(keys)}

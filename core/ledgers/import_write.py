@@ -81,7 +81,7 @@ def _checked(session: Session, current: CurrentUser, column) -> dict[int, tuple[
             raise ValidationFailed("ledger.bad_year", value=year)
     for year in sorted(years & set(locked_years(session))):
         raise ValidationFailed("ledger.year_locked", year=year)
-    lists = {id(mine): mine for mine in column("_partners")}  # rows share their cell's list
+    lists = dict(zip(map(id, column("_partners")), column("_partners")))  # rows share their cell's list
     wanted = members | {p.member_id for mine in lists.values() for p in mine if p.member_id is not None}
     units = {unit_id: (name, code) for unit_id, name, code in session.execute(
         select(MemberUnit.id, MemberUnit.name, MemberUnit.credit_code).where(MemberUnit.id.in_(wanted)))}
@@ -91,7 +91,8 @@ def _checked(session: Session, current: CurrentUser, column) -> dict[int, tuple[
     if not all(map(str.strip, titles)):
         nameless = next(i for i, title in enumerate(titles) if not title.strip())
         raise ValidationFailed("ledger.title_required", field=kind_of(column("_kind")[nameless]).title.zh)
-    if any(start and end < start for start, end in zip(column("started_on"), column("ended_on")) if end):
+    if any(column("ended_on")) and any(start and end < start for start, end in zip(column("started_on"),
+                                                                                  column("ended_on")) if end):
         raise ValidationFailed("ledger.ends_before_start")
     return units
 
