@@ -79,7 +79,10 @@ def _column(fn, one, values: list) -> list:
     joined = _joined(texts, fn) if texts else []
     if joined is None:
         return [value for value, _ in each(one, values)]
-    done = dict(zip(texts, [cell.strip() for cell in joined]))
+    stripped = [cell.strip() for cell in joined]
+    if len(texts) == len(values):  # every cell a text of its own (titles): in the column's order
+        return stripped
+    done = dict(zip(texts, stripped))
     try:
         return list(map(done.__getitem__, values))  # a column of text
     except KeyError:
