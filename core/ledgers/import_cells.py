@@ -46,6 +46,8 @@ def _answer(fn, args) -> tuple:
 
 def each(fn, values: list) -> list:
     """(fn(value), BadValue or None) for every cell of a column, computed once per distinct cell."""
+    if values and values[0] is None and values.count(None) == len(values):  # a column the sheet lacks
+        return [_answer(fn, (None,))] * len(values)
     if len(set(map(type, values))) <= 1:  # one type (a column of text, of numbers): the cells are the keys
         done = {value: _answer(fn, (value,)) for value in dict.fromkeys(values)}
         return list(map(done.__getitem__, values))
@@ -76,8 +78,8 @@ def _column(fn, one, values: list) -> list:
     """one(value) for every cell: its distinct texts at once through fn (see _joined), then
     stripped; other cells once per distinct cell."""
     texts = [value for value in dict.fromkeys(values) if value.__class__ is str]
-    joined = _joined(texts, fn) if texts else []
-    if joined is None:
+    joined = _joined(texts, fn) if texts else None
+    if joined is None:  # no text, or a text holding NUL: cell by cell
         return [value for value, _ in each(one, values)]
     stripped = [cell.strip() for cell in joined]
     if len(texts) == len(values):  # every cell a text of its own (titles): in the column's order
