@@ -162,8 +162,9 @@ def check_table(ctx: Context, table: Rows) -> Checked:
         return Checked(table.numbers, [False] * n, (), [], [""] * n, ctx.existing, checks.row)
     units = checks.units()
     years, title_year = checks.years, checks.title_year
-    if all(bad is None and year for year, bad in _distinct(years)):  # every row gives its year
-        year_of = list(map(itemgetter(0), years))
+    first, second, third = itemgetter(0), itemgetter(1), itemgetter(2)
+    if not any(map(second, years)) and all(map(first, years)):  # every row gives its year
+        year_of = list(map(first, years))
     else:
         year_of = [None if bad is not None else (year or title_year or (start.year if start else None))
                    for (year, bad), (start, _) in zip(years, checks.starts)]
@@ -173,34 +174,27 @@ def check_table(ctx: Context, table: Rows) -> Checked:
     partners = checks.partners(units)
     clean = [unit is not None and year is not None and title != "" and not maybe
              for unit, year, title, maybe in zip(units, year_of, checks.titles, checks.maybe_not_data)]
-    # a column's rows are looked at one by one only when one of its distinct cells has a problem
-    starts, ends = _distinct(checks.starts), _distinct(checks.ends)
-    flags = [[bad is not None for _, bad in column]
-             for column, distinct in ((checks.starts, starts), (checks.ends, ends))
-             if any(bad is not None for _, bad in distinct)]
-    if any(found[1] for found in _distinct(partners)):
+    # a column's rows are looked at one by one only when one of them has a problem (a BadValue,
+    # a list of problems: both true; the looks below run in C)
+    flags = [[bad is not None for _, bad in column] for column in (checks.starts, checks.ends)
+             if any(map(second, column))]
+    if any(map(second, partners)):
         flags.append([bool(found[1]) for found in partners])
-    if any(start for start, _ in starts) and any(end for end, _ in ends):
+    if any(map(first, checks.starts)) and any(map(first, checks.ends)):
         flags.append([bool(start and end and end < start) for (start, _), (end, _) in zip(checks.starts, checks.ends)])
     flags.extend([bad is not None or (value is None and spec.required) for value, bad in parsed]
                  for spec, _, parsed in checks.fields
-                 if any(bad is not None or (value is None and spec.required) for value, bad in _distinct(parsed)))
+                 if any(map(second, parsed)) or spec.required and None in map(first, parsed))
     for bad_of in flags:
         clean = [ok and not bad for ok, bad in zip(clean, bad_of)]
     keys = checks.keys(units, year_of)
     names = ("title", "description", "_kind", "_sheet", "_year_column", "member_id", "started_on", "ended_on", "year",
              *(key for _, key, _ in checks.fields), "_partners", "partners", "key")
-    first, third = itemgetter(0), itemgetter(2)
     columns = [checks.titles, checks.descriptions, [ctx.kind.code] * n, [table.sheet] * n,
                [table.columns.get("year", "")] * n, units, list(map(first, checks.starts)),
                list(map(first, checks.ends)), year_of, *(list(map(first, parsed)) for _, _, parsed in checks.fields),
                list(map(first, partners)), list(map(third, partners)), keys]
     return Checked(table.numbers, clean, names, columns, keys, ctx.existing, checks.row)
-
-
-def _distinct(column: list) -> list:
-    """A column's distinct objects (its rows share the object of their cell), each once."""
-    return list(dict(zip(map(id, column), column)).values())
 
 
 class _Checks:
