@@ -1,8 +1,14 @@
 """What the resource sharing amounts to: offers by kind and owner type, requests and the
-acceptance rate, the most used resources, and units that offer but never use (and the reverse)."""
+acceptance rate, the most used resources, and units that offer but never use (and the reverse).
+
+A "use" here is one that has happened: marked done, or accepted and past its last day. A booking
+still ahead is an answer (counted in the acceptance rate), not yet a use."""
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
+import sqlalchemy as sa
 from sqlmodel import Session, func, select
 
 from core.auth import CurrentUser
@@ -10,15 +16,26 @@ from core.errors import PermissionDenied
 from core.models import MemberStatus, MemberUnit
 from core.resources.models import RequestStatus, ResourceRequest, SharedResource
 from core.resources.requests import IN_USE
+from core.timeutil import china_today
 
 ANSWERED = (RequestStatus.ACCEPTED, RequestStatus.COMPLETED, RequestStatus.DECLINED)
 
 
-def overview(session: Session, current: CurrentUser | None, *, year: int | None = None) -> dict:
+def _happened(today: date):
+    """Uses that took place: marked done, or accepted and over before `today`."""
+    return sa.or_(ResourceRequest.status == RequestStatus.COMPLETED,
+                  sa.and_(ResourceRequest.status == RequestStatus.ACCEPTED, ResourceRequest.ends_on < today))
+
+
+def overview(session: Session, current: CurrentUser | None, *, year: int | None = None,
+             today: date | None = None) -> dict:
     """The figures every logged-in role sees (counts, no request's purpose or reply). `year`:
-    requests whose use starts in that year; offers are counted as they stand."""
+    requests whose use starts in that year; offers are counted as they stand. The acceptance
+    rate is over answered requests (accepted, used, declined); the most used resources and the
+    units using count uses that have happened by `today` (China's today by default)."""
     if current is None:
         raise PermissionDenied("auth.login_required")
+    happened = _happened(today or china_today())
     by_kind = session.exec(select(SharedResource.kind, MemberUnit.unit_type, func.count(), func.sum(SharedResource.capacity))
                            .join(MemberUnit, MemberUnit.id == SharedResource.owner_member_id)
                            .where(SharedResource.active)
@@ -28,7 +45,7 @@ def overview(session: Session, current: CurrentUser | None, *, year: int | None 
                    func.sum(func.coalesce(ResourceRequest.used_quantity, ResourceRequest.quantity)))
             .join(ResourceRequest, ResourceRequest.resource_id == SharedResource.id)
             .join(MemberUnit, MemberUnit.id == SharedResource.owner_member_id)
-            .where(ResourceRequest.status.in_(IN_USE))
+            .where(happened)
             .group_by(SharedResource.id, SharedResource.title, MemberUnit.name))
     if year is not None:
         requests = requests.where(func.extract("year", ResourceRequest.starts_on) == year)
@@ -38,8 +55,7 @@ def overview(session: Session, current: CurrentUser | None, *, year: int | None 
     accepted = sum(counts.get(s, 0) for s in IN_USE)
     most_used = sorted(session.exec(used).all(), key=lambda r: (-r[3], -(r[4] or 0), r[0]))[:10]
     offering = set(session.exec(select(SharedResource.owner_member_id).distinct()).all())
-    using = set(session.exec(select(ResourceRequest.requester_member_id)
-                             .where(ResourceRequest.status.in_(IN_USE)).distinct()).all())
+    using = set(session.exec(select(ResourceRequest.requester_member_id).where(happened).distinct()).all())
     names = dict(session.exec(select(MemberUnit.id, MemberUnit.name)
                               .where(MemberUnit.id.in_(offering | using))).all()) if offering | using else {}
     active = set(session.exec(select(MemberUnit.id).where(MemberUnit.status == MemberStatus.ACTIVE)).all())

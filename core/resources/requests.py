@@ -129,10 +129,7 @@ def respond(session: Session, current: CurrentUser | None, *, request_id: int, e
             raise ValidationFailed("resources.reason_required")
         values["status"] = RequestStatus.DECLINED
     elif decision == "propose":
-        if not proposed_starts_on or not proposed_ends_on or proposed_ends_on < proposed_starts_on:
-            raise ValidationFailed("resources.ends_before_start")
-        if proposed_starts_on < china_today():
-            raise ValidationFailed("resources.in_the_past")
+        _check_proposal(resource, proposed_starts_on, proposed_ends_on)
         values.update(status=RequestStatus.PROPOSED, proposed_starts_on=proposed_starts_on,
                       proposed_ends_on=proposed_ends_on)
     else:
@@ -141,6 +138,20 @@ def respond(session: Session, current: CurrentUser | None, *, request_id: int, e
     _notify(session, current, row.requester_member_id, decision, unit=_name(
         session, resource.owner_member_id), resource=resource.title, start=proposed_starts_on or row.starts_on,
         end=proposed_ends_on or row.ends_on, reply=reply or "—")
+
+
+def _check_proposal(resource: SharedResource, starts_on: date | None, ends_on: date | None) -> None:
+    """Other dates the owner proposes: both given, in order, not past, within the offer's open period."""
+    if not starts_on or not ends_on:
+        raise ValidationFailed("resources.proposed_dates_required")
+    if ends_on < starts_on:
+        raise ValidationFailed("resources.ends_before_start")
+    if starts_on < china_today():
+        raise ValidationFailed("resources.in_the_past")
+    if (resource.available_from and starts_on < resource.available_from) or \
+            (resource.available_to and ends_on > resource.available_to):
+        raise ValidationFailed("resources.proposed_outside", start=resource.available_from or "—",
+                               end=resource.available_to or "—")
 
 
 def answer_proposal(session: Session, current: CurrentUser | None, *, request_id: int, expected_version: int,
@@ -169,16 +180,21 @@ def withdraw(session: Session, current: CurrentUser | None, *, request_id: int, 
 
 def complete(session: Session, current: CurrentUser | None, *, request_id: int, expected_version: int,
              used_quantity: int, completed_on: date | None = None, to_ledger: bool = False,
-             title: str = "") -> int | None:
+             title: str = "", today: date | None = None) -> int | None:
     """The requester marks an accepted use done, with how many used it; with `to_ledger` it
     becomes a ledger entry of the requester's unit (the owner as partner, to confirm there).
-    Returns the ledger entry's id, if one was made."""
+    Not before the use's last day: a booking still ahead is no use yet, and would put a ledger
+    entry with future dates and count as used in the figures. Returns the ledger entry's id, if
+    one was made."""
     row, resource = _load(session, current, request_id, as_owner=False)
     if row.status != RequestStatus.ACCEPTED:
         raise ValidationFailed("resources.not_accepted")
+    today = today or china_today()
+    if today < completable_from(row.ends_on):
+        raise ValidationFailed("resources.not_ended", day=completable_from(row.ends_on))
     if not isinstance(used_quantity, int) or used_quantity < 1:
         raise ValidationFailed("resources.bad_used")
-    done_on = completed_on or min(row.ends_on, china_today())
+    done_on = completed_on or min(row.ends_on, today)
     entry_id = None
     if to_ledger:
         kind = LEDGER_KIND.get(resource.kind)
@@ -196,6 +212,11 @@ def complete(session: Session, current: CurrentUser | None, *, request_id: int, 
             {"status": RequestStatus.COMPLETED, "completed_on": done_on, "used_quantity": used_quantity,
              "ledger_entry_id": entry_id})
     return entry_id
+
+
+def completable_from(ends_on: date) -> date:
+    """The first day a use may be marked done: its last day (the form says "after the use")."""
+    return ends_on
 
 
 def request_list(session: Session, current: CurrentUser | None, *, side: str = "all",

@@ -134,10 +134,38 @@ def test_completion_becomes_a_ledger_entry_of_the_requester_with_the_owner_as_pa
     with pytest.raises(PermissionDenied):
         requests.complete(session, people["owner"], request_id=asked.id, expected_version=2, used_quantity=8)
     entry_id = requests.complete(session, people["asker"], request_id=asked.id, expected_version=2, used_quantity=7,
-                                 to_ledger=True)
+                                 to_ledger=True, today=asked.ends_on)
     entry = session.get(LedgerEntry, entry_id)
     assert (entry.kind, entry.member_id, entry.extra["people"], entry.extra["person_days"]) == \
         ("training", people["asker"].member_id, 7, 21)
+
+
+def test_a_use_is_marked_done_only_from_its_last_day(session, people):
+    asked = _ask(session, people, _base(session, people["owner"]))
+    requests.respond(session, people["owner"], request_id=asked.id, expected_version=1, decision="accept")
+    with pytest.raises(ValidationFailed) as error:
+        requests.complete(session, people["asker"], request_id=asked.id, expected_version=2, used_quantity=8,
+                          to_ledger=True, today=asked.ends_on - timedelta(days=1))
+    assert error.value.key == "resources.not_ended" and error.value.params["day"] == asked.ends_on
+    assert session.get(type(asked), asked.id).status == RequestStatus.ACCEPTED
+    assert session.exec(select(LedgerEntry)).all() == []
+    requests.complete(session, people["asker"], request_id=asked.id, expected_version=2, used_quantity=8,
+                      today=asked.ends_on)
+    assert session.get(type(asked), asked.id).status == RequestStatus.COMPLETED
+
+
+def test_proposed_dates_must_be_given_and_within_the_open_period(session, people):
+    resource = _base(session, people["owner"], available_to=china_today() + timedelta(days=30))
+    asked = _ask(session, people, resource)
+    late = china_today() + timedelta(days=29)
+    for start, end, key in [(None, None, "resources.proposed_dates_required"),
+                            (late, None, "resources.proposed_dates_required"),
+                            (late, late + timedelta(days=2), "resources.proposed_outside")]:
+        with pytest.raises(ValidationFailed) as error:
+            requests.respond(session, people["owner"], request_id=asked.id, expected_version=1, decision="propose",
+                             proposed_starts_on=start, proposed_ends_on=end)
+        assert error.value.key == key
+    assert session.get(type(asked), asked.id).status == RequestStatus.PENDING
 
 
 def test_a_liaison_sees_only_requests_its_unit_is_party_to(session, people):
@@ -154,7 +182,15 @@ def test_figures_count_acceptance_and_who_offers_without_using(session, people):
     one, two = _ask(session, people, resource), _ask(session, people, resource, purpose="第二批")
     requests.respond(session, people["owner"], request_id=one.id, expected_version=1, decision="accept")
     requests.respond(session, people["owner"], request_id=two.id, expected_version=1, decision="decline", reply="满员")
-    data = figures.overview(session, people["council"])
+    data = figures.overview(session, people["council"], today=one.ends_on + timedelta(days=1))
     assert (data["requests"], data["accepted"], data["acceptance_rate"]) == (2, 1, 50.0)
     assert data["most_used"]["uses"].tolist() == [1]
     assert len(data["offer_never_use"]) == 1 and len(data["use_never_offer"]) == 1
+
+
+def test_an_accepted_use_still_ahead_is_not_counted_as_used(session, people):
+    asked = _ask(session, people, _base(session, people["owner"]))
+    requests.respond(session, people["owner"], request_id=asked.id, expected_version=1, decision="accept")
+    data = figures.overview(session, people["council"], today=asked.ends_on)  # its last day: not over yet
+    assert (data["accepted"], data["acceptance_rate"]) == (1, 100.0)
+    assert data["most_used"].empty and data["use_never_offer"] == []
