@@ -130,8 +130,11 @@ def json_text(dialect, keys: list[str], columns: list[list], count: int) -> list
         done = {typed: label + json.dumps(typed[1]) for typed in dict.fromkeys(zip(map(type, values), values))
                 if typed[1] is not None}  # True == 1, yet they read differently
         parts.append([done.get((value.__class__, value)) for value in values])
+    parts = [part for part in parts if part.count(None) != count]  # a key no row holds: left out
     if not parts:
         return ["{}"] * count
+    if not any(None in part for part in parts):  # every row holds every key: one format over the columns (C)
+        return list(map(("{{" + ", ".join(["{}"] * len(parts)) + "}}").format, *parts))
     return ["{" + ", ".join(filter(None, row)) + "}" for row in zip(*parts)]  # a part is never ""
 
 

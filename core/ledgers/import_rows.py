@@ -203,8 +203,9 @@ class _Checks:
     def __init__(self, ctx: Context, table: Rows) -> None:
         keys = list(table.columns)
         texts = {key: texts_of(table.cells[key]) for key in keys}
-        kept = [i for i, row_texts in enumerate(zip(*(texts[key] for key in keys))) if any(row_texts)]
-        if len(kept) < len(table.numbers):  # rows without a cell are not rows of the table
+        full = any(map(all, texts.values()))  # a column with a text in every row (titles): every row is one
+        kept = None if full else [i for i, row_texts in enumerate(zip(*(texts[key] for key in keys))) if any(row_texts)]
+        if kept is not None and len(kept) < len(table.numbers):  # rows without a cell are not rows of the table
             texts = {key: [column[i] for i in kept] for key, column in texts.items()}
             table = Rows(table.sheet, table.columns, [table.numbers[i] for i in kept],
                          {key: [column[i] for i in kept] for key, column in table.cells.items()}, table.preamble)

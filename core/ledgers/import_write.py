@@ -140,8 +140,12 @@ def _search_parts(kind: Kind, titles: list[str], members: list[int], partners: l
     lists = dict(zip(map(id, partners), partners))
     named = {key: " ".join([p.name for p in mine if p.name]) for key, mine in lists.items()}
     people = [[str(person or "") for person in by_key[spec.key]] for spec in kind.fields if spec.people]
-    return [" ".join(filter(None, row)) for row in zip(
-        titles, map(unit_of.__getitem__, members), map(named.__getitem__, map(id, partners)), *people, descriptions)]
+    parts = [titles, list(map(unit_of.__getitem__, members)), list(map(named.__getitem__, map(id, partners))),
+             *people, descriptions]
+    parts = [part for part in parts if part.count("") != len(part)]  # a part no row has (no description)
+    if not any("" in part for part in parts):  # every row has every part: one format over the columns (C)
+        return list(map(" ".join(["{}"] * len(parts)).format, *parts)) if parts else [""] * len(titles)
+    return [" ".join(filter(None, row)) for row in zip(*parts)]
 
 
 def _insert_kind(session: Session, current: CurrentUser, kind: Kind, column, units: dict,
@@ -157,7 +161,9 @@ def _insert_kind(session: Session, current: CurrentUser, kind: Kind, column, uni
     quantity = _quantities([by_key[key] for key in kind.quantity], count)
     written = column("title")
     titles = [title.strip()[:300] for title in written]
-    descriptions = [(text or "").strip()[:4000] for text in column("description")]
+    written_descriptions = column("description")  # mostly empty or repeated: each distinct one once
+    description_of = {text: (text or "").strip()[:4000] for text in dict.fromkeys(written_descriptions)}
+    descriptions = list(map(description_of.__getitem__, written_descriptions))
     partners = column("_partners")
     members = column("member_id")
     search_text = _fold_many(_search_parts(kind, written, members, partners, descriptions, by_key, units))

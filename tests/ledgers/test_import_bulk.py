@@ -151,10 +151,12 @@ def test_json_text_is_what_the_json_type_writes():
     sqlite = SimpleNamespace(name="sqlite", _json_serializer=None)
     rng = random.Random(3)
     pool = [None, 1, True, 1.0, 0, False, "x", "中文", 2.5, "", 10**20]
-    for _ in range(200):
+    for n in range(300):
         keys = ["a", "b", "中"][:rng.randint(0, 3)]
         count = rng.randint(0, 12)
-        columns = [[rng.choice(pool) for _ in range(count)] for _ in keys]
+        # a third of the cases: every row holds every key, or a key no row holds (each its own path)
+        columns = [[rng.choice(pool[1:] if n % 3 == 1 else [None] if n % 3 == 2 and k == "b" else pool)
+                    for _ in range(count)] for k in keys]
         documents = [dict(zip(keys, row)) for row in zip(*columns)] if keys else [{} for _ in range(count)]
         assert json_text(sqlite, keys, columns, count) == [
             json.dumps({k: v for k, v in document.items() if v is not None}) for document in documents]
