@@ -383,7 +383,7 @@ class _Builder:
                                        updated_at=_utc(date.fromisoformat(day))))
             self.session.flush()
             if category == "document":
-                content = demo_files.tiny_pdf(title)
+                content = demo_files.tiny_pdf("实施方案（2019-2021）")
                 self.add(Attachment(owner_kind="message", owner_id=message.id,
                                     filename="实施方案（2019-2021）.pdf", mime_type="application/pdf",
                                     size_bytes=len(content), sha256=demo_files.sha256(content),
@@ -444,7 +444,8 @@ class _Builder:
             self.session.flush()
             if attachment:
                 filename, kind_of_file = attachment
-                content = demo_files.tiny_docx(title) if kind_of_file == "docx" else demo_files.tiny_pdf(title)
+                named = filename.rsplit(".", 1)[0]  # the file's own title, not the notice's
+                content = demo_files.tiny_docx(named) if kind_of_file == "docx" else demo_files.tiny_pdf(named)
                 mime = ("application/vnd.openxmlformats-officedocument.wordprocessingml.document"
                         if kind_of_file == "docx" else "application/pdf")
                 self.add(Attachment(owner_kind="message", owner_id=message.id, filename=filename,

@@ -36,24 +36,35 @@ def tiny_docx(title: str) -> bytes:
     return buffer.getvalue()
 
 
-def tiny_pdf(title: str) -> bytes:
-    """A one-page PDF standing in for the plan document (ASCII text: the demo file's body)."""
-    text = "Implementation plan 2019-2021 (demo attachment)"
-    stream = f"BT /F1 14 Tf 72 720 Td ({text}) Tj ET".encode()
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+def tiny_pdf(title: str, lines: tuple[str, ...] = ("（演示附件）",)) -> bytes:
+    """A one-page PDF whose page reads the title and the lines, in Chinese (WeasyPrint, as the
+    annual report: the system's Noto CJK embedded, so every reader and pdftotext sees the text)."""
+    import html
+
+    import weasyprint
+
+    body = "".join(f"<p>{html.escape(line)}</p>" for line in lines)
+    page = (f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+            '<style>@page { size: A4; margin: 25mm } body { font-family: "Noto Sans CJK SC", sans-serif }'
+            f"</style></head><body><h1>{html.escape(title)}</h1>{body}</body></html>")
+    return weasyprint.HTML(string=page).write_pdf()
+
+
+def photo_png(width: int = 640, height: int = 400) -> bytes:
+    """A stand-in photo (a meeting room in the group's colours: no people, no text), a real PNG."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (width, height), (233, 238, 245))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, width, height * 0.18), fill=(11, 77, 140))  # the banner over the stage
+    draw.rectangle((width * 0.12, height * 0.55, width * 0.88, height * 0.7), fill=(120, 84, 50))  # the table
+    for seat in range(8):
+        x = width * (0.16 + 0.095 * seat)
+        draw.ellipse((x, height * 0.38, x + width * 0.06, height * 0.38 + width * 0.06), fill=(40, 55, 75))
+        draw.rectangle((x - 4, height * 0.47, x + width * 0.06 + 4, height * 0.56), fill=(40, 55, 75))
+    draw.rectangle((width * 0.44, height * 0.06, width * 0.56, height * 0.12), fill=(242, 169, 0))  # the logo
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()

@@ -24,8 +24,6 @@ units = ui.read(unit_choices)
 filter_units = units if user.role != Role.MEMBER else {k: v for k, v in units.items() if k == user.member_id}
 years = ui.read(archive.years, user)
 CATEGORIES = archive.categories()
-ORIGIN_KEYS = {kind: f"archive_origin.{kind}"
-               for kind in ("message", "meeting", "briefing", "report_submission", "annual_report")}
 
 
 def category_label(code) -> str:
@@ -33,7 +31,7 @@ def category_label(code) -> str:
 
 
 def origin_label(kind: str) -> str:
-    return ui.t(ORIGIN_KEYS.get(kind, f"archive_category.{kind}"))
+    return ui.t(archive.origin_label_key(kind))
 
 
 def retention_label(years) -> str:
@@ -73,12 +71,18 @@ else:
                          retention=found["retention_years"].map(retention_label),
                          review_due=[review_label(r) for r in found.itertuples()],
                          kb=(pd.to_numeric(found["size_bytes"]) // 1024 + 1).astype("Int64"))  # none: made on download
-    columns = ["filename", "title", "category", "year", "retention", "review_due", "unit", "origin", "access", "kb"]
+    # Who may open a document and where it comes from first; retention is the office's concern.
+    columns = ["filename", "title", "category", "year", "unit", "access", "origin", "kb"]
+    if staff:
+        columns[6:6] = ["retention", "review_due"]
     shown = shown[columns].mask(shown[columns] == "")  # what does not apply reads "—", not a blank
     st.dataframe(shown.rename(columns=lambda c: ui.t(f"archive.col_{c}")), hide_index=True,
                  width="stretch", column_config={ui.t(f"archive.col_{c}"): st.column_config.TextColumn(width=w)
-                                                 for c, w in (("filename", 180), ("title", 180), ("review_due", 190))})
-    labels = {r.key: f"{r.filename} · {r.year}" for r in found.itertuples()}
+                                                 for c, w in (("filename", 180), ("title", 180), ("unit", 150),
+                                                                ("review_due", 190)) if c in columns})
+    # The key keeps two files of one name (a notice's attachment and a briefing) apart in the picker.
+    labels = {r.key: f"{r.filename} · {category_label(r.category)} · {r.year} · #{r.key.split(':')[1]}"
+              for r in found.itertuples()}
     chosen = st.selectbox(ui.t("archive.pick"), list(labels), format_func=labels.get, key="archive_pick")
     row = found[found["key"] == chosen].iloc[0]
     left, right = st.columns(2)
@@ -119,10 +123,8 @@ with left.expander(ui.t("archive.file_new"), icon=":material/create_new_folder:"
 with right.container(border=True):
     st.markdown(f"**{ui.t('archive.package')}**")
     pack_year = st.selectbox(ui.t("archive.year"), years, key="archive_pack_year")
-    index_name = ui.t("archive.index")  # the download runs on another thread: words bound here
-    headers = {c: ui.t(f"archive.index_{c}") for c in ("no", "category", "path", "title", "unit", "origin", "bytes")}
+    lang = ui.lang()  # the download runs on another thread: the language bound here
     st.download_button(ui.t("archive.package_download", year=pack_year),
-                       lambda: ui.write(archive.year_package, user, year=pack_year, index_sheet=index_name,
-                                        headers=headers),
+                       lambda: ui.write(archive.year_package, user, year=pack_year, lang=lang),
                        file_name=f"archive_{pack_year}.zip", mime="application/zip", key="archive_pack",
                        icon=":material/folder_zip:")

@@ -24,6 +24,7 @@ from core.archive import sources
 from core.archive.models import Access, ArchiveDocument, DocCategory
 from core.auth import STAFF_ROLES, CurrentUser, require_role
 from core.errors import NotFound, PermissionDenied, ValidationFailed
+from core.i18n import translate
 from core.models import Attachment, MemberUnit, Role, User
 from core.timeutil import CHINA_TZ, china_today
 
@@ -207,12 +208,28 @@ def download(session: Session, current: CurrentUser | None, key: str) -> tuple[s
     return source.render(session, current, ident)
 
 
-def year_package(session: Session, current: CurrentUser | None, *, year: int, index_sheet: str = "index",
-                 headers: dict | None = None) -> bytes:
+# Origins with a label of their own; any other reads as its category (e.g. 通知公告附件).
+OWN_ORIGIN_LABELS = ("message", "meeting", "briefing", "report_submission", "annual_report")
+INDEX_COLUMNS = ("no", "category", "path", "title", "unit", "origin", "bytes")
+
+
+def origin_label_key(kind: str) -> str:
+    return f"archive_origin.{kind}" if kind in OWN_ORIGIN_LABELS else f"archive_category.{kind}"
+
+
+def _folder(label: str) -> str:
+    return "".join("_" if ch in '/\\:*?"<>|' else ch for ch in label).strip() or "_"
+
+
+def year_package(session: Session, current: CurrentUser | None, *, year: int, lang: str = "zh") -> bytes:
     """One zip of the year's documents for the paper archive, in folders by category, with an
-    index workbook (number, category, file, title, unit, origin, size) — the secretariat only."""
+    index workbook (number, category, file, title, unit, origin, size) in the reader's language —
+    the secretariat only."""
     require_role(current, *STAFF_ROLES)
     from core.excel import table_export
+
+    def label(key: str, **params) -> str:
+        return translate(key, lang, **params)
 
     found = search(session, current, year=year).iloc[::-1]  # oldest first
     buffer = io.BytesIO()
@@ -220,12 +237,15 @@ def year_package(session: Session, current: CurrentUser | None, *, year: int, in
         index = []
         for number, row in enumerate(found.itertuples(), start=1):
             name, _mime, content = download(session, current, row.key)
-            path = f"{row.category}/{number:04d}_{name}"
+            category = label(f"archive_category.{row.category}")
+            path = f"{_folder(category)}/{number:04d}_{name}"
             package.writestr(path, content)
-            index.append({"no": number, "category": row.category, "path": path, "title": row.title,
-                          "unit": row.unit, "origin": f"{row.origin_kind}#{row.origin_id}", "bytes": len(content)})
-        frame = pd.DataFrame(index, columns=["no", "category", "path", "title", "unit", "origin", "bytes"])
-        package.writestr(f"{year}_index.xlsx", table_export.shown(frame.rename(columns=headers or {}), index_sheet))
+            index.append({"no": number, "category": category, "path": path, "title": row.title or None,
+                          "unit": row.unit or None, "origin": f"{label(origin_label_key(row.origin_kind))} #{row.origin_id}",
+                          "bytes": len(content)})
+        frame = pd.DataFrame(index, columns=list(INDEX_COLUMNS))
+        headers = {c: label(f"archive.index_{c}") for c in INDEX_COLUMNS}
+        package.writestr(f"{year}_index.xlsx", table_export.shown(frame.rename(columns=headers), label("archive.index")))
     audit.record(session, action="archive_packaged", actor_id=current.id, actor_name=current.username,
                  entity="archive_year", entity_id=year, detail=f"{year}: {len(found)}")
     return buffer.getvalue()

@@ -9,19 +9,10 @@ from datetime import date
 
 from sqlmodel import Session, select
 
+from core import demo_files
 from core.archive import archive
 from core.auth import acting_as
 from core.models import MemberUnit, User
-
-
-def _pdf(title: str) -> bytes:
-    """A one-page PDF naming the document (enough for the file checks and a reader)."""
-    return (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>"
-            b"endobj 3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n% " + title.encode() +
-            b"\ntrailer<</Root 1 0 R>>\n%%EOF\n")
-
-
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 def build(session: Session, *, today: date) -> int:
@@ -39,7 +30,7 @@ def build(session: Session, *, today: date) -> int:
     ]
     for title, category, year, access, keep, unit, filename in documents:
         archive.file_document(session, me, title=title, category=category, year=year, access=access,
-                              retention_years=keep, member_id=unit, files=[(filename, _pdf(title))])
+                              retention_years=keep, member_id=unit, files=[(filename, demo_files.tiny_pdf(title))])
     archive.file_document(session, me, title="理事会会议照片", category="photo", year=today.year, access="council",
-                          files=[("理事会合影.png", PNG)])
+                          files=[("理事会合影.png", demo_files.photo_png())])
     return len(documents) + 1

@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 
 from core.archive import archive
+from core.i18n import translate
 from core.auth import acting_as
 from core.errors import PermissionDenied, ValidationFailed
 from core.ledgers import entries
@@ -69,10 +70,14 @@ def test_the_yearly_package_holds_the_years_files_and_an_index(session, people):
     content = archive.year_package(session, office, year=2026)
     package = zipfile.ZipFile(io.BytesIO(content))
     names = package.namelist()
-    assert "charter/0001_集团章程.pdf" in names and "contract/0002_合作协议.pdf" in names
+    assert "章程/0001_集团章程.pdf" in names and "协议合同/0002_合作协议.pdf" in names  # folders in words
     sheet = openpyxl.load_workbook(io.BytesIO(package.read("2026_index.xlsx"))).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert [r[2] for r in rows[1:]] == ["charter/0001_集团章程.pdf", "contract/0002_合作协议.pdf"]
+    assert rows[0][:3] == tuple(translate(f"archive.index_{c}") for c in ("no", "category", "path"))
+    assert [r[1:3] for r in rows[1:]] == [("章程", "章程/0001_集团章程.pdf"), ("协议合同", "协议合同/0002_合作协议.pdf")]
+    assert rows[1][5].startswith(translate("archive_category.archive_document")) and "#" in rows[1][5]
+    english = zipfile.ZipFile(io.BytesIO(archive.year_package(session, office, year=2026, lang="en")))
+    assert any(name.endswith("/0001_集团章程.pdf") and not name.startswith("章程") for name in english.namelist())
     with pytest.raises(PermissionDenied):
         archive.year_package(session, people["council"], year=2026)
     assert notices  # the notices' rules are registered with the archive

@@ -16,6 +16,7 @@ from docx import Document
 from core.archive import archive
 from core.auth import acting_as
 from core.errors import NotFound, PermissionDenied
+from core.i18n import translate
 from core.meetings import briefings, meetings, minutes as minutes_service
 from core.messages import notices
 from core.reports.models import ReportSubmission
@@ -192,9 +193,11 @@ def test_the_yearly_package_holds_minutes_briefings_and_workbooks(session, peopl
     _minutes(session, office, [], year=2024)  # another year's minutes stay out
     package = zipfile.ZipFile(io.BytesIO(archive.year_package(session, office, year=2025)))
     sheet = openpyxl.load_workbook(io.BytesIO(package.read("2025_index.xlsx"))).active
-    rows = {r[1]: r for r in list(sheet.iter_rows(values_only=True))[1:]}
+    codes = {translate(f"archive_category.{c}"): c for c in ("minutes", "briefing_issue", "submission")}
+    rows = {codes.get(r[1], r[1]): r for r in list(sheet.iter_rows(values_only=True))[1:]}
     assert set(rows) == {"minutes", "briefing_issue", "submission"}
-    assert rows["minutes"][5] == f"meeting#{meeting_id}" and "第二届理事会第三次会议" in rows["minutes"][3]
+    assert rows["minutes"][5] == f"{translate('archive_origin.meeting')} #{meeting_id}"
+    assert "第二届理事会第三次会议" in rows["minutes"][3]
     assert package.read(rows["submission"][2]) == WORKBOOK and rows["submission"][6] == len(WORKBOOK)
     minutes = Document(io.BytesIO(package.read(rows["minutes"][2])))
     assert any("审议通过" in p.text for p in minutes.paragraphs)
