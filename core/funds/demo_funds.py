@@ -67,7 +67,7 @@ def _income(session: Session, me, units: list[MemberUnit], today: date) -> None:
     paid = session.exec(select(FeePayment).where(FeePayment.member_id == lead.id, FeePayment.year == today.year)).first()
     if paid is not None:
         twice = funds.record_payment(session, me, member_id=lead.id, year=today.year, amount_fen=paid.amount_fen,
-                                     paid_on=paid.paid_on, note="银行转账")
+                                     paid_on=paid.paid_on, note="银行转账", over_ok=True)
         corrections.void(session, me, kind="payment", row_id=twice.id, expected_version=1, reason="重复录入")
 
 

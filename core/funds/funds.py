@@ -7,7 +7,7 @@ books; the council reads the figures; a liaison sees its own unit's fees and pay
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
 import pandas as pd
 from sqlmodel import Session, func, select
@@ -19,14 +19,17 @@ from core.errors import NotFound, PermissionDenied, ValidationFailed
 from core.funds.models import Expense, FeePayment, FeeRate, FundBudget, Income, Source, Use
 from core.i18n import translate
 from core.messages.system import send_system
-from core.models import MemberStatus, MemberUnit, PlanArea, Role, StaffMember
+from core.models import AuditLog, MemberStatus, MemberUnit, PlanArea, Role, StaffMember
 from core.settings import get_setting
+from core.timeutil import format_china, utcnow
 
 PAYMENT_KIND, EXPENSE_KIND, INCOME_KIND = "fee_payment", "fund_expense", "fund_income"  # voucher files
 # Membership fees come in as FeePayments per unit; every other source as Income.
 INCOME_SOURCES = tuple(s for s in Source if s != Source.MEMBERSHIP_FEE)
 DEFAULT_APPROVAL_FEN = 500_000  # 5,000 元 unless the setting "funds_approval_fen" says otherwise
 READERS = (Role.COUNCIL, *STAFF_ROLES)
+REMINDED = "fee_arrears_reminded"  # audit action: when a year's arrears were last reminded
+REMIND_AGAIN = timedelta(hours=24)  # a second reminder within this is refused (a double click)
 
 
 def _money(amount_fen) -> int:
@@ -101,11 +104,17 @@ def payment_values(session: Session, *, member_id: int, year: int, amount_fen: i
 
 
 def record_payment(session: Session, current: CurrentUser | None, *, member_id: int, year: int, amount_fen: int,
-                   paid_on: date, note: str = "", files: list[tuple[str, bytes]] = ()) -> FeePayment:
-    """A unit's fee payment as the secretariat received it, with its voucher."""
+                   paid_on: date, note: str = "", files: list[tuple[str, bytes]] = (),
+                   over_ok: bool = False) -> FeePayment:
+    """A unit's fee payment as the secretariat received it, with its voucher. More than the unit
+    owes for the year is refused unless `over_ok` says the overpayment is meant (a typo of a
+    zero, or a second click, would otherwise pass unseen)."""
     require_role(current, *STAFF_ROLES)
     values = payment_values(session, member_id=member_id, year=year, amount_fen=amount_fen, paid_on=paid_on,
                              note=note)
+    owed = fees(session, current, year=int(year), member_id=member_id)["owed_fen"].sum()
+    if amount_fen > owed and not over_ok:
+        raise ValidationFailed("funds.over_owed", owed=f"{int(owed) / 100:,.2f}", amount=f"{amount_fen / 100:,.2f}")
     row = FeePayment(**values, recorded_by=current.id)
     session.add(row)
     session.flush()
@@ -138,6 +147,8 @@ def fees(session: Session, current: CurrentUser | None, *, year: int, member_id:
              "paid_fen": int(paid.get(uid, 0))} for uid, name, kind in units]
     frame = pd.DataFrame(rows, columns=["member_id", "unit", "unit_type", "due_fen", "paid_fen"])
     frame["owed_fen"] = (frame["due_fen"] - frame["paid_fen"]).clip(lower=0).astype("int64")
+    # paid beyond the fee, shown apart so due - paid + over = owed ties out to the cent
+    frame["over_fen"] = (frame["paid_fen"] - frame["due_fen"]).clip(lower=0).astype("int64")
     return frame
 
 
@@ -167,8 +178,21 @@ def remind_arrears(session: Session, current: CurrentUser | None, *, year: int, 
     owing = owing[owing["owed_fen"] > 0]
     if owing.empty:
         return 0
-    send_system(session, title=title, body=body, member_ids=[int(m) for m in owing["member_id"]], sender=current)
+    last = last_reminded(session, current, year=year)
+    if last is not None and utcnow() - last < REMIND_AGAIN:
+        raise ValidationFailed("funds.reminded_recently", at=format_china(last))
+    member_ids = [int(m) for m in owing["member_id"]]
+    send_system(session, title=title, body=body, member_ids=member_ids, sender=current)
+    audit.record(session, action=REMINDED, actor_id=current.id, actor_name=current.username, entity="fee_year",
+                 entity_id=year, after={"member_ids": member_ids})
     return len(owing)
+
+
+def last_reminded(session: Session, current: CurrentUser | None, *, year: int) -> datetime | None:
+    """When the units in arrears for a year were last reminded (the audit log keeps it)."""
+    require_role(current, *STAFF_ROLES)
+    return session.exec(select(func.max(AuditLog.at)).where(AuditLog.action == REMINDED, AuditLog.entity == "fee_year",
+                                                            AuditLog.entity_id == str(year))).one()
 
 
 def income_values(*, received_on: date, amount_fen: int, source: str, payer: str) -> dict:
@@ -287,6 +311,14 @@ def approve_expense(session: Session, current: CurrentUser | None, *, expense_id
     update_versioned(session, Expense, expense_id, expected_version, {"status": "approved", "approved_by": current.id})
     audit.record(session, action="fund_expense_approved", actor_id=current.id, actor_name=current.username,
                  entity="fund_expense", entity_id=expense_id, detail=row.description)
+
+
+def pending_expenses(session: Session, current: CurrentUser | None) -> pd.DataFrame:
+    """Every expense (any year, not voided) waiting for the director's approval: the director only."""
+    if not is_director(session, current):
+        raise PermissionDenied("funds.director_only")
+    return _rows(session, Expense, EXPENSE_COLUMNS, Expense.status == "pending", Expense.voided_at.is_(None),
+                 order=(Expense.spent_on, Expense.id))
 
 
 def expenses(session: Session, current: CurrentUser | None, *, year: int) -> pd.DataFrame:

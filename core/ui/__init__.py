@@ -24,6 +24,7 @@ from core.ui.widgets import (
     export_table,
     field_key,
     forget_edit_version,
+    fresh_key,
     member_breakdown,
     open_from_list,
     pager,
@@ -33,7 +34,7 @@ from core.ui.widgets import (
 
 __all__ = [
     "LANG_KEY", "LOGO", "WIDE_ONLY", "formats", "LOGO_ICON", "XLSX_MIME", "change_password", "confirm_button", "current_user", "download_workbook",
-    "dry_run", "edit_version", "engine", "export_table", "field_key", "finish_import", "forget_edit_version",
+    "dry_run", "edit_version", "engine", "export_table", "field_key", "finish_import", "forget_edit_version", "fresh_key",
     "guard", "import_counts", "import_progress", "lang", "link_to_page", "login", "member_breakdown", "logout", "navigation",
     "open_from_list", "page_header", "pager", "platform_settings", "read", "resolve_user",
     "retry_when_database_unavailable", "role_label", "save_and_rerun", "settings", "show_error",

@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
-from core import attachments
+from core import attachments, charts
 from core.attachments import UPLOAD_EXTENSIONS
 from core.funds import corrections, funds
 from core.funds.models import Use
@@ -56,11 +57,49 @@ def book_table(frame: pd.DataFrame, columns: list[str]) -> None:
                  .rename(columns=lambda c: t(f"funds.col_{c}")), hide_index=True, width="stretch")
 
 
+def budget_chart(compare: pd.DataFrame) -> None:
+    """Budget beside actual per line (labels already translated), in yuan: each line's name whole,
+    wrapped onto more lines when long ("Government project funds" is never cut short)."""
+    frame = compare.melt(id_vars="key", value_vars=["budget_fen", "actual_fen"])
+    series, line, amount = t("funds.series"), t("funds.col_key"), t("funds.yuan")
+    frame = frame.assign(**{amount: frame["value"] / 100, series: frame["variable"].map(lambda c: t(f"funds.col_{c}")),
+                            line: frame["key"].map(charts.wrap_label)})
+    lines = int(frame[line].str.count("\n").max()) + 1 if len(frame) else 1
+    order = list(dict.fromkeys(frame[line]))
+    chart = alt.Chart(frame).mark_bar().encode(
+        y=alt.Y(f"{line}:N", sort=order, title=None, axis=charts.category_axis()),
+        yOffset=alt.YOffset(f"{series}:N"),
+        x=alt.X(f"{amount}:Q", title=amount, axis=alt.Axis(format=",.0f")),
+        color=alt.Color(f"{series}:N", scale=alt.Scale(range=charts.PALETTE[:2]), legend=charts.top_legend(2)),
+        tooltip=[alt.Tooltip(f"{line}:N"), alt.Tooltip(f"{series}:N"), alt.Tooltip(f"{amount}:Q", format=",.2f")])
+    height = charts.rows_height(len(order), lines, least=2 * charts.row_height(1), legend=True)
+    st.altair_chart(chart.properties(height=height), width="stretch")
+
+
+def approvals_box(user, *, flash_key: str) -> None:
+    """The director's to-do at the top of the page: each expense waiting, with its approve button."""
+    waiting = read(funds.pending_expenses, user)
+    if waiting.empty:
+        return
+    with st.container(border=True):
+        st.markdown(f"**{t('funds.to_approve')}**")
+        st.caption(t("funds.to_approve_hint"))
+        for row in waiting.itertuples():
+            text, go = st.columns([3, 2], vertical_alignment="center")
+            text.write(f"{row.spent_on} · {t(f'fund_category.{row.category}')} · {plain(row.description)} · "
+                       f"{yuan(row.amount_fen)} {t('funds.yuan_unit')}")
+            if go.button(t("funds.approve", what=plain(row.description), amount=yuan(row.amount_fen)),
+                         key=f"funds_ok_{row.id}", type="primary", icon=":material/check:"):
+                save_and_rerun(funds.approve_expense, user, expense_id=int(row.id), expected_version=int(row.version),
+                               flash_key=flash_key, flash="funds.approved")
+
+
 def _label(row: dict, book: str) -> str:
     day = row.get("paid_on") or row.get("received_on") or row.get("spent_on")
     text = row.get("note") or row.get("payer") or row.get("description") or ""
     mark = f" · {t('funds.voided_mark')}" if pd.notna(row.get("voided_at")) else ""
-    return f"#{row['id']} · {day} · {yuan(row['amount_fen'])} {t('funds.yuan_unit')} · {text[:40]}{mark}"
+    parts = [f"#{row['id']}", str(day), f"{yuan(row['amount_fen'])} {t('funds.yuan_unit')}", text[:40]]
+    return " · ".join(p for p in parts if p) + mark  # no dangling separator when there is no note
 
 
 def _fields(book: str, row: dict, scope: str, *, units: dict, areas: dict) -> dict:

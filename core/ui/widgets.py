@@ -77,8 +77,15 @@ def forget_edit_version(scope: str, row_id: int) -> None:
     st.session_state[key] = st.session_state.get(key, 0) + 1
 
 
+def fresh_key(key: str) -> str:
+    """The key of a new-entry form's widget, which moves on once the form was saved (save_and_rerun's
+    `clear`): the widget comes back empty, a file uploader too (session state cannot empty one),
+    so a second click does not record the same entry twice. A refused save keeps what was typed."""
+    return f"{key}_{st.session_state.get(f'fresh_{key}', 0)}"
+
+
 def save_and_rerun(fn, *args, flash_key: str, flash: str, reload: tuple[str, int] | None = None,
-                   labels: dict | None = None, **kwargs) -> None:
+                   labels: dict | None = None, clear: tuple[str, ...] = (), **kwargs) -> None:
     """Run a write. On success keep a confirmation for the next run and rerun; on refusal show
     the reason in the user's language. After a stale edit the form shows the saved data from
     the next run on, with what the user had typed kept in view above it (edit_version shows it),
@@ -97,6 +104,9 @@ def save_and_rerun(fn, *args, flash_key: str, flash: str, reload: tuple[str, int
             st.session_state.pop(_unsaved_key(*reload), None)
         # A save that changed nothing (the services return the empty difference) says so.
         st.session_state[flash_key] = "common.nothing_changed" if result == {} else flash
+        for key in clear:  # the fresh_key widgets of the form just saved start empty
+            st.session_state.pop(fresh_key(key), None)
+            st.session_state[f"fresh_{key}"] = st.session_state.get(f"fresh_{key}", 0) + 1
         st.rerun()
 
 

@@ -31,7 +31,7 @@ def books(session):
 
 def _pay(session, people, member, amount, day=date(2026, 3, 1)):
     return funds.record_payment(session, people["office"], member_id=member.id, year=2026, amount_fen=amount,
-                                paid_on=day, note="转账")
+                                paid_on=day, note="转账", over_ok=True)  # the mistakes corrected here
 
 
 def _fees(session, people):
@@ -200,9 +200,9 @@ def test_corrections_and_voids_tie_out_on_postgresql(pg_engine):
         school = make_member(session, unit_type="school")
         funds.set_fee_rate(session, office, year=2026, member_type="school", amount_fen=300_000)
         row = funds.record_payment(session, office, member_id=school.id, year=2026, amount_fen=3_000_000_001,
-                                   paid_on=date(2026, 3, 1))
+                                   paid_on=date(2026, 3, 1), over_ok=True)
         twice = funds.record_payment(session, office, member_id=school.id, year=2026, amount_fen=7,
-                                     paid_on=date(2026, 3, 1))
+                                     paid_on=date(2026, 3, 1), over_ok=True)
         session.commit()
         corrections.correct_payment(session, office, payment_id=row.id, expected_version=1, member_id=school.id,
                                     year=2026, amount_fen=299_999, paid_on=date(2026, 3, 2))

@@ -17,16 +17,63 @@ def test_a_liaison_sees_its_own_unit_only(demo_db_url):
     assert len(at.dataframe[0].value) == 1  # its own fee line
 
 
-def test_the_secretariat_records_a_payment_to_the_fen(demo_db_url):
+def _payments_of(url, unit):
+    with session_scope(url) as session:
+        return session.exec(select(FeePayment.amount_fen, FeePayment.note).where(FeePayment.member_id == unit)
+                            .order_by(FeePayment.id)).all()
+
+
+def _fees(url, unit):
+    from core.auth import acting_as
+    from core.funds import funds
+
+    with session_scope(url) as session:
+        office = acting_as(session.exec(select(User).where(User.username == "demo-secretariat")).one())
+        frame = funds.fees(session, office, year=china_today().year, member_id=unit)
+        return frame if unit is None else frame.iloc[0]
+
+
+def test_the_secretariat_records_a_payment_to_the_fen_and_the_form_starts_empty(demo_db_url):
     at = app_as(demo_db_url, "secretariat", "funds")
-    unit = at.selectbox(key="funds_pay_unit").value
-    at.number_input(key="funds_pay_amount").set_value(1234.56)
+    unit = at.selectbox(key="funds_pay_unit_0").value
+    assert _fees(demo_db_url, unit)["owed_fen"] > 0  # a unit in arrears is offered first, not one paid up
+    before = _payments_of(demo_db_url, unit)
+    at.number_input(key="funds_pay_amount_0").set_value(1234.56)
+    at.text_input(key="funds_pay_note_0").set_value("银行转账 第一期")
     button(at, "funds.record_payment").click().run()
     assert not at.exception and not at.error
+    assert _payments_of(demo_db_url, unit) == [*before, (123_456, "银行转账 第一期")]
+    # saved: the form is empty again, so a second click records nothing twice
+    assert at.number_input(key="funds_pay_amount_1").value == 0.0 and at.text_input(key="funds_pay_note_1").value == ""
+    button(at, "funds.record_payment").click().run()
+    assert [e.value for e in at.error] == [translate("funds.bad_amount")]
+    assert len(_payments_of(demo_db_url, unit)) == len(before) + 1
     with session_scope(demo_db_url) as session:
-        assert session.exec(select(FeePayment.amount_fen).where(FeePayment.member_id == unit)
-                            .order_by(FeePayment.id.desc())).first() == 123_456
         assert session.exec(select(func.count()).select_from(User)).one() >= 4
+
+
+def test_a_payment_above_what_is_owed_waits_for_the_tick_and_keeps_what_was_typed(demo_db_url):
+    from core.ui.funds import yuan
+
+    at = app_as(demo_db_url, "secretariat", "funds")
+    unit = at.selectbox(key="funds_pay_unit_0").value
+    owed = int(_fees(demo_db_url, unit)["owed_fen"])
+    before = _payments_of(demo_db_url, unit)
+    at.number_input(key="funds_pay_amount_0").set_value((owed + 1) / 100)  # one fen too many
+    button(at, "funds.record_payment").click().run()
+    assert [e.value for e in at.error] == [translate("funds.over_owed", owed=yuan(owed), amount=yuan(owed + 1))]
+    assert at.number_input(key="funds_pay_amount_0").value == (owed + 1) / 100  # nothing typed is lost
+    assert _payments_of(demo_db_url, unit) == before
+    at.checkbox(key="funds_pay_over_0").check()
+    button(at, "funds.record_payment").click().run()
+    assert not at.exception and not at.error
+    fees = _fees(demo_db_url, unit)
+    assert (fees["owed_fen"], fees["over_fen"]) == (0, 1)
+    every = _fees(demo_db_url, None)  # the caption adds up: due - paid + overpaid = owed, to the cent
+    assert every["due_fen"].sum() - every["paid_fen"].sum() + every["over_fen"].sum() == every["owed_fen"].sum()
+    assert translate("funds.fees_total", due=yuan(every["due_fen"].sum()), paid=yuan(every["paid_fen"].sum()),
+                     over="0.01", owed=yuan(every["owed_fen"].sum()),
+                     count=int((every["owed_fen"] > 0).sum())) in [c.value for c in at.caption]
 
 
 def test_the_secretariat_records_sponsorship_income_to_the_fen(demo_db_url):
@@ -34,13 +81,14 @@ def test_the_secretariat_records_sponsorship_income_to_the_fen(demo_db_url):
 
     at = app_as(demo_db_url, "secretariat", "funds")
     at.selectbox(key="funds_inc_source").set_value("sponsorship")
-    at.number_input(key="funds_inc_amount").set_value(8765.43)
-    at.text_input(key="funds_inc_payer").set_value("合作企业 赞助技能大赛")
+    at.number_input(key="funds_inc_amount_0").set_value(8765.43)
+    at.text_input(key="funds_inc_payer_0").set_value("合作企业 赞助技能大赛")
     button(at, "funds.record_income").click().run()
     assert not at.exception and not at.error
     with session_scope(demo_db_url) as session:
         row = session.exec(select(Income).order_by(Income.id.desc())).first()
         assert (row.source, row.amount_fen, row.payer) == ("sponsorship", 876_543, "合作企业 赞助技能大赛")
+    assert (at.number_input(key="funds_inc_amount_1").value, at.text_input(key="funds_inc_payer_1").value) == (0.0, "")
 
 
 # ---------------------------------------------------------------- corrections through the widgets
