@@ -169,3 +169,62 @@ def test_the_director_is_told_of_an_expense_waiting_and_sees_it_to_do(session, b
     assert (funds.pending_for_me(session, director), funds.pending_for_me(session, people["office"])) == (1, 0)
     funds.approve_expense(session, director, expense_id=big.id, expected_version=1)
     assert funds.pending_for_me(session, director) == 0
+
+
+def test_an_overpayment_is_refused_unless_meant_and_shown_apart_to_the_cent(session, books):
+    people, school, firm = books
+    funds.record_payment(session, people["office"], member_id=school.id, year=2026, amount_fen=299_999,
+                         paid_on=date(2026, 3, 1))
+    with pytest.raises(ValidationFailed) as refused:
+        funds.record_payment(session, people["office"], member_id=school.id, year=2026, amount_fen=12_346,
+                             paid_on=date(2026, 3, 2))
+    assert refused.value.key == "funds.over_owed" and refused.value.params == {"owed": "0.01", "amount": "123.46"}
+    funds.record_payment(session, people["office"], member_id=school.id, year=2026, amount_fen=12_346,
+                         paid_on=date(2026, 3, 2), over_ok=True)
+    frame = funds.fees(session, people["council"], year=2026).set_index("member_id")
+    assert frame.loc[school.id, ["due_fen", "paid_fen", "owed_fen", "over_fen"]].tolist() == [300_000, 312_345, 0, 12_345]
+    assert frame.loc[firm.id, ["owed_fen", "over_fen"]].tolist() == [500_000, 0]
+    total = frame[["due_fen", "paid_fen", "over_fen", "owed_fen"]].sum()
+    assert total["due_fen"] - total["paid_fen"] + total["over_fen"] == total["owed_fen"] == 500_000
+
+
+def test_a_second_reminder_within_a_day_is_refused_and_the_last_one_is_known(session, books):
+    from datetime import timedelta
+
+    from core.models import AuditLog
+    from core.timeutil import utcnow
+
+    people, _, firm = books
+    assert funds.last_reminded(session, people["office"], year=2026) is None
+    assert funds.remind_arrears(session, people["office"], year=2026, title="会费提醒", body="请缴纳") == 2
+    first = funds.last_reminded(session, people["office"], year=2026)
+    assert first is not None and utcnow() - first < timedelta(minutes=1)
+    with pytest.raises(ValidationFailed) as refused:
+        funds.remind_arrears(session, people["office"], year=2026, title="会费提醒", body="请缴纳")
+    assert refused.value.key == "funds.reminded_recently"
+    assert len(session.exec(select(Message).where(Message.title == "会费提醒")).all()) == 1
+    assert funds.last_reminded(session, people["office"], year=2025) is None  # per year
+    entry = session.exec(select(AuditLog).where(AuditLog.action == funds.REMINDED)).one()
+    entry.at = utcnow() - timedelta(hours=25)  # a day later it may go again
+    session.flush()
+    assert funds.remind_arrears(session, people["office"], year=2026, title="会费提醒", body="请缴纳") == 2
+    with pytest.raises(PermissionDenied):
+        funds.last_reminded(session, people["council"], year=2026)
+
+
+def test_only_the_director_lists_the_expenses_waiting_of_every_year(session, books):
+    people, _, _ = books
+    director = acting_as(make_user(session, role="secretariat"))
+    session.add(StaffMember(name="主任", position="director", duty_area="general", user_id=director.id))
+    session.flush()
+    old = funds.record_expense(session, people["office"], spent_on=date(2025, 12, 20), amount_fen=900_000,
+                               category="meetings", description="年会")
+    funds.record_expense(session, people["office"], spent_on=date(2026, 5, 1), amount_fen=800_000,
+                         category="training", description="师资培训")
+    funds.record_expense(session, people["office"], spent_on=date(2026, 5, 2), amount_fen=100, category="publicity",
+                         description="小额")
+    assert funds.pending_expenses(session, director)["description"].tolist() == ["年会", "师资培训"]
+    funds.approve_expense(session, director, expense_id=old.id, expected_version=1)
+    assert funds.pending_expenses(session, director)["description"].tolist() == ["师资培训"]
+    with pytest.raises(PermissionDenied):
+        funds.pending_expenses(session, people["office"])
