@@ -32,10 +32,15 @@ if rows.empty:
 shown = rows.assign(kind=rows["kind"].map(lambda k: ui.t(f"resource_kind.{k}")),
                     owner_type=rows["owner_type"].map(lambda k: ui.t(f"member_type.{k}")))
 st.dataframe(shown[["title", "kind", "owner", "owner_type", "capacity", "available_from", "available_to"]]
-             .rename(columns=lambda c: ui.t(f"resources.col_{c}")), hide_index=True, width="stretch")
+             .rename(columns=lambda c: ui.t(f"resources.col_{c}")), hide_index=True, width="stretch",
+             column_config={ui.t("resources.col_kind"): st.column_config.Column(width=200)})  # "Course and teaching material"
 
-labels = {int(r.id): f"{r.title} · {r.owner}" for r in rows.itertuples()}
-chosen = st.selectbox(ui.t("resources.pick"), list(labels), format_func=labels.get, key="resources_pick")
+# The id keeps labels unique (Streamlit's selectbox maps equal labels to one option). A liaison
+# starts on the first resource it may request, not on one of its own unit's.
+labels = {int(r.id): ui.t("resources.pick_label", id=int(r.id), title=r.title, owner=r.owner) for r in rows.itertuples()}
+own = user.member_id if user.role == Role.MEMBER else None
+first = next((i for i, owner in enumerate(rows["owner_member_id"]) if int(owner) != own), 0)
+chosen = st.selectbox(ui.t("resources.pick"), list(labels), index=first, format_func=labels.get, key="resources_pick")
 row = rows[rows["id"] == chosen].iloc[0]
 with st.container(border=True):
     st.markdown(f"**{plain(row['title'])}** · {ui.t(f'resource_kind.{row.kind}')} · {plain(row['owner'])}")
@@ -49,6 +54,9 @@ with st.container(border=True):
                            file_name=file.filename, mime=file.mime_type, key=f"resource_file_{file.id}",
                            icon=":material/attach_file:")
 
+if user.role == Role.MEMBER and int(row["owner_member_id"]) == user.member_id:
+    st.caption(ui.t("resources.own_unit_resource"))
+    ui.link_to_page("resource_offers", ui.t("page.resource_offers"), icon=":material/add_business:")
 if user.role not in (Role.MEMBER, *STAFF_ROLES) or (user.role == Role.MEMBER
                                                     and int(row["owner_member_id"]) == user.member_id):
     st.stop()
@@ -61,9 +69,9 @@ with st.form(f"resource_request_{chosen}"):
     else:
         member_id = user.member_id
     start_col, end_col, qty_col = st.columns(3)
-    first = max(china_today() + timedelta(days=7), row["available_from"] or china_today())
-    starts = start_col.date_input(ui.t("resources.starts_on"), value=first, key="resources_starts")
-    ends = end_col.date_input(ui.t("resources.ends_on"), value=first, key="resources_ends")
+    opens = max(china_today() + timedelta(days=7), row["available_from"] or china_today())
+    starts = start_col.date_input(ui.t("resources.starts_on"), value=opens, key="resources_starts")
+    ends = end_col.date_input(ui.t("resources.ends_on"), value=opens, key="resources_ends")
     quantity = qty_col.number_input(ui.t("resources.quantity"), min_value=1, max_value=int(row["capacity"]),
                                     value=1, step=1, key="resources_quantity")
     purpose = st.text_area(ui.t("resources.purpose"), max_chars=2000, key="resources_purpose")

@@ -17,7 +17,8 @@ a, b, c, d = st.columns(4)
 a.metric(ui.t("resource_figures.offers"), int(data["by_kind"]["resources"].sum()) if not data["by_kind"].empty else 0)
 b.metric(ui.t("resource_figures.requests"), data["requests"])
 c.metric(ui.t("resource_figures.accepted"), data["accepted"])
-d.metric(ui.t("resource_figures.rate"), "—" if data["acceptance_rate"] is None else f"{data['acceptance_rate']}%")
+d.metric(ui.t("resource_figures.rate"), "—" if data["acceptance_rate"] is None else f"{data['acceptance_rate']}%",
+         help=ui.t("resource_figures.rate_help"))
 
 by_kind = data["by_kind"]
 if not by_kind.empty:
@@ -35,6 +36,7 @@ if not by_kind.empty:
     ui.export_table(table, ui.t("resource_figures.by_kind"), key="rf_export_kind")
 
 st.subheader(ui.t("resource_figures.most_used"))
+st.caption(ui.t("resource_figures.used_help"))
 if data["most_used"].empty:
     st.caption(ui.t("resource_figures.no_use"))
 else:

@@ -53,7 +53,7 @@ if not rows.empty:
     st.dataframe(shown[["title", "kind", "capacity", "available_from", "available_to", "active"]]
                  .rename(columns=lambda c: ui.t(f"resources.col_{c}")), hide_index=True, width="stretch")
     with st.expander(ui.t("resource_offers.edit"), icon=":material/edit:"):
-        labels = {int(r.id): r.title for r in rows.itertuples()}
+        labels = {int(r.id): f"#{r.id} · {r.title}" for r in rows.itertuples()}  # unique: two offers may share a title
         chosen = st.selectbox(ui.t("resources.pick"), list(labels), format_func=labels.get, key="offers_pick")
         row = rows[rows["id"] == chosen].iloc[0]
         with st.form(f"offer_edit_{chosen}"):

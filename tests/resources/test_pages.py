@@ -2,12 +2,16 @@
 actions driven through their widgets (request, answer, take a proposal, complete into the ledger, offer)."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlmodel import select
 
 from core.i18n import translate
 from core.models import LedgerEntry, Message, User
+from core.resources import requests
 from core.resources.models import RequestStatus, ResourceRequest, SharedResource
-from tests.pages_support import app_as, button, session_scope
+from core.timeutil import china_today
+from tests.pages_support import app_as, button, session_scope, user_for
 
 
 def _liaison_unit(url):
@@ -75,6 +79,9 @@ def test_the_secretariat_accepts_and_the_liaison_records_the_use_in_its_ledger(d
     at.selectbox(key="rr_pick").set_value(target.id).run()
     button(at, "resource_requests.send_answer").click().run()  # "accept" is the default
     assert not at.exception and not at.error
+    with session_scope(demo_db_url) as session:  # the use has taken place since
+        row = session.get(ResourceRequest, target.id)
+        row.starts_on = row.ends_on = china_today() - timedelta(days=1)
     member = app_as(demo_db_url, "member", "resource_requests")
     member.segmented_control(key="rr_side").set_value("outgoing").run()
     member.selectbox(key="rr_status").set_value(RequestStatus.ACCEPTED).run()
@@ -104,3 +111,77 @@ def test_the_figures_page_shows_the_acceptance_rate(demo_db_url):
     at = app_as(demo_db_url, "council", "resource_figures")
     metrics = {m.label: m.value for m in at.metric}
     assert metrics[translate("resource_figures.rate")] == "87.5%"  # 7 of 8 answered
+
+
+def _set(url, purpose, **values) -> int:
+    with session_scope(url) as session:
+        row = session.exec(select(ResourceRequest).where(ResourceRequest.purpose == purpose)).one()
+        for key, value in values.items():
+            setattr(row, key, value)
+        return row.id
+
+
+def test_two_requests_alike_are_told_apart_and_the_one_picked_is_answered(demo_db_url):
+    mine = _liaison_unit(demo_db_url)
+    office = user_for(demo_db_url, "secretariat")
+    with session_scope(demo_db_url) as session:  # the same school asks twice for the same base, same days
+        base = session.exec(select(SharedResource).where(SharedResource.owner_member_id == mine,
+                                                         SharedResource.kind == "training_base")).first()
+        school = session.exec(select(ResourceRequest.requester_member_id)
+                              .where(ResourceRequest.purpose == "机电专业学生数控实训周")).one()
+        day = china_today() + timedelta(days=30)
+        ids = [requests.request(session, office, resource_id=base.id, member_id=school, starts_on=day, ends_on=day,
+                                quantity=3, purpose="同样的申请").id for _ in range(2)]
+    at = app_as(demo_db_url, "member", "resource_requests")
+    assert list(at.dataframe[0].value.columns[:2]) == [translate("resources.col_resource"),
+                                                       translate("resources.col_status")]
+    picker = at.selectbox(key="rr_pick")
+    assert len(set(picker.options)) == len(picker.options)
+    picker.set_value(max(ids)).run()  # the newer, listed first
+    button(at, "resource_requests.send_answer").click().run()
+    assert not at.exception and not at.error
+    with session_scope(demo_db_url) as session:
+        assert [session.get(ResourceRequest, i).status for i in sorted(ids)] == [RequestStatus.PENDING,
+                                                                                 RequestStatus.ACCEPTED]
+
+
+def test_the_liaison_withdraws_its_own_pending_request(demo_db_url):
+    asked = _set(demo_db_url, "毕业生专场招聘对接")
+    at = app_as(demo_db_url, "member", "resource_requests")
+    at.segmented_control(key="rr_side").set_value("outgoing").run()
+    at.selectbox(key="rr_status").set_value(RequestStatus.PENDING).run()
+    assert at.session_state["rr_pick"] == asked
+    button(at, "resource_requests.withdraw").click().run()
+    assert not at.exception and not at.error
+    with session_scope(demo_db_url) as session:
+        assert session.get(ResourceRequest, asked).status == RequestStatus.WITHDRAWN
+
+
+def test_an_agreed_use_ahead_cannot_be_done_yet_and_is_withdrawn_only_once_confirmed(demo_db_url):
+    ends = china_today() + timedelta(days=9)
+    asked = _set(demo_db_url, "物流专业教师轮训", status=RequestStatus.ACCEPTED, starts_on=ends - timedelta(days=2),
+                 ends_on=ends)
+    at = app_as(demo_db_url, "member", "resource_requests")
+    at.segmented_control(key="rr_side").set_value("outgoing").run()
+    at.selectbox(key="rr_status").set_value(RequestStatus.ACCEPTED).run()
+    assert translate("resource_requests.complete_from", day=ends) in [c.value for c in at.caption]
+    assert translate("resource_requests.complete") not in [b.label for b in at.button]
+    assert button(at, "resource_requests.withdraw").disabled  # not before ticking the confirmation
+    at.checkbox(key=f"rr_sure_{asked}").check().run()
+    button(at, "resource_requests.withdraw").click().run()
+    assert not at.exception and not at.error
+    with session_scope(demo_db_url) as session:
+        assert session.get(ResourceRequest, asked).status == RequestStatus.WITHDRAWN
+
+
+def test_the_catalogue_opens_on_another_units_resource_and_explains_its_own(demo_db_url):
+    mine = _liaison_unit(demo_db_url)
+    at = app_as(demo_db_url, "member", "resources")
+    with session_scope(demo_db_url) as session:
+        owners = {r.id: r.owner_member_id for r in session.exec(select(SharedResource)).all()}
+    assert owners[at.session_state["resources_pick"]] != mine
+    assert button(at, "resources.send_request")
+    own = min(i for i, owner in owners.items() if owner == mine)
+    at.selectbox(key="resources_pick").set_value(own).run()
+    assert translate("resources.own_unit_resource") in [c.value for c in at.caption]
+    assert translate("resources.send_request") not in [b.label for b in at.button]
