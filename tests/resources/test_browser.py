@@ -3,6 +3,7 @@ accepts it, and the liaison marks the use done, which becomes a training entry i
 from __future__ import annotations
 
 import random
+from datetime import timedelta
 
 from sqlmodel import select
 
@@ -11,6 +12,7 @@ from core.auth import hash_password
 from core.i18n import translate
 from core.models import LedgerEntry, User
 from core.resources.models import ResourceRequest, SharedResource
+from core.timeutil import china_today
 from tests.browser import BROWSER, SERVED_DB, TIMEOUT_MS, app_url, browser, go, log_in, page, wait_heading, wait_idle  # noqa: F401
 
 pytestmark = BROWSER
@@ -31,6 +33,15 @@ def _owner_liaison(url: str) -> str:
                              member_id=base.owner_member_id, password_hash=hash_password(OWNER_PASSWORD, rounds=4)))
     engine.dispose()
     return "liaison-logistics"
+
+
+def _has_taken_place(url: str, purpose: str) -> None:
+    """Moves the agreed use into the past, as if its days had gone by."""
+    engine = _engine(url)
+    with db.session_scope(engine) as session:
+        row = session.exec(select(ResourceRequest).where(ResourceRequest.purpose == purpose)).one()
+        row.starts_on = row.ends_on = china_today() - timedelta(days=1)
+    engine.dispose()
 
 
 def _toast(tab, key: str) -> None:
@@ -59,6 +70,7 @@ def test_a_liaison_requests_a_training_base_the_owner_accepts_the_use_becomes_a_
     school.get_by_text(f"用途：{purpose}").first.wait_for(timeout=TIMEOUT_MS)
     school.get_by_role("button", name=translate("resource_requests.send_answer")).click()
     _toast(school, "resource_requests.done_accept")
+    _has_taken_place(app_url, purpose)  # a use is marked done only once it is over
 
     go(liaison, "resource_requests")
     liaison.locator("[data-testid=stButtonGroup] button", has_text=translate("resource_requests.side_outgoing")).click()
