@@ -200,6 +200,9 @@ def test_the_demo_director_approves_the_platform_upkeep(demo_db_url):
     at.run()  # home: the director's to-do links to the expense waiting
     assert translate("home.todo_expenses", count=1) in [link.proto.label for link in at.get("page_link")]
     at.switch_page(page_path("funds")).run()
+    # at the top of the page, in its own box, not only at the foot of the expenses tab
+    assert f"**{translate('funds.to_approve')}**" in [m.value for m in at.markdown]
+    assert translate("funds.approve_at_top") in [c.value for c in at.caption]
     at.button(key=f"funds_ok_{expense_id}").click().run()
     assert not at.exception and not at.error
     with session_scope(demo_db_url) as session:
@@ -235,3 +238,39 @@ def test_the_demo_director_is_asked_today_only_about_the_expense_still_waiting(d
         waiting = session.exec(select(Expense.description).where(Expense.status == "pending")).all()
     unread = [m.title for m in asked if m.id not in read]
     assert len(asked) > len(unread) and unread == [translate("funds.msg_pending_title", description=d) for d in waiting]
+
+
+def test_the_office_reminds_the_arrears_once_after_confirming_and_sees_when(demo_db_url):
+    from core.models import Message
+
+    at = app_as(demo_db_url, "secretariat", "funds")
+    assert translate("funds.never_reminded") in [c.value for c in at.caption]
+    title = translate("funds.remind_title", year=china_today().year)
+    at.button(key="funds_remind").click().run()  # first click: asked, nothing sent
+    with session_scope(demo_db_url) as session:
+        assert not session.exec(select(Message).where(Message.title == title)).all()
+    at.button(key="funds_remind_confirm").click().run()
+    assert not at.exception and not at.error
+    assert any(c.value.startswith(translate("funds.last_reminded", at="")) for c in at.caption)
+    at.button(key="funds_remind").click().run()
+    at.button(key="funds_remind_confirm").click().run()  # a second one the same day is refused, said why
+    assert [e.value.split("{")[0][:6] for e in at.error] == [translate("funds.reminded_recently", at="")[:6]]
+    with session_scope(demo_db_url) as session:
+        assert len(session.exec(select(Message).where(Message.title == title)).all()) == 1
+
+
+def test_english_labels_whole_a_liaison_subtitle_and_no_dangling_separator(demo_db_url):
+    import json
+
+    from core.ui.funds import _label
+
+    at = app_as(demo_db_url, "secretariat", "funds")
+    at.session_state["ui_lang"] = "en"
+    at.run()
+    spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
+    assert spec["encoding"]["y"]["axis"]["labelLimit"] == 0  # "Government project funds", not "Government proj…"
+    member = app_as(demo_db_url, "member", "funds")
+    assert translate("funds.subtitle_member") in [c.value for c in member.caption]
+    assert translate("funds.subtitle") not in [c.value for c in member.caption]
+    row = {"id": 7, "paid_on": "2026-03-01", "amount_fen": 123_456, "note": "", "voided_at": None}
+    assert _label(row, "payment") == f"#7 · 2026-03-01 · 1,234.56 {translate('funds.yuan_unit')}"
