@@ -66,11 +66,13 @@ def budget_chart(compare: pd.DataFrame) -> None:
                             line: frame["key"].map(charts.wrap_label)})
     lines = int(frame[line].str.count("\n").max()) + 1 if len(frame) else 1
     order = list(dict.fromkeys(frame[line]))
+    kinds = [t("funds.col_budget_fen"), t("funds.col_actual_fen")]  # budget first, then what was spent
     chart = alt.Chart(frame).mark_bar().encode(
         y=alt.Y(f"{line}:N", sort=order, title=None, axis=charts.category_axis()),
-        yOffset=alt.YOffset(f"{series}:N"),
+        yOffset=alt.YOffset(f"{series}:N", sort=kinds),
         x=alt.X(f"{amount}:Q", title=amount, axis=alt.Axis(format=",.0f")),
-        color=alt.Color(f"{series}:N", scale=alt.Scale(range=charts.PALETTE[:2]), legend=charts.top_legend(2)),
+        color=alt.Color(f"{series}:N", scale=alt.Scale(domain=kinds, range=[charts.SKY, charts.SEA]),
+                        legend=charts.top_legend(2)),
         tooltip=[alt.Tooltip(f"{line}:N"), alt.Tooltip(f"{series}:N"), alt.Tooltip(f"{amount}:Q", format=",.2f")])
     height = charts.rows_height(len(order), lines, least=2 * charts.row_height(1), legend=True)
     st.altair_chart(chart.properties(height=height), width="stretch")
@@ -85,11 +87,11 @@ def approvals_box(user, *, flash_key: str) -> None:
         st.markdown(f"**{t('funds.to_approve')}**")
         st.caption(t("funds.to_approve_hint"))
         for row in waiting.itertuples():
-            text, go = st.columns([3, 2], vertical_alignment="center")
+            text, go = st.columns([4, 1], vertical_alignment="center")
             text.write(f"{row.spent_on} · {t(f'fund_category.{row.category}')} · {plain(row.description)} · "
                        f"{yuan(row.amount_fen)} {t('funds.yuan_unit')}")
-            if go.button(t("funds.approve", what=plain(row.description), amount=yuan(row.amount_fen)),
-                         key=f"funds_ok_{row.id}", type="primary", icon=":material/check:"):
+            if go.button(t("funds.approve_short"), key=f"funds_ok_{row.id}", type="primary", icon=":material/check:",
+                         help=t("funds.approve", what=plain(row.description), amount=yuan(row.amount_fen))):
                 save_and_rerun(funds.approve_expense, user, expense_id=int(row.id), expected_version=int(row.version),
                                flash_key=flash_key, flash="funds.approved")
 
