@@ -39,8 +39,9 @@ def dates(start, end) -> str:
 shown = rows.assign(status=rows["status"].map(lambda s: ui.t(f"request_status.{s}")),
                     dates=[dates(a, b) for a, b in zip(rows["starts_on"], rows["ends_on"])])
 columns = ["resource", "status", *PARTIES, "dates", "quantity", "purpose", "reply"]
-widths = {"resource": 170, "status": 70, "owner": 150, "requester": 150, "dates": 170, "quantity": 50,
-          "purpose": 160, "reply": 160}
+both = len(PARTIES) == 2  # the secretariat and the council see both sides: each a little narrower
+widths = {"resource": 150, "status": 135, "owner": 120 if both else 140, "requester": 120 if both else 140,
+          "dates": 145, "quantity": 70, "purpose": 120 if both else 140, "reply": 120 if both else 150}
 st.dataframe(shown[columns].rename(columns=lambda c: ui.t(f"resources.col_{c}")), hide_index=True, width="stretch",
              column_config={ui.t(f"resources.col_{c}"): st.column_config.Column(width=widths[c]) for c in columns})
 
