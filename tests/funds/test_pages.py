@@ -274,3 +274,18 @@ def test_english_labels_whole_a_liaison_subtitle_and_no_dangling_separator(demo_
     assert translate("funds.subtitle") not in [c.value for c in member.caption]
     row = {"id": 7, "paid_on": "2026-03-01", "amount_fen": 123_456, "note": "", "voided_at": None}
     assert _label(row, "payment") == f"#7 · 2026-03-01 · 1,234.56 {translate('funds.yuan_unit')}"
+
+
+def test_an_expense_saved_leaves_its_form_empty_for_the_next(demo_db_url):
+    from core.funds.models import Expense
+
+    at = app_as(demo_db_url, "secretariat", "funds")
+    at.number_input(key="funds_exp_amount_0").set_value(456.78)
+    at.text_input(key="funds_exp_description_0").set_value("宣传展板制作")
+    button(at, "funds.record_expense").click().run()
+    assert not at.exception and not at.error
+    with session_scope(demo_db_url) as session:
+        assert session.exec(select(func.count()).select_from(Expense).where(
+            Expense.description == "宣传展板制作", Expense.amount_fen == 45_678)).one() == 1
+    assert (at.number_input(key="funds_exp_amount_1").value, at.text_input(key="funds_exp_description_1").value) \
+        == (0.0, "")
