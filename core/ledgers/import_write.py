@@ -14,6 +14,8 @@ from __future__ import annotations
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Sequence
+from itertools import chain, repeat
+from operator import itemgetter
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
@@ -107,14 +109,15 @@ def _fold_many(texts: list[str]) -> list[str]:
 
 def _new_ids(session: Session, before: int, count: int) -> range | None:
     """The ids SQLite gave the `count` rows just inserted after the highest id `before`: one above the
-    highest each (its rowid rule; the transaction holds the write lock), when the rows above
-    `before` are exactly that many up to before + count; None otherwise (ask for them)."""
+    highest each (its rowid rule; the transaction holds the write lock), when the highest id is now
+    before + count; None otherwise (ask for them). The highest alone settles it: SQLite gives a row
+    any other id only once an id has reached its largest integer (then the highest is that), and
+    the `count` new rows, each above `before` by that rule, fill before + 1 .. before + count
+    exactly. (Counting the rows above `before` read every new row back: 8 ms of 20,000.)"""
     if session.get_bind().dialect.name != "sqlite":
         return None
-    table = LedgerEntry.__table__
-    last, found = session.execute(sa.select(sa.func.max(table.c.id), sa.func.count())
-                                  .where(table.c.id > before)).one()
-    return range(before + 1, before + count + 1) if (found, last) == (count, before + count) else None
+    last = session.execute(sa.select(sa.func.max(LedgerEntry.__table__.c.id))).scalar()
+    return range(before + 1, before + count + 1) if last == before + count else None
 
 
 def _quantities(columns: list[list], count: int) -> list[float | None]:
@@ -177,7 +180,7 @@ def _insert_kind(session: Session, current: CurrentUser, kind: Kind, column, uni
         "started_on": column("started_on"), "ended_on": column("ended_on"), "description": descriptions,
         "extra": extra, "quantity": quantity, "amount_fen": by_key[kind.amount] if kind.amount else None,
         "quantity_unit": kind.field(kind.quantity[0]).unit_zh if kind.quantity else "",
-        "status": ["pending" if mine else "recorded" for mine in partners], "import_batch_id": import_batch_id,
+        "status": _statuses(partners), "import_batch_id": import_batch_id,
         "search_text": search_text, "search_grams": grams, "created_by": current.id, "updated_by": current.id,
         "created_at": now, "updated_at": now, "version": 1}, count,
         as_bound=frozenset({"extra"}) if extra and isinstance(extra[0], str) else frozenset())
@@ -185,11 +188,22 @@ def _insert_kind(session: Session, current: CurrentUser, kind: Kind, column, uni
         sa.select(table.c.id).where(table.c.import_batch_id == import_batch_id, table.c.kind == kind.code)
         .order_by(table.c.id)).scalars().all()  # inserted in this order
     search_index.index_added(session, ids, years, grams)
-    owners = [entry_id for entry_id, mine in zip(ids, partners) for _ in mine]
-    flat = [p for mine in partners for p in mine]
-    # a member partner as the registry names it, an outside one as written
-    named = [units[p.member_id] if p.member_id is not None else (p.name, p.credit_code) for p in flat]
+    # each distinct partner list (the dry run shares one among its rows) taken apart once: a member
+    # partner as the registry names it, an outside one as written
+    keys = list(map(id, partners))
+    parts = {key: ([p.member_id for p in mine], *map(list, zip(*[units[p.member_id] if p.member_id is not None
+                                                                 else (p.name, p.credit_code) for p in mine])))
+             if mine else ([], [], []) for key, mine in dict(zip(keys, partners)).items()}
+    flat = lambda at: list(chain.from_iterable(map(itemgetter(at), map(parts.__getitem__, keys))))
+    owners = list(chain.from_iterable(map(repeat, ids, map(len, partners))))
     bulk.insert(session, LedgerPartner.__table__, {
-        "entry_id": owners, "member_id": [p.member_id for p in flat], "name": [name for name, _ in named],
-        "credit_code": [code for _, code in named], "confirmation": "pending", "reason": ""}, len(flat))
+        "entry_id": owners, "member_id": flat(0), "name": flat(1), "credit_code": flat(2),
+        "confirmation": "pending", "reason": ""}, len(owners))
     return ids
+
+
+def _statuses(partners: list[list]) -> str | list[str]:
+    """An entry with partners waits for them (pending), one without is recorded: one value when all alike."""
+    if all(partners):
+        return "pending"
+    return [("pending" if mine else "recorded") for mine in partners] if any(partners) else "recorded"

@@ -152,7 +152,7 @@ def index_added(session: Session, ids: list[int], years: list[int], grams_of: li
     the index's own order: one statement, no reading them back (`added` does that at commit)."""
     if _sqlite(session.get_bind()) and ids:
         base = years[0] * YEAR_SHIFT
-        if years.count(years[0]) == len(years) and all(map(operator.lt, ids, ids[1:])):
+        if years.count(years[0]) == len(years) and (isinstance(ids, range) or all(map(operator.lt, ids, ids[1:]))):
             rows = list(zip(map(base.__add__, ids), grams_of))  # one year, ids ascending: in order already
         else:
             rows = sorted(zip((year * YEAR_SHIFT + entry_id for entry_id, year in zip(ids, years)), grams_of))

@@ -186,3 +186,9 @@ def test_values_written_once_for_every_row_are_stored_as_bound_ones():
         ("it's 数控", "text", 7, "integer", 2, "integer", 1.5, "real", "2021-09-01", "text"),
         ("x", "text", 7, "integer", 2, "integer", None, "null", None, "null"),
         ("it's 数控", "text", 8, "integer", 2, "integer", 1.5, "real", None, "null")]
+
+
+def test_an_imported_entry_waits_for_its_partners_and_one_without_is_recorded():
+    from core.ledgers.import_write import _statuses
+    assert _statuses([["a"], [], ["b", "c"]]) == ["pending", "recorded", "pending"]
+    assert (_statuses([["a"], ["b"]]), _statuses([[], []])) == ("pending", "recorded")
