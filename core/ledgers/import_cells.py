@@ -81,7 +81,7 @@ def _column(fn, one, values: list) -> list:
     joined = _joined(texts, fn) if texts else None
     if joined is None:  # no text, or a text holding NUL: cell by cell
         return [value for value, _ in each(one, values)]
-    stripped = [cell.strip() for cell in joined]
+    stripped = list(map(str.strip, joined))
     if len(texts) == len(values):  # every cell a text of its own (titles): in the column's order
         return stripped
     done = dict(zip(texts, stripped))
