@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from operator import itemgetter
 
-import numpy as np
 from sqlmodel import Session
 
 from core.auth import CurrentUser
@@ -62,7 +61,7 @@ def locate(name: str, frame, aliases: dict[str, list[str]], required: set[str]) 
     """The table of a sheet: the first of its top rows naming every required column (the first
     column naming a key wins), and the rows under it as columns."""
     wanted = {header_key(alias): key for key, names in aliases.items() for alias in names}
-    grid = np.asarray(frame, dtype=object)  # a grid of cells, or a DataFrame of them
+    grid = frame.to_numpy(dtype=object)
     for index in range(min(HEADER_SCAN_ROWS, len(grid))):
         positions: dict[str, int] = {}
         labels: dict[str, str] = {}

@@ -16,7 +16,7 @@ import functools
 import hashlib
 import io
 
-import numpy as np
+import pandas as pd
 import sqlalchemy as sa
 from python_calamine import CalamineWorkbook
 from sqlmodel import Session, select
@@ -118,8 +118,7 @@ def recognise(sheets: dict, only: str | None = None) -> list[tuple[str, Kind]]:
     """(sheet, kind) of every sheet holding a ledger: the kind whose headers match most columns."""
     found = []
     for name, frame in sheets.items():
-        grid = np.asarray(frame, dtype=object)  # _read_sheets' grid, or a DataFrame (reader.read_sheets)
-        rows = [set(map(header_key, grid[index].tolist())) for index in range(min(HEADER_SCAN_ROWS, len(grid)))]
+        rows = [set(map(header_key, frame.iloc[index].tolist())) for index in range(min(HEADER_SCAN_ROWS, len(frame)))]
         scores = [(_header_columns(rows, kind), index, kind) for index, (code, kind) in enumerate(KINDS.items())
                   if not only or code == only]
         score, _, best = max(scores, default=(0, 0, None), key=lambda item: (item[0], -item[1]))
@@ -165,33 +164,20 @@ def _plan(session: Session, current: CurrentUser, content: bytes, filename: str,
     return merged
 
 
-def _read_sheets(content: bytes, limits: Limits) -> dict[str, np.ndarray]:
-    """Every sheet's cells as a grid of rows (an empty cell is ""), rows numbered as in Excel, at
-    most max_rows (and a header's worth): reader.read_sheets read straight from python-calamine,
-    without pandas' conversion cell by cell (half the reading time of a 20,000-row ledger), into a
-    numpy grid of the cells themselves (a DataFrame of them took twice as long). Call check_bytes first."""
+def _read_sheets(content: bytes, limits: Limits) -> dict[str, pd.DataFrame]:
+    """Every sheet's cells (an empty cell is ""), rows numbered as in Excel, at most max_rows (and a
+    header's worth): reader.read_sheets read straight from python-calamine, without pandas'
+    conversion cell by cell (half the reading time of a 20,000-row ledger). Call check_bytes first."""
     cap = limits.max_rows + HEADER_SCAN_ROWS
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(content))
-        sheets = {name: _grid(book.get_sheet_by_name(name).to_python(skip_empty_area=False, nrows=cap + 1))
-                  for name in book.sheet_names}
+        sheets = {name: pd.DataFrame(book.get_sheet_by_name(name).to_python(skip_empty_area=False, nrows=cap + 1),
+                                     dtype=object) for name in book.sheet_names}
     except Exception as exc:  # CalamineError, XmlError, zip and value errors: the file is broken
         raise WorkbookRejected("excel.corrupt") from exc
     if any(len(frame) > cap for frame in sheets.values()):
         raise WorkbookRejected("excel.too_many_rows", max_rows=limits.max_rows)
     return sheets
-
-
-def _grid(rows: list[list]) -> np.ndarray:
-    """The rows as a 2-D grid of objects (a short row padded with None, as pandas did)."""
-    width = max(map(len, rows), default=0)
-    grid = np.empty((len(rows), width), dtype=object)
-    if rows and min(map(len, rows)) == width:
-        grid[:] = rows
-    else:
-        for index, row in enumerate(rows):
-            grid[index] = list(row) + [None] * (width - len(row))
-    return grid
 
 
 def _plan_sheet(ctx: Context, rows: import_rows.Rows, filename: str, sha256: str) -> importer.ImportPlan:

@@ -192,8 +192,3 @@ def test_an_imported_entry_waits_for_its_partners_and_one_without_is_recorded():
     from core.ledgers.import_write import _statuses
     assert _statuses([["a"], [], ["b", "c"]]) == ["pending", "recorded", "pending"]
     assert (_statuses([["a"], ["b"]]), _statuses([[], []])) == ("pending", "recorded")
-
-
-def test_a_sheet_is_read_into_a_grid_of_its_cells():
-    assert ledger_import._grid([]).shape == (0, 0)
-    assert ledger_import._grid([["a", 1.5], ["b"]]).tolist() == [["a", 1.5], ["b", None]]  # a short row padded
