@@ -40,8 +40,8 @@ shown = rows.assign(status=rows["status"].map(lambda s: ui.t(f"request_status.{s
                     dates=[dates(a, b) for a, b in zip(rows["starts_on"], rows["ends_on"])])
 columns = ["resource", "status", *PARTIES, "dates", "quantity", "purpose", "reply"]
 both = len(PARTIES) == 2  # the secretariat and the council see both sides: each a little narrower
-widths = {"resource": 150, "status": 135, "owner": 120 if both else 140, "requester": 120 if both else 140,
-          "dates": 145, "quantity": 70, "purpose": 120 if both else 140, "reply": 120 if both else 150}
+widths = {"resource": 150, "status": 135, "owner": 115 if both else 140, "requester": 115 if both else 140,
+          "dates": 170, "quantity": 60, "purpose": 115 if both else 130, "reply": 115 if both else 145}
 st.dataframe(shown[columns].rename(columns=lambda c: ui.t(f"resources.col_{c}")), hide_index=True, width="stretch",
              column_config={ui.t(f"resources.col_{c}"): st.column_config.Column(width=widths[c]) for c in columns})
 
