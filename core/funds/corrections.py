@@ -75,12 +75,23 @@ def _apply(session: Session, current: CurrentUser, kind: str, row, expected_vers
 
 
 def correct_payment(session: Session, current: CurrentUser | None, *, payment_id: int, expected_version: int,
-                    member_id: int, year: int, amount_fen: int, paid_on: date, note: str = "") -> dict:
-    """Correct a fee payment: the paying unit, the fee year, the amount, the date or the note."""
+                    member_id: int, year: int, amount_fen: int, paid_on: date, note: str = "",
+                    over_ok: bool = False) -> dict:
+    """Correct a fee payment: the paying unit, the fee year, the amount, the date or the note. A
+    correction that would leave the unit paying more than its fee for the year is refused unless
+    `over_ok` says so, as when recording (a note or a date corrected is never held up by it)."""
     require_role(current, *STAFF_ROLES)
     _, row = _row(session, "payment", payment_id, expected_version)
     values = funds.payment_values(session, member_id=member_id, year=year, amount_fen=amount_fen,
                                    paid_on=paid_on, note=note)
+    moved = (values["member_id"], values["year"]) != (row.member_id, row.year)
+    if not over_ok and (moved or values["amount_fen"] > row.amount_fen):
+        line = funds.fees(session, current, year=values["year"], member_id=values["member_id"])
+        others = int(line["paid_fen"].sum()) - (0 if moved else row.amount_fen)
+        owed = max(int(line["due_fen"].sum()) - others, 0)
+        if values["amount_fen"] > owed:
+            raise ValidationFailed("funds.over_owed", owed=f"{owed / 100:,.2f}",
+                                   amount=f"{values['amount_fen'] / 100:,.2f}")
     return _apply(session, current, "payment", row, expected_version, values, "fee_payment_corrected")
 
 

@@ -122,6 +122,7 @@ def _fields(book: str, row: dict, scope: str, *, units: dict, areas: dict) -> di
         years = sorted({*range(china_today().year - 5, china_today().year + 2), int(row["year"])}, reverse=True)
         values["year"] = d.selectbox(t("funds.col_year"), years, key=key("year"), index=years.index(int(row["year"])))
         values["note"] = st.text_input(t("funds.col_note"), value=row["note"] or "", max_chars=500, key=key("note"))
+        values["over_ok"] = st.checkbox(t("funds.over_ok"), key=key("over"))
     elif book == "income":
         sources = list(funds.INCOME_SOURCES)
         values["source"] = st.selectbox(t("funds.col_source"), sources, index=sources.index(row["source"]),

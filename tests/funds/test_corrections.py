@@ -216,3 +216,25 @@ def test_corrections_and_voids_tie_out_on_postgresql(pg_engine):
         assert fees.loc[school.id, ["paid_fen", "owed_fen"]].tolist() == [299_999, 1]
         assert funds.payments(session, office, member_id=school.id).set_index("id").loc[twice.id, "voided_at"] \
             .tzinfo is not None
+
+
+def test_a_correction_into_overpayment_is_refused_unless_meant(session, books):
+    people, school, firm = books
+    row = _pay(session, people, school, 200_000)  # 2,000 of a 3,000 fee
+    _pay(session, people, firm, 500_000)  # the firm has paid its 5,000 in full
+
+    def correct(**change):
+        values = {"member_id": school.id, "year": 2026, "amount_fen": 200_000, "paid_on": date(2026, 3, 1),
+                  "note": "转账", **change}
+        return corrections.correct_payment(session, people["office"], payment_id=row.id,
+                                           expected_version=row.version, **values)
+
+    with pytest.raises(ValidationFailed) as refused:
+        correct(amount_fen=300_001)  # one fen over the school's fee
+    assert refused.value.params == {"owed": "3,000.00", "amount": "3,000.01"}
+    with pytest.raises(ValidationFailed):
+        correct(member_id=firm.id)  # moved onto a unit that owes nothing
+    assert correct(note="转账（补记）")  # a note corrected is never held up
+    assert correct(amount_fen=300_000)  # up to the fee exactly
+    assert correct(amount_fen=300_050, over_ok=True)
+    assert _fees(session, people).loc[school.id, ["paid_fen", "over_fen"]].tolist() == [300_050, 50]

@@ -127,6 +127,16 @@ def test_the_secretariat_corrects_a_payment_and_the_fees_follow_to_the_fen(demo_
         office = acting_as(session.exec(select(User).where(User.username == "demo-secretariat")).one())
         fees = funds.fees(session, office, year=china_today().year, member_id=unit)
         assert fees.loc[0, ["paid_fen", "owed_fen"]].tolist() == [299_999, 1]
+    prefix = prefix.replace("_0_", "_1_")  # the form reloaded with the saved row
+    at.number_input(key=prefix + "amount").set_value(3000.50)  # into overpayment: refused until meant
+    button(at, "funds.fix_save").click().run()
+    assert [e.value for e in at.error] == [translate("funds.over_owed", owed="3,000.00", amount="3,000.50")]
+    at.checkbox(key=prefix + "over").check()
+    button(at, "funds.fix_save").click().run()
+    assert not at.exception and not at.error
+    with session_scope(demo_db_url) as session:
+        fees = funds.fees(session, office, year=china_today().year, member_id=unit)
+        assert fees.loc[0, ["paid_fen", "over_fen"]].tolist() == [300_050, 50]
 
 
 def test_a_stale_correction_is_refused_with_a_message_and_nothing_written(demo_db_url):
