@@ -59,16 +59,20 @@ class OwnerRules:
 
     may_attach: Callable[[Session, CurrentUser, int], bool]
     may_read: Callable[[Session, CurrentUser, int], bool]
+    # What the archive files an owner's attachments under: a dict with any of "title", "year",
+    # "member_id" (the unit it concerns) and "voided"; called only once may_read has allowed it.
+    describe: Callable[[Session, int], dict] | None = None
 
 
 OWNERS: dict[str, OwnerRules] = {}
 
 
 def register_owner(kind: str, *, may_attach: Callable[[Session, CurrentUser, int], bool],
-                   may_read: Callable[[Session, CurrentUser, int], bool]) -> None:
+                   may_read: Callable[[Session, CurrentUser, int], bool],
+                   describe: Callable[[Session, int], dict] | None = None) -> None:
     """Called by the module that owns `kind` when it is imported; a kind nobody registered can
     neither take nor give files."""
-    OWNERS[kind] = OwnerRules(may_attach=may_attach, may_read=may_read)
+    OWNERS[kind] = OwnerRules(may_attach=may_attach, may_read=may_read, describe=describe)
 
 
 def _rules(current: CurrentUser | None, owner_kind: str) -> OwnerRules:

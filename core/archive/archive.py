@@ -119,11 +119,22 @@ def _file_rows(session: Session, current: CurrentUser):
         if not readable(kind, owner_id):
             continue
         doc = docs.get(owner_id) if kind == OWNER_KIND else None
-        filed = {"category": doc.category, "year": doc.year, "member_id": doc.member_id, "title": doc.title,
-                 "access": doc.access, "retention_years": doc.retention_years} if doc else \
-            {"category": kind, "year": created.astimezone(CHINA_TZ).year, "member_id": uploader_unit}
+        if doc:
+            filed = {"category": doc.category, "year": doc.year, "member_id": doc.member_id, "title": doc.title,
+                     "access": doc.access, "retention_years": doc.retention_years}
+        else:  # the owner says what its file concerns; else the upload's year and uploader's unit
+            filed = {"category": kind, "year": created.astimezone(CHINA_TZ).year, "member_id": uploader_unit,
+                     **_described(session, kind, owner_id)}
         yield sources.full_row("file", file_id, filename=filename, origin_kind=kind, origin_id=owner_id,
                                size_bytes=size, created_at=created, **filed)
+
+
+def _described(session: Session, kind: str, owner_id: int) -> dict:
+    describe = attachments.OWNERS[kind].describe
+    info = dict(describe(session, owner_id) or {}) if describe else {}
+    if info.pop("voided", False):
+        info["title"] = f"{info.get('title', '')}{translate('archive.voided_mark')}"
+    return {k: v for k, v in info.items() if k in ("title", "year", "member_id")}
 
 
 def _file(session: Session, current: CurrentUser, attachment_id: int) -> tuple[str, str, bytes]:

@@ -380,8 +380,21 @@ def _payment_readers(session: Session, user: CurrentUser, payment_id: int) -> bo
     return row is not None and (user.role in READERS or user.member_id == row.member_id)
 
 
-attachments.register_owner(PAYMENT_KIND, may_attach=_staff_only, may_read=_payment_readers)
+def _voucher_of(model, title):
+    """What the archive files a voucher under: the row's year, unit and words, marked when voided."""
+    def describe(session: Session, row_id: int) -> dict:
+        row = session.get(model, row_id)
+        return {} if row is None else {"title": title(row), "year": row.year, "voided": row.voided_at is not None,
+                                       **({"member_id": row.member_id} if model is FeePayment else {})}
+    return describe
+
+
+attachments.register_owner(PAYMENT_KIND, may_attach=_staff_only, may_read=_payment_readers,
+                           describe=_voucher_of(FeePayment, lambda r: translate(
+                               "funds.voucher_title", year=r.year, amount=f"{r.amount_fen / 100:,.2f}")))
 attachments.register_owner(INCOME_KIND, may_attach=_staff_only,
-                           may_read=lambda session, user, _id: user.role in READERS)
+                           may_read=lambda session, user, _id: user.role in READERS,
+                           describe=_voucher_of(Income, lambda r: r.payer))
 attachments.register_owner(EXPENSE_KIND, may_attach=_staff_only,
-                           may_read=lambda session, user, _id: user.role in READERS)
+                           may_read=lambda session, user, _id: user.role in READERS,
+                           describe=_voucher_of(Expense, lambda r: r.description))

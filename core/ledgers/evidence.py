@@ -45,4 +45,11 @@ def _may_read_evidence(session: Session, user: CurrentUser, entry_id: int) -> bo
     return entry is not None and may_see(session, user, entry)
 
 
-attachments.register_owner(OWNER_KIND, may_attach=_may_attach_evidence, may_read=_may_read_evidence)
+def _describe(session: Session, entry_id: int) -> dict:
+    """Evidence is filed under its entry: the entry's title, year and reporting unit."""
+    entry = session.get(LedgerEntry, entry_id)
+    return {} if entry is None else {"title": entry.title, "year": entry.year, "member_id": entry.member_id}
+
+
+attachments.register_owner(OWNER_KIND, may_attach=_may_attach_evidence, may_read=_may_read_evidence,
+                           describe=_describe)

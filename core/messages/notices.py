@@ -370,6 +370,12 @@ def _may_read_file(session: Session, user: CurrentUser, message_id: int) -> bool
     return message is not None and may_read(session, user, message)
 
 
+def _describe(session: Session, message_id: int) -> dict:
+    """A notice's attachments are filed under the notice's title and the year it was issued."""
+    message = session.get(Message, message_id)
+    return {} if message is None else {"title": message.title, "year": to_china(message.publish_at).year}
+
+
 attachments.register_owner(
     "message", may_attach=lambda session, user, message_id: user.role in STAFF_ROLES
-    and session.get(Message, message_id) is not None, may_read=_may_read_file)
+    and session.get(Message, message_id) is not None, may_read=_may_read_file, describe=_describe)

@@ -219,3 +219,20 @@ def test_the_sources_list_and_package_on_postgresql(pg_engine):
         assert archive.search(session, liaison)["key"].tolist() == [f"minutes:{meeting_id}"]
         names = zipfile.ZipFile(io.BytesIO(archive.year_package(session, office, year=2025))).namelist()
         assert len(names) == 3
+
+
+def test_a_voucher_is_filed_under_its_payment_and_marked_when_voided(session, people):
+    from core.funds import corrections, funds
+
+    office, unit = people["office"], people["liaison"].member_id
+    paid = funds.record_payment(session, office, member_id=unit, year=2025, amount_fen=300_000,
+                                paid_on=date(2026, 1, 5), over_ok=True, files=[("回单.pdf", b"%PDF-1.4 x")])
+    row = archive.search(session, office, category="fee_payment").iloc[0]
+    assert (row["year"], row["member_id"]) == (2025, unit)  # the fee's year and the paying unit, not the upload's
+    assert row["title"] == translate("funds.voucher_title", year=2025, amount="3,000.00")
+    corrections.void(session, office, kind="payment", row_id=paid.id, expected_version=1, reason="重复录入")
+    assert archive.search(session, office, category="fee_payment").iloc[0]["title"].endswith(
+        translate("archive.voided_mark"))
+    mine = archive.search(session, people["liaison"], category="fee_payment")  # its own unit's voucher
+    assert mine["member_id"].tolist() == [unit]
+    assert archive.search(session, people["stranger"], category="fee_payment").empty
