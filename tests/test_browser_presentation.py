@@ -111,6 +111,12 @@ def test_projector_labels_are_whole_and_the_phone_sidebar_closes_after_navigatin
     # KPI cards two per row: the second card sits beside the first, not under it.
     cards = page.locator('[data-testid="stMetric"]')
     cards.nth(1).wait_for(timeout=TIMEOUT_MS)
+    wait_idle(page)
+    # The sidebar's closing slide reflows the page: wait until the two cards have settled in a row.
+    page.wait_for_function("""() => {
+        const [a, b] = [...document.querySelectorAll('[data-testid="stMetric"]')].map(e => e.getBoundingClientRect());
+        return a && b && Math.abs(a.top - b.top) < 2 && b.left > a.left;
+    }""", timeout=TIMEOUT_MS)
     first, second = cards.nth(0).bounding_box(), cards.nth(1).bounding_box()
     assert abs(first["y"] - second["y"]) < 2 and second["x"] > first["x"]
     phone.close()
